@@ -1,0 +1,45 @@
+# Two commands on a fresh Debian/Ubuntu machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+GISPORTAL := $(BIN)/gisportal
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test setup system-packages python-packages database lint bench clean
+
+demo: setup  ## set everything up and serve the portal with the demo data on http://127.0.0.1:8000
+	$(GISPORTAL) load_demo --if-empty
+	$(GISPORTAL) demo_accounts
+	$(BIN)/gunicorn gisportal.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+test: SYSTEM_FLAGS = --with-dev-tools
+test: setup  ## set everything up and run the whole test suite
+	$(BIN)/pytest
+
+setup: system-packages python-packages database
+	$(GISPORTAL) migrate --no-input -v 0
+
+system-packages:
+	@scripts/install-system-packages.sh $(SYSTEM_FLAGS)
+
+python-packages: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# The embedded PostgreSQL cluster, unless DATABASE_URL points elsewhere.
+database: python-packages
+	@if [ -z "$$DATABASE_URL" ]; then $(GISPORTAL) db start; fi
+
+lint: python-packages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+clean:
+	-$(GISPORTAL) db stop
+	rm -rf $(VENV) var

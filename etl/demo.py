@@ -1,0 +1,383 @@
+"""Demo data: the real administrative frame and OSM service points of Tunisia, plus seeded districts,
+waste collection routes and complaints for the three pilot municipalities. Same seed, same data.
+
+Each step stages the source rows with COPY into a temporary table, then builds the layer in SQL
+(repair, dissolve, point-in-polygon), all in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import shapely
+from django.db import connection, transaction
+
+from etl.arabic import normalise_arabic
+from gisportal.paths import BASE_DIR
+from layers.models import new_tracking_code
+
+REAL = BASE_DIR / "fixtures" / "real"
+SEED = 2016
+# Pilot municipalities of the OGP commitments, with how many districts to seed in each.
+PILOTS = {"6211": 8, "2111": 10, "3111": 12}  # Tozeur (waste), Béja (fees), Sousse (health)
+# The demo's "today", fixed so that the seeded complaint dates never change.
+DEMO_TODAY = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+
+# OSM amenity value -> service point type.
+OSM_KINDS = {
+    "hospital": "health_facility", "clinic": "health_facility", "doctors": "health_facility",
+    "dentist": "health_facility", "nursing_home": "health_facility", "pharmacy": "pharmacy",
+    "school": "school", "kindergarten": "school", "college": "school", "childcare": "school",
+    "waste_basket": "waste_container", "waste_disposal": "waste_container", "recycling": "recycling_point",
+    "townhall": "municipal_office", "community_centre": "citizen_service_space",
+    "post_office": "post_office", "marketplace": "market",
+}
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Staged:
+    table: str
+    rows: int
+
+
+def load_demo(*, seed: int = SEED, progress: Progress = print) -> None:
+    """Load everything, all or nothing."""
+    with transaction.atomic():
+        load_governorates(progress)
+        load_municipalities(progress)
+        load_delegations(progress)
+        load_service_points(progress)
+        rng = random.Random(seed)
+        for code, districts in PILOTS.items():
+            seed_pilot(code, districts=districts, rng=rng, seed=seed, progress=progress)
+
+
+def load_governorates(progress: Progress) -> None:
+    names = {row["governorate_id"]: row for row in _csv(REAL / "tn-municipal-performance" / "governorates.csv")}
+    frame = pyogrio.read_dataframe(REAL / "tn-municipalities-data4tunisia" / "tun_governorates.geojson")
+    rows = [
+        (code, names[code]["name_fr"].strip(), normalise_arabic(names[code]["name_ar"]), wkb)
+        for code, wkb in zip((f"{c // 10:02d}" for c in frame["CIRC_ID"]), _wkb(frame), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        _stage(cursor, "staged_governorate", "code text, name_fr text, name_ar text, wkb bytea", rows)
+        cursor.execute(
+            """INSERT INTO layers_governorate (code, name_fr, name_ar, boundary)
+               SELECT code, name_fr, name_ar, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_GeomFromWKB(wkb, 4326)), 3))
+               FROM staged_governorate"""
+        )
+        cursor.execute("SELECT count(*) FILTER (WHERE NOT ST_IsValid(ST_GeomFromWKB(wkb, 4326))) FROM staged_governorate")
+        (repaired,) = cursor.fetchone()
+    progress(f"{len(rows)} governorates imported, {repaired} invalid boundaries repaired")
+
+
+def load_municipalities(progress: Progress) -> None:
+    folder = REAL / "tn-municipalities-data4tunisia"
+    features = pyogrio.read_dataframe(folder / "tun_municipalities.geojson")
+    official = pd.read_csv(folder / "tun_municipalities_official_ids.csv", dtype=str).set_index("feature_index")
+    names = {row["municipality_id"]: row for row in _csv(REAL / "tn-municipal-performance" / "municipalities.csv")}
+    codes = official["id_mun"].reindex([str(i) for i in range(len(features))]).to_numpy()
+    rows = [
+        (
+            code,
+            _french_name(names[code]["name_fr"]),
+            normalise_arabic(names[code]["name_ar"]),
+            code[:2],
+            feature.state,
+            _integer(feature.POP),
+            _integer(feature.chairs),
+            wkb,
+        )
+        for code, feature, wkb in zip(codes, features.itertuples(), _wkb(features), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        _stage(
+            cursor, "staged_municipality",
+            "code text, name_fr text, name_ar text, governorate text, kind text, population int, seats int, wkb bytea",
+            rows,
+        )
+        # Exact duplicate features (Gafsa's 13) count once; split parts (Bizerte, Kerkennah, …) are dissolved.
+        cursor.execute(
+            """WITH feature AS (SELECT DISTINCT * FROM staged_municipality)
+               INSERT INTO layers_municipality (code, name_fr, name_ar, governorate_id, kind, population,
+                                                council_seats, boundary)
+               SELECT f.code, min(f.name_fr), min(f.name_ar), g.id, min(f.kind), max(f.population), max(f.seats),
+                      ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(ST_GeomFromWKB(f.wkb, 4326))), 3))
+               FROM feature f JOIN layers_governorate g ON g.code = f.governorate
+               GROUP BY f.code, g.id"""
+        )
+        imported = cursor.rowcount
+        cursor.execute("SELECT count(*) FROM (SELECT DISTINCT * FROM staged_municipality) AS feature")
+        (distinct,) = cursor.fetchone()
+    progress(
+        f"{imported} municipalities imported from {len(rows)} features: "
+        f"{len(rows) - distinct} exact duplicates dropped, {distinct - imported} split parts dissolved"
+    )
+
+
+def load_delegations(progress: Progress) -> None:
+    folder = REAL / "tn-admin-riatelab"
+    features = pyogrio.read_dataframe(folder / "TN-delegations.geojson")
+    census = {row["id"]: row for row in _csv(folder / "data_carto_census2014.csv")}
+    rows = [
+        (
+            feature.id,
+            re.sub(r"\s+", " ", feature.del_fr).strip(),
+            normalise_arabic(feature.del_ar),
+            _integer(census[feature.id]["pop_t_2014"]),
+            _integer(census[feature.id]["log_t_2014"]),
+            wkb,
+        )
+        for feature, wkb in zip(features.itertuples(), _wkb(features), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        _stage(
+            cursor, "staged_delegation",
+            "code text, name_fr text, name_ar text, population int, households int, wkb bytea", rows,
+        )
+        # The two sources' coastlines differ: take the governorate nearest to a point inside the delegation.
+        cursor.execute(
+            """INSERT INTO layers_delegation (code, name_fr, name_ar, governorate_id, population_2014,
+                                              households_2014, boundary)
+               SELECT d.code, d.name_fr, d.name_ar, g.id, d.population, d.households,
+                      ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_GeomFromWKB(d.wkb, 4326)), 3))
+               FROM staged_delegation d
+               CROSS JOIN LATERAL (
+                   SELECT id FROM layers_governorate
+                   ORDER BY boundary <-> ST_PointOnSurface(ST_GeomFromWKB(d.wkb, 4326)) LIMIT 1
+               ) g"""
+        )
+        cursor.execute("SELECT sum(population_2014) FROM layers_delegation")
+        (population,) = cursor.fetchone()
+    progress(f"{len(rows)} delegations imported, census population {population:,}")
+
+
+def load_service_points(progress: Progress) -> None:
+    frame = pyogrio.read_dataframe(REAL / "tn-osm-poi-2019" / "tunisia_municipal_services_2019.geojson")
+    frame["name"] = frame["name"].fillna("")
+    rows = [
+        (int(point.osm_node_id), point.name.strip(), OSM_KINDS.get(point.value, "other"), wkb)
+        for point, wkb in zip(frame.itertuples(), _wkb(frame), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        _stage(cursor, "staged_service_point", "osm_id bigint, name text, kind text, wkb bytea", rows)
+        cursor.execute(
+            """INSERT INTO layers_servicepoint (municipality_id, kind, name, status, osm_id, opening_hours, location)
+               SELECT municipality_at(geom), kind, name, 'in_service', osm_id, '', geom
+               FROM (SELECT *, ST_GeomFromWKB(wkb, 4326) AS geom FROM staged_service_point) AS point
+               WHERE municipality_at(geom) IS NOT NULL"""
+        )
+        imported = cursor.rowcount
+    progress(
+        f"{imported} OpenStreetMap service points imported, {len(rows) - imported} outside every municipality dropped"
+    )
+
+
+def seed_pilot(code: str, *, districts: int, rng: random.Random, seed: int, progress: Progress) -> None:
+    """Generated districts, containers, collection routes and complaints for one municipality."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, name_fr, population FROM layers_municipality WHERE code = %s", [code])
+        municipality_id, name, population = cursor.fetchone()
+        _seed_districts(cursor, municipality_id, name, population or 10_000, districts, rng, seed)
+        containers = _seed_containers(cursor, municipality_id, code, districts * 8, rng, seed)
+        routes = _seed_routes(cursor, municipality_id, name, rng)
+        complaints = _seed_complaints(cursor, municipality_id, districts * 20, rng, seed)
+    progress(
+        f"{name}: {districts} districts, {containers} waste containers, {routes} collection routes, "
+        f"{complaints} complaints generated"
+    )
+
+
+def _seed_districts(cursor, municipality_id, name, population, count, rng, seed) -> None:
+    # Voronoi cells of seeded random points, clipped to the boundary, numbered north to south.
+    cursor.execute(
+        """WITH m AS (SELECT boundary FROM layers_municipality WHERE id = %(id)s),
+                cell AS (SELECT (ST_Dump(ST_VoronoiPolygons(ST_GeneratePoints(m.boundary, %(n)s, %(seed)s),
+                                                            0, m.boundary))).geom AS geom FROM m)
+           SELECT ST_AsBinary(ST_Multi(ST_CollectionExtract(ST_Intersection(cell.geom, m.boundary), 3))),
+                  ST_Area(ST_Intersection(cell.geom, m.boundary)::geography) / 1e6
+           FROM cell, m
+           ORDER BY ST_Y(ST_Centroid(cell.geom)) DESC, ST_X(ST_Centroid(cell.geom))""",
+        {"id": municipality_id, "n": count, "seed": seed},
+    )
+    cells = cursor.fetchall()
+    weights = [rng.uniform(0.5, 1.5) for _ in cells]
+    rows = []
+    for number, ((wkb, area_km2), weight) in enumerate(zip(cells, weights, strict=True), start=1):
+        rural = area_km2 > 25
+        rows.append((
+            municipality_id, f"{name} — secteur {number:02d}", f"حي {number}",
+            "rural" if rural else "urban", round(population * weight / sum(weights)),
+            round(rng.uniform(8, 45 if rural else 30), 1), round(rng.uniform(8, 35), 1),
+            round(rng.uniform(60 if rural else 85, 100), 1), round(rng.uniform(20 if rural else 60, 100), 1),
+            round(rng.uniform(30 if rural else 70, 100), 1), bytes(wkb),
+        ))
+    cursor.executemany(
+        """INSERT INTO layers_district (municipality_id, name, name_ar, kind, population, poverty_rate,
+               unemployment_rate, water_access_rate, sanitation_access_rate, waste_collection_rate, is_priority,
+               boundary)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, false, ST_GeomFromWKB(%s, 4326))""",
+        rows,
+    )
+    # The most marginalised quarter of the districts get priority.
+    cursor.execute(
+        """UPDATE layers_district d SET is_priority = ranked.share <= 0.25
+           FROM (SELECT id, percent_rank() OVER (ORDER BY marginalisation_score DESC) AS share
+                 FROM layers_district WHERE municipality_id = %s) AS ranked
+           WHERE d.id = ranked.id""",
+        [municipality_id],
+    )
+
+
+def _seed_containers(cursor, municipality_id, code, count, rng, seed) -> int:
+    cursor.execute(
+        """INSERT INTO layers_servicepoint (municipality_id, kind, name, status, capacity, opening_hours, location)
+           SELECT %(id)s, 'waste_container', 'Conteneur ' || %(code)s || '-' || lpad(n::text, 3, '0'),
+                  'in_service', (ARRAY[660, 770, 1100])[1 + (n %% 3)], '', geom
+           FROM (SELECT geom, row_number() OVER (ORDER BY ST_Y(geom) DESC, ST_X(geom)) AS n
+                 FROM ST_Dump(ST_GeneratePoints((SELECT boundary FROM layers_municipality WHERE id = %(id)s),
+                                                %(n)s, %(seed)s))) AS point""",
+        {"id": municipality_id, "code": code, "n": count, "seed": seed},
+    )
+    # A few containers are broken: the status is worth seeing on the map.
+    cursor.execute(
+        """UPDATE layers_servicepoint SET status = 'out_of_service'
+           WHERE id IN (SELECT id FROM layers_servicepoint WHERE municipality_id = %s AND kind = 'waste_container'
+                        ORDER BY name LIMIT %s)""",
+        [municipality_id, rng.randint(1, 3)],
+    )
+    return count
+
+
+SERVICE_DAYS = ([1, 3, 5], [2, 4, 6], [1, 2, 3, 4, 5, 6], [1, 4], [2, 5], [3, 6])
+TIME_WINDOWS = ((time(6, 0), time(10, 0)), (time(20, 0), time(23, 30)), (time(5, 30), time(9, 30)))
+
+
+def _seed_routes(cursor, municipality_id, name, rng) -> int:
+    # One round per district through its containers, in order of bearing from the centre: a closed loop.
+    cursor.execute(
+        """SELECT d.id, d.name, array_agg(p.id ORDER BY ST_Azimuth(ST_Centroid(d.boundary), p.location)),
+                  ST_AsBinary(ST_Multi(ST_AddPoint(
+                      ST_MakeLine(p.location ORDER BY ST_Azimuth(ST_Centroid(d.boundary), p.location)),
+                      (array_agg(p.location ORDER BY ST_Azimuth(ST_Centroid(d.boundary), p.location)))[1])))
+           FROM layers_district d
+           JOIN layers_servicepoint p ON p.kind = 'waste_container' AND ST_Intersects(d.boundary, p.location)
+           WHERE d.municipality_id = %s
+           GROUP BY d.id, d.name HAVING count(*) >= 2
+           ORDER BY d.name""",
+        [municipality_id],
+    )
+    rounds = cursor.fetchall()
+    for number, (_district_id, district_name, stops, wkb) in enumerate(rounds, start=1):
+        starts_at, ends_at = rng.choice(TIME_WINDOWS)
+        cursor.execute(
+            """INSERT INTO layers_collectionroute (municipality_id, name, service_days, frequency, starts_at,
+                   ends_at, vehicle, path)
+               VALUES (%s, %s, %s, 'weekly', %s, %s, %s, ST_GeomFromWKB(%s, 4326)) RETURNING id""",
+            [municipality_id, f"Tournée {district_name.split('—')[-1].strip()}", rng.choice(SERVICE_DAYS),
+             starts_at, ends_at, f"Camion benne 12 m³ n° {number}", bytes(wkb)],
+        )
+        (route_id,) = cursor.fetchone()
+        cursor.executemany(
+            "INSERT INTO layers_collectionroute_service_points (collectionroute_id, servicepoint_id) VALUES (%s, %s)",
+            [(route_id, stop) for stop in stops],
+        )
+    return len(rounds)
+
+
+CATEGORY_WEIGHTS = {
+    "waste": 30, "illegal_dumping": 15, "roads": 15, "lighting": 12, "water": 10,
+    "green_spaces": 5, "noise": 5, "building": 4, "other": 4,
+}
+STATUS_WEIGHTS = {
+    "submitted": 20, "acknowledged": 15, "in_progress": 15, "resolved": 30, "closed_without_fix": 5,
+    "duplicate": 5, "rejected": 3, "reopened": 7,
+}
+DESCRIPTIONS = {
+    "waste": ["Le conteneur n'a pas été vidé depuis plusieurs jours.", "لم يتم رفع الفضلات منذ أسبوع"],
+    "illegal_dumping": ["Dépôt sauvage de gravats au bord de la route.", "مصب عشوائي للفضلات قرب المدرسة"],
+    "roads": ["Nid-de-poule dangereux devant la pharmacie.", "حفرة كبيرة في الطريق"],
+    "lighting": ["Lampadaire éteint depuis un mois.", "الإنارة العمومية معطلة في الشارع"],
+    "water": ["Fuite d'eau sur la chaussée.", "تسرب مياه في الطريق"],
+    "green_spaces": ["Le jardin public n'est plus entretenu.", "الحديقة العمومية مهملة"],
+    "noise": ["Bruit nocturne d'un chantier.", "ضجيج ليلي متواصل"],
+    "building": ["Construction sans permis apparent.", "بناء فوضوي دون رخصة"],
+    "other": ["Chiens errants dans le quartier.", "كلاب سائبة في الحي"],
+}
+
+
+def _seed_complaints(cursor, municipality_id, count, rng, seed) -> int:
+    cursor.execute(
+        """SELECT ST_AsBinary(geom) FROM ST_Dump(ST_GeneratePoints(
+               (SELECT boundary FROM layers_municipality WHERE id = %s), %s, %s)) ORDER BY ST_Y(geom), ST_X(geom)""",
+        [municipality_id, count, seed + 1],
+    )
+    points = [bytes(wkb) for (wkb,) in cursor.fetchall()]
+    categories, statuses = list(CATEGORY_WEIGHTS), list(STATUS_WEIGHTS)
+    rows = []
+    for wkb in points:
+        category = rng.choices(categories, weights=list(CATEGORY_WEIGHTS.values()))[0]
+        reported = DEMO_TODAY - timedelta(minutes=rng.randint(0, 180 * 24 * 60))
+        rows.append((
+            new_tracking_code(rng), category, rng.choice(DESCRIPTIONS[category]),
+            rng.choices(statuses, weights=list(STATUS_WEIGHTS.values()))[0],
+            reported, reported + timedelta(hours=rng.randint(0, 24 * 20)), wkb,
+        ))
+    with connection.cursor() as staging:
+        _stage(
+            staging, f"staged_complaint_{municipality_id}",
+            "tracking_code text, category text, description text, status text, created_at timestamptz, "
+            "updated_at timestamptz, wkb bytea",
+            rows,
+        )
+    cursor.execute(
+        f"""INSERT INTO layers_complaint (tracking_code, municipality_id, district_id, category, description,
+                status, reporter_name, reporter_contact, created_at, updated_at, location)
+            SELECT c.tracking_code, %s, d.id, c.category, c.description, c.status, '', '',
+                   c.created_at, least(c.updated_at, %s), c.geom
+            FROM (SELECT *, ST_GeomFromWKB(wkb, 4326) AS geom FROM staged_complaint_{municipality_id}) AS c
+            LEFT JOIN layers_district d ON d.municipality_id = %s AND ST_Intersects(d.boundary, c.geom)""",  # noqa: S608 - the table name is an integer
+        [municipality_id, DEMO_TODAY, municipality_id],
+    )
+    return cursor.rowcount
+
+
+def _stage(cursor, table: str, columns: str, rows: Iterable[Sequence]) -> Staged:
+    """COPY rows into a temporary table that lives until the end of the transaction."""
+    cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns}) ON COMMIT DROP")
+    count = 0
+    with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return Staged(table, count)
+
+
+def _wkb(frame) -> list[bytes]:
+    return list(shapely.to_wkb(frame.geometry.to_numpy()))
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _integer(text: object) -> int | None:
+    """Numbers the sources store as text ('114486', '36', '')."""
+    value = pd.to_numeric(text, errors="coerce")
+    return None if pd.isna(value) else int(value)
+
+
+def _french_name(name: str) -> str:
+    # The official list writes a few names with a shouting article: "EL kram".
+    return re.sub(r"\b(EL|LA|LE|ES|EZ|ER)\b", lambda m: m.group(1).capitalize(), name.strip())

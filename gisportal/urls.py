@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from gisportal import views
+
+admin.site.site_header = "gisportal"
+admin.site.site_title = "gisportal"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+    *i18n_patterns(path("", views.home, name="home"), prefix_default_language=False),
+    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
+]

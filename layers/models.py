@@ -1,0 +1,276 @@
+"""The municipal layers. Every geometry is stored in EPSG:4326 with a GiST index.
+
+Point layers also carry a GiST index on `geom::geography`, so that metric distance queries
+(`selectors.within_metres`) use an index instead of scanning the table.
+"""
+
+import random
+import secrets
+
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GistIndex
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F, Q
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+SRID = 4326
+
+
+def as_geography(field: str) -> Cast:
+    """`field::geography`: the expression metric distance queries and their index share."""
+    return Cast(field, models.GeometryField(srid=SRID, geography=True))
+
+
+def geography_index(field: str, name: str) -> GistIndex:
+    return GistIndex(as_geography(field), name=name)
+
+
+def percentage(verbose_name: str) -> models.FloatField:
+    return models.FloatField(
+        _(verbose_name), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+
+class Governorate(models.Model):
+    code = models.CharField(_("official code"), max_length=2, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=100)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
+    boundary = models.MultiPolygonField(srid=SRID)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("governorate")
+
+    def __str__(self) -> str:
+        return self.name_fr
+
+
+class Delegation(models.Model):
+    """A 2014 census delegation (mutamadiya), with its census population."""
+
+    code = models.CharField(_("census code"), max_length=8, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=100)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
+    governorate = models.ForeignKey(Governorate, on_delete=models.PROTECT, related_name="delegations")
+    population_2014 = models.PositiveIntegerField(_("population (2014 census)"), null=True, blank=True)
+    households_2014 = models.PositiveIntegerField(_("households (2014 census)"), null=True, blank=True)
+    boundary = models.MultiPolygonField(srid=SRID)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("delegation")
+
+    def __str__(self) -> str:
+        return self.name_fr
+
+
+class Municipality(models.Model):
+    class Kind(models.TextChoices):
+        OLD = "old", _("Municipality before 2016")
+        EXTENDED = "extended", _("Extended in 2016")
+        NEW = "new", _("Created in 2016")
+
+    code = models.CharField(_("official code"), max_length=4, unique=True, help_text=_("DGCL code, e.g. 6211"))
+    name_fr = models.CharField(_("name (French)"), max_length=100)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
+    governorate = models.ForeignKey(Governorate, on_delete=models.PROTECT, related_name="municipalities")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    council_seats = models.PositiveSmallIntegerField(_("council seats"), null=True, blank=True)
+    boundary = models.MultiPolygonField(srid=SRID)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name_fr"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return f"{self.name_fr} ({self.code})"
+
+
+class District(models.Model):
+    """A neighbourhood or rural area, with the indicators that mark it as marginalised."""
+
+    class Kind(models.TextChoices):
+        URBAN = "urban", _("Urban neighbourhood")
+        PERI_URBAN = "peri_urban", _("Peri-urban area")
+        RURAL = "rural", _("Rural area")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="districts")
+    name = models.CharField(_("name"), max_length=150)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=150, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.URBAN)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    poverty_rate = percentage("poverty rate (%)")
+    unemployment_rate = percentage("unemployment rate (%)")
+    water_access_rate = percentage("households with drinking water (%)")
+    sanitation_access_rate = percentage("households connected to sanitation (%)")
+    waste_collection_rate = percentage("households with waste collection (%)")
+    is_priority = models.BooleanField(_("priority district"), default=False)
+    # Mean deprivation over the five indicators, 0 (none) to 100; empty while an indicator is unknown.
+    marginalisation_score = models.GeneratedField(
+        expression=(
+            F("poverty_rate") + F("unemployment_rate") + (100 - F("water_access_rate"))
+            + (100 - F("sanitation_access_rate")) + (100 - F("waste_collection_rate"))
+        ) / 5.0,
+        output_field=models.FloatField(_("marginalisation score")),
+        db_persist=True,
+    )
+    boundary = models.MultiPolygonField(srid=SRID)
+    history = HistoricalRecords(excluded_fields=["marginalisation_score"])
+
+    class Meta:
+        ordering = ["municipality", "name"]
+        verbose_name = _("district")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="district_name_unique_in_municipality"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServicePoint(models.Model):
+    class Kind(models.TextChoices):
+        WASTE_CONTAINER = "waste_container", _("Waste container")
+        COLLECTION_POINT = "collection_point", _("Collection point")
+        RECYCLING_POINT = "recycling_point", _("Recycling point")
+        TRANSFER_STATION = "transfer_station", _("Transfer station")
+        LANDFILL = "landfill", _("Landfill")
+        HEALTH_FACILITY = "health_facility", _("Health facility")
+        PHARMACY = "pharmacy", _("Pharmacy")
+        MUNICIPAL_OFFICE = "municipal_office", _("Municipal office")
+        CITIZEN_SERVICE_SPACE = "citizen_service_space", _("Citizen service space")
+        SCHOOL = "school", _("School")
+        POST_OFFICE = "post_office", _("Post office")
+        MARKET = "market", _("Market")
+        WATER_POINT = "water_point", _("Water point")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        IN_SERVICE = "in_service", _("In service")
+        OUT_OF_SERVICE = "out_of_service", _("Out of service")
+        PLANNED = "planned", _("Planned")
+        CLOSED = "closed", _("Closed")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="service_points")
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.IN_SERVICE)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Litres for containers, beds for health facilities, …"),
+    )
+    opening_hours = models.CharField(
+        _("opening hours"), max_length=255, blank=True, help_text=_("OpenStreetMap syntax, e.g. Mo-Fr 08:00-17:00"),
+    )
+    osm_id = models.BigIntegerField(_("OpenStreetMap node"), null=True, blank=True, unique=True)
+    location = models.PointField(srid=SRID)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["municipality", "kind", "name"]
+        verbose_name = _("service point")
+        indexes = [geography_index("location", "servicepoint_location_geog")]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.get_kind_display()} #{self.pk}"
+
+
+class CollectionRoute(models.Model):
+    """A waste collection round: where the truck goes, on which days, at what time."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("Every week")
+        FORTNIGHTLY = "fortnightly", _("Every other week")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="collection_routes")
+    name = models.CharField(_("name"), max_length=150)
+    # ISO weekdays, 1 = Monday … 7 = Sunday.
+    service_days = ArrayField(
+        models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(7)]),
+        verbose_name=_("service days"), size=7,
+    )
+    frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.WEEKLY)
+    starts_at = models.TimeField(_("collection starts"))
+    ends_at = models.TimeField(_("collection ends"))
+    vehicle = models.CharField(_("vehicle"), max_length=100, blank=True)
+    service_points = models.ManyToManyField(ServicePoint, blank=True, related_name="collection_routes")
+    path = models.MultiLineStringField(srid=SRID)
+    history = HistoricalRecords(m2m_fields=[service_points])
+
+    class Meta:
+        ordering = ["municipality", "name"]
+        verbose_name = _("collection route")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="route_name_unique_in_municipality"),
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="route_starts_before_it_ends"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def new_tracking_code(rng: random.Random | None = None) -> str:
+    """Short, unambiguous, hard to guess: what a citizen reads out on the phone. `rng` for seeded demo data."""
+    choose = rng.choice if rng else secrets.choice
+    return "".join(choose("23456789ABCDEFGHJKMNPQRSTUVWXYZ") for _ in range(10))
+
+
+class Complaint(models.Model):
+    """A citizen's report of a problem at a place (e-Chikaya)."""
+
+    class Category(models.TextChoices):
+        WASTE = "waste", _("Waste not collected")
+        ILLEGAL_DUMPING = "illegal_dumping", _("Illegal dumping")
+        ROADS = "roads", _("Roads and pavements")
+        LIGHTING = "lighting", _("Street lighting")
+        WATER = "water", _("Water and sanitation")
+        GREEN_SPACES = "green_spaces", _("Parks and green spaces")
+        NOISE = "noise", _("Noise and nuisance")
+        BUILDING = "building", _("Building and permits")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED_WITHOUT_FIX = "closed_without_fix", _("Closed without a fix")
+        DUPLICATE = "duplicate", _("Duplicate")
+        REJECTED = "rejected", _("Rejected")
+        REOPENED = "reopened", _("Reopened")
+
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False,
+    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="complaints", editable=False)
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="complaints", editable=False,
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    description = models.TextField(_("description"), max_length=2000)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    # Private: never shown on a public page or API.
+    reporter_name = models.CharField(_("reporter's name"), max_length=100, blank=True)
+    reporter_contact = models.CharField(_("reporter's e-mail or phone"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("last update"), auto_now=True)
+    location = models.PointField(srid=SRID)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("complaint")
+        indexes = [
+            geography_index("location", "complaint_location_geog"),
+            models.Index(fields=["municipality", "status"], name="complaint_municipality_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} — {self.get_category_display()}"

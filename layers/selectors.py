@@ -1,0 +1,125 @@
+"""Reads. Permission scoping lives here: every staff queryset comes from `visible` or `editable`."""
+
+from enum import Enum
+from typing import TypeVar
+
+from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
+from django.db import connection
+from django.db.models import Func, Model, QuerySet, Value
+
+from gisportal.accounts import roles
+from gisportal.accounts.models import Role
+from layers.models import (
+    SRID,
+    CollectionRoute,
+    Complaint,
+    Delegation,
+    District,
+    Governorate,
+    Municipality,
+    ServicePoint,
+    as_geography,
+)
+
+# How each layer reaches its municipality; the administrative frame (governorates, delegations)
+# is public and read-only for planners.
+MUNICIPALITY_PATH: dict[type[Model], str] = {
+    Municipality: "pk",
+    District: "municipality",
+    ServicePoint: "municipality",
+    CollectionRoute: "municipality",
+    Complaint: "municipality",
+}
+M = TypeVar("M", bound=Model)
+
+FRAME_LAYERS: tuple[type[Model], ...] = (Governorate, Delegation)
+
+
+class Scope(Enum):
+    ALL = "all"
+    OWN_MUNICIPALITIES = "own"
+    NONE = "none"
+
+
+def scope(model: type[Model], user: roles.User, *, for_edit: bool = False) -> Scope:
+    """How much of a layer a user may see (or, with for_edit, change)."""
+    role = roles.role_of(user)
+    if role == Role.ADMINISTRATOR or (role == Role.ANALYST and not for_edit):
+        return Scope.ALL
+    if role != Role.PLANNER:
+        return Scope.NONE
+    if model in FRAME_LAYERS:
+        return Scope.NONE if for_edit else Scope.ALL
+    if for_edit and model is Municipality:
+        return Scope.NONE
+    return Scope.OWN_MUNICIPALITIES
+
+
+def visible(model: type[M], user: roles.User) -> QuerySet[M]:
+    """What a staff member may see of a layer."""
+    return _scoped(model, user, scope(model, user))
+
+
+def editable(model: type[M], user: roles.User) -> QuerySet[M]:
+    """What a staff member may change of a layer."""
+    return _scoped(model, user, scope(model, user, for_edit=True))
+
+
+def _scoped(model: type[M], user: roles.User, extent: Scope) -> QuerySet[M]:
+    queryset = model._default_manager.all()
+    if extent is Scope.ALL:
+        return queryset
+    if extent is Scope.NONE:
+        return queryset.none()
+    return queryset.filter(**{f"{MUNICIPALITY_PATH[model]}__in": roles.municipality_ids(user)})
+
+
+def in_scope(obj: Model, user: roles.User, *, for_edit: bool = False) -> bool:
+    """Whether one object (live, or an old version from the history) is within the user's scope."""
+    extent = scope(type(obj), user, for_edit=for_edit)
+    if extent is not Scope.OWN_MUNICIPALITIES:
+        return extent is Scope.ALL
+    municipality_id = obj.pk if isinstance(obj, Municipality) else obj.municipality_id  # type: ignore[attr-defined]
+    return municipality_id in roles.municipality_ids(user)
+
+
+def municipality_at(point: Point) -> Municipality | None:
+    """The municipality a point lies in (the SQL function `municipality_at`, migration 0002)."""
+    at_point = Func(Value(point, output_field=GeometryField(srid=SRID)), function="municipality_at")
+    return Municipality.objects.filter(pk=at_point).first()
+
+
+def district_at(municipality: Municipality, point: Point) -> District | None:
+    return municipality.districts.filter(boundary__intersects=point).order_by("pk").first()
+
+
+def within_metres(queryset: QuerySet[M], field: str, point: Point, metres: float) -> QuerySet[M]:
+    """Rows whose `field` lies within `metres` of `point`, through the `geom::geography` GiST index."""
+    return queryset.annotate(_geography=as_geography(field)).filter(
+        _geography__dwithin=(point, D(m=metres)),
+    )
+
+
+def explain(queryset: QuerySet) -> str:
+    """The plan PostgreSQL picks for a queryset (for checks that an index is used)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+
+def public_layer_counts() -> dict[str, int]:
+    """How much the portal maps, in one query, for the home page."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT (SELECT count(*) FROM layers_municipality),
+                      (SELECT count(*) FROM layers_district),
+                      (SELECT count(*) FROM layers_servicepoint),
+                      (SELECT count(*) FROM layers_collectionroute),
+                      (SELECT count(*) FROM layers_complaint)"""
+        )
+        row = cursor.fetchone()
+    return dict(zip(("municipalities", "districts", "service_points", "collection_routes", "complaints"), row))

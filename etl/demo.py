@@ -333,20 +333,19 @@ def _seed_complaints(cursor, municipality_id, count, rng, seed) -> int:
             rng.choices(statuses, weights=list(STATUS_WEIGHTS.values()))[0],
             reported, reported + timedelta(hours=rng.randint(0, 24 * 20)), wkb,
         ))
-    with connection.cursor() as staging:
-        _stage(
-            staging, f"staged_complaint_{municipality_id}",
-            "tracking_code text, category text, description text, status text, created_at timestamptz, "
-            "updated_at timestamptz, wkb bytea",
-            rows,
-        )
+    _stage(
+        cursor, "staged_complaint",
+        "tracking_code text, category text, description text, status text, created_at timestamptz, "
+        "updated_at timestamptz, wkb bytea",
+        rows,
+    )
     cursor.execute(
-        f"""INSERT INTO layers_complaint (tracking_code, municipality_id, district_id, category, description,
+        """INSERT INTO layers_complaint (tracking_code, municipality_id, district_id, category, description,
                 status, reporter_name, reporter_contact, created_at, updated_at, location)
             SELECT c.tracking_code, %s, d.id, c.category, c.description, c.status, '', '',
                    c.created_at, least(c.updated_at, %s), c.geom
-            FROM (SELECT *, ST_GeomFromWKB(wkb, 4326) AS geom FROM staged_complaint_{municipality_id}) AS c
-            LEFT JOIN layers_district d ON d.municipality_id = %s AND ST_Intersects(d.boundary, c.geom)""",  # noqa: S608 - the table name is an integer
+            FROM (SELECT *, ST_GeomFromWKB(wkb, 4326) AS geom FROM staged_complaint) AS c
+            LEFT JOIN layers_district d ON d.municipality_id = %s AND ST_Intersects(d.boundary, c.geom)""",
         [municipality_id, DEMO_TODAY, municipality_id],
     )
     return cursor.rowcount
@@ -354,6 +353,7 @@ def _seed_complaints(cursor, municipality_id, count, rng, seed) -> int:
 
 def _stage(cursor, table: str, columns: str, rows: Iterable[Sequence]) -> Staged:
     """COPY rows into a temporary table that lives until the end of the transaction."""
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns}) ON COMMIT DROP")
     count = 0
     with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:

@@ -133,3 +133,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GISPORTAL_LOG_LEVEL", "WARNING")},
 }
+
+# Background work: Celery on Redis where REDIS_URL is set (docker-compose.yml).
+CELERY_BROKER_URL = os.environ.get("REDIS_URL", "")
+CELERY_TIMEZONE = TIME_ZONE
+if not CELERY_BROKER_URL:
+    # No broker in the embedded mode and in tests: tasks run inline, and their errors surface to the caller.
+    CELERY_TASK_ALWAYS_EAGER = True
+    CELERY_TASK_EAGER_PROPAGATES = True

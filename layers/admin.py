@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
+from django.contrib.gis.forms import GeometryField
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -26,9 +27,20 @@ from layers.widgets import MunicipalMapWidget
 by_municipality = ("municipality", admin.RelatedOnlyFieldListFilter)
 
 
+class LayerForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, field in self.fields.items():
+            if isinstance(field, GeometryField) and name in self.initial and name not in self.changed_data:
+                # The map's round trip through Web Mercator adds float noise: keep the stored geometry.
+                data[name] = self.initial[name]
+        return data
+
+
 class LayerAdmin(SimpleHistoryAdmin, GISModelAdmin):
     """Permissions come from the role and the selectors' scoping, not from per-model Django permissions."""
 
+    form = LayerForm
     gis_widget = MunicipalMapWidget
     list_per_page = 50
 
@@ -100,11 +112,7 @@ class ServicePointAdmin(LayerAdmin):
     search_fields = ("name",)
 
 
-class CollectionRouteForm(forms.ModelForm):
-    class Meta:
-        model = CollectionRoute
-        fields = "__all__"
-
+class CollectionRouteForm(LayerForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         municipality = data.get("municipality")
@@ -146,7 +154,8 @@ class ComplaintAdmin(LayerAdmin):
                     self.instance.location = location
                     services.place_complaint(self.instance)
                     if not selectors.in_scope(self.instance, user, for_edit=True):
-                        raise forms.ValidationError(_("This place is in a municipality you do not manage."))
+                        not_managed = _("This place is in a municipality you do not manage.")
+                        raise forms.ValidationError({"location": forms.ValidationError(not_managed, code="not_managed")})
                 return data
 
         return RoutedComplaintForm

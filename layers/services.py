@@ -13,10 +13,8 @@ def place_complaint(complaint: Complaint) -> None:
     """Route a complaint by geometry: the municipality and district its location lies in."""
     municipality = selectors.municipality_at(complaint.location)
     if municipality is None:
-        raise ValidationError(
-            {"location": _("This place is outside every municipality. Move the pin onto the municipality.")},
-            code="outside_municipalities",
-        )
+        outside = _("This place is outside every municipality. Move the pin onto the municipality.")
+        raise ValidationError({"location": ValidationError(outside, code="outside_municipalities")})
     complaint.municipality = municipality
     complaint.district = selectors.district_at(municipality, complaint.location)
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Debian/Ubuntu packages the portal needs: PostgreSQL 15 + PostGIS + pgRouting, GDAL/GEOS/PROJ for
-# GeoDjango, Chromium for the browser tests. Installs what is missing as root; otherwise says how.
+# GeoDjango, Chromium for the browser tests, gettext to compile the translations. Installs what is
+# missing as root; otherwise says how.
 set -euo pipefail
 
 packages=(
   postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting postgresql-client-15
   gdal-bin libgdal32 libgeos-c1v5 libproj25
-  python3-venv chromium
+  python3-venv chromium gettext
 )
 if [ "${1:-}" = "--with-dev-tools" ]; then
   packages+=(docker-compose)  # lets the test suite validate docker-compose.yml without a Docker engine

@@ -33,12 +33,23 @@ DEMO_TODAY = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 
 # OSM amenity value -> service point type.
 OSM_KINDS = {
-    "hospital": "health_facility", "clinic": "health_facility", "doctors": "health_facility",
-    "dentist": "health_facility", "nursing_home": "health_facility", "pharmacy": "pharmacy",
-    "school": "school", "kindergarten": "school", "college": "school", "childcare": "school",
-    "waste_basket": "waste_container", "waste_disposal": "waste_container", "recycling": "recycling_point",
-    "townhall": "municipal_office", "community_centre": "citizen_service_space",
-    "post_office": "post_office", "marketplace": "market",
+    "hospital": "health_facility",
+    "clinic": "health_facility",
+    "doctors": "health_facility",
+    "dentist": "health_facility",
+    "nursing_home": "health_facility",
+    "pharmacy": "pharmacy",
+    "school": "school",
+    "kindergarten": "school",
+    "college": "school",
+    "childcare": "school",
+    "waste_basket": "waste_container",
+    "waste_disposal": "waste_container",
+    "recycling": "recycling_point",
+    "townhall": "municipal_office",
+    "community_centre": "citizen_service_space",
+    "post_office": "post_office",
+    "marketplace": "market",
 }
 
 Progress = Callable[[str], None]
@@ -76,7 +87,7 @@ def load_governorates(progress: Progress) -> None:
                SELECT code, name_fr, name_ar, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_GeomFromWKB(wkb, 4326)), 3))
                FROM staged_governorate"""
         )
-        cursor.execute("SELECT count(*) FILTER (WHERE NOT ST_IsValid(ST_GeomFromWKB(wkb, 4326))) FROM staged_governorate")
+        cursor.execute("SELECT count(*) FROM staged_governorate WHERE NOT ST_IsValid(ST_GeomFromWKB(wkb, 4326))")
         (repaired,) = cursor.fetchone()
     progress(f"{len(rows)} governorates imported, {repaired} invalid boundaries repaired")
 
@@ -102,7 +113,8 @@ def load_municipalities(progress: Progress) -> None:
     ]
     with connection.cursor() as cursor:
         _stage(
-            cursor, "staged_municipality",
+            cursor,
+            "staged_municipality",
             "code text, name_fr text, name_ar text, governorate text, kind text, population int, seats int, wkb bytea",
             rows,
         )
@@ -142,8 +154,10 @@ def load_delegations(progress: Progress) -> None:
     ]
     with connection.cursor() as cursor:
         _stage(
-            cursor, "staged_delegation",
-            "code text, name_fr text, name_ar text, population int, households int, wkb bytea", rows,
+            cursor,
+            "staged_delegation",
+            "code text, name_fr text, name_ar text, population int, households int, wkb bytea",
+            rows,
         )
         # The two sources' coastlines differ: take the governorate nearest to a point inside the delegation.
         cursor.execute(
@@ -215,13 +229,21 @@ def _seed_districts(cursor, municipality_id, name, population, count, rng, seed)
     rows = []
     for number, ((wkb, area_km2), weight) in enumerate(zip(cells, weights, strict=True), start=1):
         rural = area_km2 > 25
-        rows.append((
-            municipality_id, f"{name} — secteur {number:02d}", f"حي {number}",
-            "rural" if rural else "urban", round(population * weight / sum(weights)),
-            round(rng.uniform(8, 45 if rural else 30), 1), round(rng.uniform(8, 35), 1),
-            round(rng.uniform(60 if rural else 85, 100), 1), round(rng.uniform(20 if rural else 60, 100), 1),
-            round(rng.uniform(30 if rural else 70, 100), 1), bytes(wkb),
-        ))
+        rows.append(
+            (
+                municipality_id,
+                f"{name} — secteur {number:02d}",
+                f"حي {number}",
+                "rural" if rural else "urban",
+                round(population * weight / sum(weights)),
+                round(rng.uniform(8, 45 if rural else 30), 1),
+                round(rng.uniform(8, 35), 1),
+                round(rng.uniform(60 if rural else 85, 100), 1),
+                round(rng.uniform(20 if rural else 60, 100), 1),
+                round(rng.uniform(30 if rural else 70, 100), 1),
+                bytes(wkb),
+            )
+        )
     cursor.executemany(
         """INSERT INTO layers_district (municipality_id, name, name_ar, kind, population, poverty_rate,
                unemployment_rate, water_access_rate, sanitation_access_rate, waste_collection_rate, is_priority,
@@ -284,8 +306,15 @@ def _seed_routes(cursor, municipality_id, name, rng) -> int:
             """INSERT INTO layers_collectionroute (municipality_id, name, service_days, frequency, starts_at,
                    ends_at, vehicle, path)
                VALUES (%s, %s, %s, 'weekly', %s, %s, %s, ST_GeomFromWKB(%s, 4326)) RETURNING id""",
-            [municipality_id, f"Tournée {district_name.split('—')[-1].strip()}", rng.choice(SERVICE_DAYS),
-             starts_at, ends_at, f"Camion benne 12 m³ n° {number}", bytes(wkb)],
+            [
+                municipality_id,
+                f"Tournée {district_name.split('—')[-1].strip()}",
+                rng.choice(SERVICE_DAYS),
+                starts_at,
+                ends_at,
+                f"Camion benne 12 m³ n° {number}",
+                bytes(wkb),
+            ],
         )
         (route_id,) = cursor.fetchone()
         cursor.executemany(
@@ -296,12 +325,25 @@ def _seed_routes(cursor, municipality_id, name, rng) -> int:
 
 
 CATEGORY_WEIGHTS = {
-    "waste": 30, "illegal_dumping": 15, "roads": 15, "lighting": 12, "water": 10,
-    "green_spaces": 5, "noise": 5, "building": 4, "other": 4,
+    "waste": 30,
+    "illegal_dumping": 15,
+    "roads": 15,
+    "lighting": 12,
+    "water": 10,
+    "green_spaces": 5,
+    "noise": 5,
+    "building": 4,
+    "other": 4,
 }
 STATUS_WEIGHTS = {
-    "submitted": 20, "acknowledged": 15, "in_progress": 15, "resolved": 30, "closed_without_fix": 5,
-    "duplicate": 5, "rejected": 3, "reopened": 7,
+    "submitted": 20,
+    "acknowledged": 15,
+    "in_progress": 15,
+    "resolved": 30,
+    "closed_without_fix": 5,
+    "duplicate": 5,
+    "rejected": 3,
+    "reopened": 7,
 }
 DESCRIPTIONS = {
     "waste": ["Le conteneur n'a pas été vidé depuis plusieurs jours.", "لم يتم رفع الفضلات منذ أسبوع"],
@@ -328,13 +370,20 @@ def _seed_complaints(cursor, municipality_id, count, rng, seed) -> int:
     for wkb in points:
         category = rng.choices(categories, weights=list(CATEGORY_WEIGHTS.values()))[0]
         reported = DEMO_TODAY - timedelta(minutes=rng.randint(0, 180 * 24 * 60))
-        rows.append((
-            new_tracking_code(rng), category, rng.choice(DESCRIPTIONS[category]),
-            rng.choices(statuses, weights=list(STATUS_WEIGHTS.values()))[0],
-            reported, reported + timedelta(hours=rng.randint(0, 24 * 20)), wkb,
-        ))
+        rows.append(
+            (
+                new_tracking_code(rng),
+                category,
+                rng.choice(DESCRIPTIONS[category]),
+                rng.choices(statuses, weights=list(STATUS_WEIGHTS.values()))[0],
+                reported,
+                reported + timedelta(hours=rng.randint(0, 24 * 20)),
+                wkb,
+            )
+        )
     _stage(
-        cursor, "staged_complaint",
+        cursor,
+        "staged_complaint",
         "tracking_code text, category text, description text, status text, created_at timestamptz, "
         "updated_at timestamptz, wkb bytea",
         rows,

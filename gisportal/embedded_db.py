@@ -93,8 +93,16 @@ def _initdb() -> None:
             _ensure_service_user()
             shutil.chown(folder, SERVICE_USER, SERVICE_USER)
     _as_owner(
-        str(PG_BIN / "initdb"), "-D", str(CLUSTER_DIR), "-U", "postgres", "-A", "trust",
-        "-E", "UTF8", "--locale=C.UTF-8",
+        str(PG_BIN / "initdb"),
+        "-D",
+        str(CLUSTER_DIR),
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
     )
     with open(CLUSTER_DIR / "postgresql.conf", "a") as conf:
         conf.write("\n# gisportal embedded cluster\n")
@@ -102,7 +110,7 @@ def _initdb() -> None:
 
 
 def _create_database() -> None:
-    exists = _psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'")
+    exists = _psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'")  # noqa: S608 - a constant
     if exists.strip() != "1":
         _psql("postgres", f"CREATE DATABASE {DATABASE}")
     # template1 too, so that the test databases Django creates have the extensions.
@@ -113,9 +121,23 @@ def _create_database() -> None:
 
 def _psql(database: str, sql: str) -> str:
     result = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", str(_port()), "-U", "postgres", "-d", database,
-         "-v", "ON_ERROR_STOP=1", "-tAc", sql],
-        capture_output=True, text=True,
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(_port()),
+            "-U",
+            "postgres",
+            "-d",
+            database,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-tAc",
+            sql,
+        ],
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise ClusterError(f"psql failed: {sql}\n{result.stderr}")

@@ -141,3 +141,4 @@ if not CELERY_BROKER_URL:
     # No broker in the embedded mode and in tests: tasks run inline, and their errors surface to the caller.
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+    CELERY_BROKER_URL = "memory://localhost/"  # never used when eager; keeps kombu off amqp://localhost

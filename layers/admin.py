@@ -29,12 +29,12 @@ by_municipality = ("municipality", admin.RelatedOnlyFieldListFilter)
 
 class LayerForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
         for name, field in self.fields.items():
             if isinstance(field, GeometryField) and name in self.initial and name not in self.changed_data:
                 # The map's round trip through Web Mercator adds float noise: keep the stored geometry.
-                data[name] = self.initial[name]
-        return data
+                self.cleaned_data[name] = self.initial[name]
+        return self.cleaned_data
 
 
 class LayerAdmin(SimpleHistoryAdmin, GISModelAdmin):
@@ -155,7 +155,9 @@ class ComplaintAdmin(LayerAdmin):
                     services.place_complaint(self.instance)
                     if not selectors.in_scope(self.instance, user, for_edit=True):
                         not_managed = _("This place is in a municipality you do not manage.")
-                        raise forms.ValidationError({"location": forms.ValidationError(not_managed, code="not_managed")})
+                        raise forms.ValidationError(
+                            {"location": forms.ValidationError(not_managed, code="not_managed")}
+                        )
                 return data
 
         return RoutedComplaintForm

@@ -30,7 +30,10 @@ def geography_index(field: str, name: str) -> GistIndex:
 
 def percentage(verbose_name: str) -> models.FloatField:
     return models.FloatField(
-        _(verbose_name), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)],
+        _(verbose_name),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
 
 
@@ -116,9 +119,13 @@ class District(models.Model):
     # Mean deprivation over the five indicators, 0 (none) to 100; empty while an indicator is unknown.
     marginalisation_score = models.GeneratedField(
         expression=(
-            F("poverty_rate") + F("unemployment_rate") + (100 - F("water_access_rate"))
-            + (100 - F("sanitation_access_rate")) + (100 - F("waste_collection_rate"))
-        ) / 5.0,
+            F("poverty_rate")
+            + F("unemployment_rate")
+            + (100 - F("water_access_rate"))
+            + (100 - F("sanitation_access_rate"))
+            + (100 - F("waste_collection_rate"))
+        )
+        / 5.0,
         output_field=models.FloatField(_("marginalisation score")),
         db_persist=True,
     )
@@ -164,10 +171,16 @@ class ServicePoint(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.IN_SERVICE)
     capacity = models.PositiveIntegerField(
-        _("capacity"), null=True, blank=True, help_text=_("Litres for containers, beds for health facilities, …"),
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Litres for containers, beds for health facilities, …"),
     )
     opening_hours = models.CharField(
-        _("opening hours"), max_length=255, blank=True, help_text=_("OpenStreetMap syntax, e.g. Mo-Fr 08:00-17:00"),
+        _("opening hours"),
+        max_length=255,
+        blank=True,
+        help_text=_("OpenStreetMap syntax, e.g. Mo-Fr 08:00-17:00"),
     )
     osm_id = models.BigIntegerField(_("OpenStreetMap node"), null=True, blank=True, unique=True)
     location = models.PointField(srid=SRID)
@@ -194,7 +207,8 @@ class CollectionRoute(models.Model):
     # ISO weekdays, 1 = Monday … 7 = Sunday.
     service_days = ArrayField(
         models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(7)]),
-        verbose_name=_("service days"), size=7,
+        verbose_name=_("service days"),
+        size=7,
     )
     frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.WEEKLY)
     starts_at = models.TimeField(_("collection starts"))
@@ -247,11 +261,20 @@ class Complaint(models.Model):
         REOPENED = "reopened", _("Reopened")
 
     tracking_code = models.CharField(
-        _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False,
+        _("tracking code"),
+        max_length=12,
+        unique=True,
+        default=new_tracking_code,
+        editable=False,
     )
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="complaints", editable=False)
     district = models.ForeignKey(
-        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="complaints", editable=False,
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        editable=False,
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     description = models.TextField(_("description"), max_length=2000)

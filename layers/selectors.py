@@ -97,7 +97,7 @@ def district_at(municipality: Municipality, point: Point) -> District | None:
 
 def within_metres(queryset: QuerySet[M], field: str, point: Point, metres: float) -> QuerySet[M]:
     """Rows whose `field` lies within `metres` of `point`, through the `geom::geography` GiST index."""
-    return queryset.annotate(_geography=as_geography(field)).filter(
+    return queryset.annotate(_geography=as_geography(field)).filter(  # type: ignore[return-value]
         _geography__dwithin=(point, D(m=metres)),
     )
 
@@ -108,7 +108,6 @@ def explain(queryset: QuerySet) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
-
 
 
 def public_layer_counts() -> dict[str, int]:
@@ -122,4 +121,5 @@ def public_layer_counts() -> dict[str, int]:
                       (SELECT count(*) FROM layers_complaint)"""
         )
         row = cursor.fetchone()
-    return dict(zip(("municipalities", "districts", "service_points", "collection_routes", "complaints"), row))
+    names = ("municipalities", "districts", "service_points", "collection_routes", "complaints")
+    return dict(zip(names, row, strict=True))

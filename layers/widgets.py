@@ -3,12 +3,13 @@
 from typing import Any
 
 from django.conf import settings
-from django.contrib.gis.forms.widgets import OpenLayersWidget
+from django.contrib.gis.forms.widgets import OSMWidget
 
 
-class MunicipalMapWidget(OpenLayersWidget):
+class MunicipalMapWidget(OSMWidget):
     template_name = "layers/map_widget.html"
-    map_width = "100%"
+    default_lon, default_lat = settings.MAP_DEFAULT_CENTER  # type: ignore[assignment]
+    default_zoom = 7
 
     class Media:
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css", "layers/map_widget.css")}
@@ -16,11 +17,5 @@ class MunicipalMapWidget(OpenLayersWidget):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        lon, lat = settings.MAP_DEFAULT_CENTER
-        context.update(
-            basemap_url=settings.BASEMAP_TILE_URL,
-            basemap_attribution=settings.BASEMAP_ATTRIBUTION,
-            default_lon=lon,
-            default_lat=lat,
-        )
+        context.update(basemap_url=settings.BASEMAP_TILE_URL, basemap_attribution=settings.BASEMAP_ATTRIBUTION)
         return context

@@ -15,7 +15,9 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     role = models.CharField(max_length=20, choices=Role.choices)
     municipalities = models.ManyToManyField(
-        "layers.Municipality", blank=True, related_name="staff",
+        "layers.Municipality",
+        blank=True,
+        related_name="staff",
         help_text=_("A planner sees and edits only these municipalities' layers."),
     )
 

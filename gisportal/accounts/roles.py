@@ -1,34 +1,22 @@
-"""What each role may do. The one place that answers 'may this user …?'."""
+"""Who a user is to the portal. What each role may do is decided in `layers.selectors.scope`."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as StaffUser
 
 from gisportal.accounts.models import Role, StaffProfile
 
-User = AbstractBaseUser | AnonymousUser
+User = StaffUser | AnonymousUser
 
 
 def role_of(user: User) -> Role | None:
     if not user.is_authenticated or not user.is_active:
         return None
-    if getattr(user, "is_superuser", False):
+    if user.is_superuser:
         return Role.ADMINISTRATOR
     try:
-        return Role(user.staff_profile.role)  # type: ignore[union-attr]
+        return Role(user.staff_profile.role)
     except StaffProfile.DoesNotExist:
         return None
-
-
-def sees_everything(user: User) -> bool:
-    """Analysts read, administrators read and edit, every municipality."""
-    return role_of(user) in {Role.ANALYST, Role.ADMINISTRATOR}
-
-
-def can_edit_layers(user: User) -> bool:
-    return role_of(user) in {Role.PLANNER, Role.ADMINISTRATOR}
-
-
-def is_administrator(user: User) -> bool:
-    return role_of(user) == Role.ADMINISTRATOR
 
 
 def municipality_ids(user: User) -> set[int]:

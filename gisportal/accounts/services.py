@@ -11,7 +11,12 @@ from layers.models import Municipality
 
 @transaction.atomic
 def create_staff(
-    *, username: str, password: str, role: Role, municipality_codes: Iterable[str] = (), email: str = "",
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    municipality_codes: Iterable[str] = (),
+    email: str = "",
 ) -> User:
     """A staff account; a planner is scoped to the municipalities given by official code."""
     codes = sorted(set(municipality_codes))
@@ -21,8 +26,11 @@ def create_staff(
     if role == Role.PLANNER and not municipalities:
         raise ValueError("a planner needs at least one municipality")
     user = User.objects.create_user(
-        username=username, password=password, email=email,
-        is_staff=True, is_superuser=role == Role.ADMINISTRATOR,
+        username=username,
+        password=password,
+        email=email,
+        is_staff=True,
+        is_superuser=role == Role.ADMINISTRATOR,
     )
     profile = StaffProfile.objects.create(user=user, role=role)
     profile.municipalities.set(municipalities)

@@ -7,8 +7,12 @@ from layers.models import ServicePoint
 
 def edit_container(client, container, **changes):
     data = {
-        "municipality": container.municipality_id, "kind": container.kind, "name": container.name,
-        "status": container.status, "capacity": container.capacity or "", "opening_hours": "",
+        "municipality": container.municipality_id,
+        "kind": container.kind,
+        "name": container.name,
+        "status": container.status,
+        "capacity": container.capacity or "",
+        "opening_hours": "",
         "location": container.location.transform(3857, clone=True).geojson,
     } | changes
     response = client.post(reverse("admin:layers_servicepoint_change", args=[container.pk]), data)

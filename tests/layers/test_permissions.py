@@ -12,8 +12,11 @@ EDITABLE_LAYERS = [District, ServicePoint, CollectionRoute, Complaint]
 
 def feature(town, model):
     return {
-        Municipality: town.municipality, District: town.district, ServicePoint: town.container,
-        CollectionRoute: town.route, Complaint: town.complaint,
+        Municipality: town.municipality,
+        District: town.district,
+        ServicePoint: town.container,
+        CollectionRoute: town.route,
+        Complaint: town.complaint,
     }[model]
 
 
@@ -90,10 +93,15 @@ def test_planner_can_only_place_features_in_her_municipalities(client, tozeur, b
 def test_planner_cannot_move_a_complaint_into_another_municipality(client, tozeur, beja, planner_tozeur):
     client.force_login(planner_tozeur)
     complaint = tozeur.complaint
-    response = client.post(admin_url(complaint), {
-        "category": complaint.category, "description": complaint.description, "status": complaint.status,
-        "location": beja.container.location.transform(3857, clone=True).geojson,  # as the map widget sends it
-    })
+    response = client.post(
+        admin_url(complaint),
+        {
+            "category": complaint.category,
+            "description": complaint.description,
+            "status": complaint.status,
+            "location": beja.container.location.transform(3857, clone=True).geojson,  # as the map widget sends it
+        },
+    )
     assert response.status_code == 200
     assert response.context["adminform"].form.has_error("location", code="not_managed")
     complaint.refresh_from_db()

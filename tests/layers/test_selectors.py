@@ -19,7 +19,10 @@ def test_where_boundaries_overlap_the_deepest_one_wins(tozeur):
     lon, lat = TOZEUR_CENTRE
     # A neighbour whose boundary overlaps Tozeur's eastern edge by 0.004°.
     neighbour = Municipality.objects.create(
-        code="6299", name_fr="Voisine", name_ar="Voisine", governorate=tozeur.municipality.governorate,
+        code="6299",
+        name_fr="Voisine",
+        name_ar="Voisine",
+        governorate=tozeur.municipality.governorate,
         boundary=square(lon + 0.036, lat),
     )
     near_tozeur_side = Point(lon + 0.0175, lat, srid=4326)
@@ -37,19 +40,27 @@ def test_within_metres_measures_on_the_ground(tozeur):
     lon, lat = TOZEUR_CENTRE
     # 0.001° of longitude at 34° N is about 92 m.
     near = ServicePoint.objects.create(
-        municipality=tozeur.municipality, kind="waste_container", location=Point(lon + 0.001, lat, srid=4326),
+        municipality=tozeur.municipality,
+        kind="waste_container",
+        location=Point(lon + 0.001, lat, srid=4326),
     )
     far = ServicePoint.objects.create(
-        municipality=tozeur.municipality, kind="waste_container", location=Point(lon + 0.01, lat, srid=4326),
+        municipality=tozeur.municipality,
+        kind="waste_container",
+        location=Point(lon + 0.01, lat, srid=4326),
     )
     found = set(selectors.within_metres(ServicePoint.objects.all(), "location", Point(lon, lat, srid=4326), 100))
     assert found == {tozeur.container, near}
     assert far not in found
 
 
-@pytest.mark.parametrize(("model", "index"), [
-    (ServicePoint, "servicepoint_location_geog"), (Complaint, "complaint_location_geog"),
-])
+@pytest.mark.parametrize(
+    ("model", "index"),
+    [
+        (ServicePoint, "servicepoint_location_geog"),
+        (Complaint, "complaint_location_geog"),
+    ],
+)
 def test_metric_distance_queries_use_the_geography_index(model, index, tozeur):
     queryset = selectors.within_metres(model.objects.all(), "location", Point(*TOZEUR_CENTRE, srid=4326), 250)
     with connection.cursor() as cursor:

@@ -11,7 +11,9 @@ from tests.conftest import TOZEUR_CENTRE
 
 def test_a_complaint_is_routed_to_its_municipality_and_district(tozeur, beja):
     complaint = report_complaint(
-        location=Point(*TOZEUR_CENTRE, srid=4326), category="waste", description="Conteneur plein depuis lundi",
+        location=Point(*TOZEUR_CENTRE, srid=4326),
+        category="waste",
+        description="Conteneur plein depuis lundi",
     )
     assert complaint.municipality == tozeur.municipality
     assert complaint.district == tozeur.district

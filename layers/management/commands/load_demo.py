@@ -2,7 +2,6 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-
 from django.db import transaction
 
 from etl.demo import SEED, load_demo

@@ -1,0 +1,250 @@
+"""A real headless Chromium (Debian's, driven by Playwright) against a live server.
+
+What only a browser shows: the public pages' direction and language, the language switcher, and the
+planners' OpenLayers map widget — rendered from the app's own static files, with no request leaving
+the server (the portal must work offline), drawing a point that lands in the database.
+"""
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.gis.geos import Point, Polygon
+
+from layers.models import ServicePoint
+from tests.conftest import Town
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+Page = playwright_api.Page
+expect = playwright_api.expect
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium, never a browser downloaded by `playwright install`; nothing may call home.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+PASSWORD = "a-long-test-password"  # the staff fixtures' password
+TUNISIA_BBOX = Polygon.from_bbox((7, 30, 12, 38))
+SCREENSHOT = Path(tempfile.gettempdir()) / "admin_map.png"
+HEADINGS = {
+    "ar": "الخدمات البلدية على الخريطة",
+    "fr": "Les services municipaux sur la carte",
+    "en": "Municipal services on the map",
+}
+ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF]")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package")
+    # Playwright's sync API keeps an asyncio loop running in this thread while it is started, and
+    # Django then refuses every ORM call from the thread (SynchronousOnlyOperation). The tests'
+    # ORM calls are plain synchronous ones, so the guard is lifted while the browser lives.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@dataclass
+class Traffic:
+    """What the page asked for and complained about."""
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def is_local(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in {"data", "blob", "about"}:
+            return True
+        return f"{parts.scheme}://{parts.netloc}" == self.origin
+
+    def assert_offline(self) -> None:
+        assert self.requests, "no request was recorded"
+        assert [url for url in self.requests if not self.is_local(url)] == []
+        assert self.blocked == []
+
+    def assert_no_console_errors(self) -> None:
+        assert self.console_errors == []
+
+
+@pytest.fixture
+def traffic(live_server: Any) -> Traffic:
+    return Traffic(origin=live_server.url)
+
+
+@pytest.fixture
+def page(browser: Any, traffic: Traffic) -> Iterator[Page]:
+    """A fresh tab (own cookies) that records every request and aborts any that would leave the live server."""
+    context = browser.new_context(locale="fr-TN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+
+    def guard(route: Any) -> None:
+        if traffic.is_local(route.request.url):
+            route.continue_()
+        else:
+            traffic.blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    context.on("request", lambda request: traffic.requests.append(request.url))
+    tab = context.new_page()
+    tab.on("console", lambda message: message.type == "error" and traffic.console_errors.append(message.text))
+    tab.on("pageerror", lambda error: traffic.console_errors.append(str(error)))
+    yield tab
+    context.close()
+
+
+def log_in(page: Page, live_server: Any, user: User, next_path: str) -> None:
+    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("#login-form [type=submit]")
+    assert page.url == live_server.url + next_path
+
+
+def wait_for_map(page: Page) -> None:
+    """The widget's OpenLayers map (in the global `geodjango_location`) has drawn its first frame."""
+    page.wait_for_function("() => window.geodjango_location && geodjango_location.map.isRendered()")
+
+
+def service_point_change_path(point: ServicePoint) -> str:
+    return f"/admin/layers/servicepoint/{point.pk}/change/"
+
+
+# Public pages: right-to-left Arabic, left-to-right French (the default, unprefixed) and English.
+
+
+@pytest.mark.parametrize(("path", "language", "direction"), [("/ar/", "ar", "rtl"), ("/", "fr", "ltr"), ("/en/", "en", "ltr")])
+def test_home_page_language_and_direction(page: Page, traffic: Traffic, live_server: Any, path: str, language: str,
+                                          direction: str) -> None:
+    response = page.goto(live_server.url + path)
+
+    assert response is not None and response.status == 200
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", language)
+    expect(html).to_have_attribute("dir", direction)
+    assert page.evaluate("getComputedStyle(document.body).direction") == direction
+    expect(page.locator("h1")).to_have_text(HEADINGS[language])
+    body_text = page.locator("main").inner_text()
+    assert bool(ARABIC_LETTERS.search(body_text)) is (language == "ar")
+    expect(page.locator(f".languages button[value={language}]")).to_have_attribute("aria-current", "true")
+    traffic.assert_offline()
+    traffic.assert_no_console_errors()
+
+
+def test_language_buttons_switch_language(page: Page, traffic: Traffic, live_server: Any) -> None:
+    page.goto(live_server.url + "/")
+    html = page.locator("html")
+
+    for language, path, direction in [("ar", "/ar/", "rtl"), ("en", "/en/", "ltr"), ("fr", "/", "ltr")]:
+        with page.expect_navigation():
+            page.click(f".languages button[value={language}]")
+        assert page.url == live_server.url + path
+        expect(html).to_have_attribute("lang", language)
+        expect(html).to_have_attribute("dir", direction)
+        expect(page.locator("h1")).to_have_text(HEADINGS[language])
+
+    traffic.assert_offline()
+    traffic.assert_no_console_errors()
+
+
+# The planners' map widget in the admin.
+
+
+def test_planner_map_renders_offline_from_local_assets(page: Page, traffic: Traffic, live_server: Any, tozeur: Town,
+                                                       planner_tozeur: User) -> None:
+    path = service_point_change_path(tozeur.container)
+    log_in(page, live_server, planner_tozeur, path)
+    wait_for_map(page)
+
+    map_div = page.locator("#servicepoint_form .dj_map")
+    expect(map_div).to_be_visible()
+    expect(map_div.locator("canvas").first).to_be_visible()
+    assert page.evaluate("typeof window.ol") == "object"
+    # The stored point is on the map, and the map is centred on it.
+    assert page.evaluate("geodjango_location.featureCollection.getLength()") == 1
+    lon, lat = page.evaluate("ol.proj.toLonLat(geodjango_location.map.getView().getCenter())")
+    assert (lon, lat) == pytest.approx(tozeur.container.location.coords, abs=1e-4)
+    assert any(url.endswith("/static/vendor/ol/ol.js") for url in traffic.requests)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    traffic.assert_offline()
+    traffic.assert_no_console_errors()
+
+
+def test_planner_cannot_open_another_municipalitys_service_point(page: Page, live_server: Any, tozeur: Town, beja: Town,
+                                                                  planner_tozeur: User) -> None:
+    log_in(page, live_server, planner_tozeur, "/admin/")
+    path = service_point_change_path(beja.container)
+
+    direct = page.request.get(live_server.url + path, max_redirects=0)
+    assert direct.status in {302, 403, 404}
+    assert beja.container.name not in direct.text()
+
+    page.goto(live_server.url + path)
+    assert page.url != live_server.url + path
+    expect(page.locator("#servicepoint_form")).to_have_count(0)
+    expect(page.locator(".dj_map")).to_have_count(0)
+    assert beja.container.name not in page.content()
+
+
+def test_planner_places_a_new_service_point_by_clicking_the_map(page: Page, traffic: Traffic, live_server: Any,
+                                                                 tozeur: Town, planner_tozeur: User) -> None:
+    log_in(page, live_server, planner_tozeur, "/admin/layers/servicepoint/add/")
+    expect(page.locator("h1")).to_contain_text(re.compile("point de service", re.IGNORECASE))  # admin in French
+    wait_for_map(page)
+    target = (tozeur.container.location.x - 0.005, tozeur.container.location.y + 0.004)  # inside Tozeur, off the container
+    # The map opens on all of Tunisia (Tozeur is a few pixels wide there): zoom onto the town as the planner
+    # would, then click where the target is drawn.
+    x, y = page.evaluate(
+        """([lon, lat]) => {
+            const map = geodjango_location.map;
+            map.getView().setCenter(ol.proj.fromLonLat([lon + 0.003, lat - 0.002]));
+            map.getView().setZoom(14);
+            map.renderSync();
+            return map.getPixelFromCoordinate(ol.proj.fromLonLat([lon, lat]));
+        }""",
+        list(target),
+    )
+    page.locator("#servicepoint_form .dj_map").click(position={"x": x, "y": y})
+
+    expect(page.locator("textarea#id_location")).to_have_value(re.compile(r'"type":\s*"Point"'))
+    page.select_option("#id_municipality", str(tozeur.municipality.pk))
+    page.select_option("#id_kind", ServicePoint.Kind.RECYCLING_POINT.value)
+    page.fill("#id_name", "Point de recyclage du marché")
+    with page.expect_navigation():
+        page.click("#servicepoint_form [name=_save]")
+
+    assert page.url == live_server.url + "/admin/layers/servicepoint/"
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+    created = ServicePoint.objects.get(name="Point de recyclage du marché")
+    assert created.municipality == tozeur.municipality
+    assert created.kind == ServicePoint.Kind.RECYCLING_POINT
+    assert TUNISIA_BBOX.contains(created.location)
+    assert tozeur.municipality.boundary.contains(created.location)
+    # One pixel at zoom 14 is about 8 m on the ground; the click lands within a few pixels.
+    assert created.location.distance(Point(*target, srid=4326)) < 0.0005
+    traffic.assert_offline()
+    traffic.assert_no_console_errors()

@@ -5,6 +5,7 @@ Used when DATABASE_URL is not set, so that a fresh machine needs no Docker and n
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pwd
 import shutil
@@ -16,9 +17,18 @@ from pathlib import Path
 from gisportal.paths import VAR_DIR
 
 PG_BIN = Path(os.environ.get("GISPORTAL_PG_BIN", "/usr/lib/postgresql/15/bin"))
-CLUSTER_DIR = VAR_DIR / "pgdata"
+
+
+def _cluster_home() -> Path:
+    """var/ in the checkout; elsewhere only when run as root from a folder other users cannot enter."""
+    if os.geteuid() != 0 or all(folder.stat().st_mode & 0o001 for folder in VAR_DIR.parents):
+        return VAR_DIR
+    return Path("/var/lib/gisportal") / hashlib.sha1(bytes(VAR_DIR), usedforsecurity=False).hexdigest()[:12]
+
+
+CLUSTER_DIR = _cluster_home() / "pgdata"
 # Socket and log: a folder the server's own user can write.
-RUN_DIR = VAR_DIR / "pgrun"
+RUN_DIR = _cluster_home() / "pgrun"
 LOG_FILE = RUN_DIR / "postgresql.log"
 PORT_FILE = VAR_DIR / "pgport"
 DATABASE = "gisportal"
@@ -87,6 +97,7 @@ def status() -> str:
 
 def _initdb() -> None:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    CLUSTER_DIR.parent.mkdir(parents=True, exist_ok=True)
     for folder in (CLUSTER_DIR, RUN_DIR):
         folder.mkdir(parents=True, exist_ok=True)
         if _runs_as_root():

@@ -10,9 +10,13 @@ admin.site.site_header = "gisportal"
 admin.site.site_title = "gisportal"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
-    *i18n_patterns(path("", views.home, name="home"), prefix_default_language=False),
+    # French at /, Arabic at /ar/, English at /en/: for the staff pages too.
+    *i18n_patterns(
+        path("admin/", admin.site.urls),
+        path("", views.home, name="home"),
+        prefix_default_language=False,
+    ),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]

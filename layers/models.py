@@ -6,6 +6,7 @@ Point layers also carry a GiST index on `geom::geography`, so that metric distan
 
 import random
 import secrets
+from typing import TYPE_CHECKING
 
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -15,6 +16,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SRID = 4326
 
@@ -28,9 +32,9 @@ def geography_index(field: str, name: str) -> GistIndex:
     return GistIndex(as_geography(field), name=name)
 
 
-def percentage(verbose_name: str) -> models.FloatField:
+def percentage(verbose_name: "StrOrPromise") -> models.FloatField:
     return models.FloatField(
-        _(verbose_name),
+        verbose_name,
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
@@ -41,12 +45,13 @@ class Governorate(models.Model):
     code = models.CharField(_("official code"), max_length=2, unique=True)
     name_fr = models.CharField(_("name (French)"), max_length=100)
     name_ar = models.CharField(_("name (Arabic)"), max_length=100)
-    boundary = models.MultiPolygonField(srid=SRID)
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("governorate")
+        verbose_name_plural = _("governorates")
 
     def __str__(self) -> str:
         return self.name_fr
@@ -58,15 +63,18 @@ class Delegation(models.Model):
     code = models.CharField(_("census code"), max_length=8, unique=True)
     name_fr = models.CharField(_("name (French)"), max_length=100)
     name_ar = models.CharField(_("name (Arabic)"), max_length=100)
-    governorate = models.ForeignKey(Governorate, on_delete=models.PROTECT, related_name="delegations")
+    governorate = models.ForeignKey(
+        Governorate, models.PROTECT, related_name="delegations", verbose_name=_("governorate")
+    )
     population_2014 = models.PositiveIntegerField(_("population (2014 census)"), null=True, blank=True)
     households_2014 = models.PositiveIntegerField(_("households (2014 census)"), null=True, blank=True)
-    boundary = models.MultiPolygonField(srid=SRID)
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
 
     def __str__(self) -> str:
         return self.name_fr
@@ -81,11 +89,13 @@ class Municipality(models.Model):
     code = models.CharField(_("official code"), max_length=4, unique=True, help_text=_("DGCL code, e.g. 6211"))
     name_fr = models.CharField(_("name (French)"), max_length=100)
     name_ar = models.CharField(_("name (Arabic)"), max_length=100)
-    governorate = models.ForeignKey(Governorate, on_delete=models.PROTECT, related_name="municipalities")
+    governorate = models.ForeignKey(
+        Governorate, models.PROTECT, related_name="municipalities", verbose_name=_("governorate")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     council_seats = models.PositiveSmallIntegerField(_("council seats"), null=True, blank=True)
-    boundary = models.MultiPolygonField(srid=SRID)
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
     history = HistoricalRecords()
 
     class Meta:
@@ -105,16 +115,18 @@ class District(models.Model):
         PERI_URBAN = "peri_urban", _("Peri-urban area")
         RURAL = "rural", _("Rural area")
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="districts")
+    municipality = models.ForeignKey(
+        Municipality, models.PROTECT, related_name="districts", verbose_name=_("municipality")
+    )
     name = models.CharField(_("name"), max_length=150)
     name_ar = models.CharField(_("name (Arabic)"), max_length=150, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.URBAN)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    poverty_rate = percentage("poverty rate (%)")
-    unemployment_rate = percentage("unemployment rate (%)")
-    water_access_rate = percentage("households with drinking water (%)")
-    sanitation_access_rate = percentage("households connected to sanitation (%)")
-    waste_collection_rate = percentage("households with waste collection (%)")
+    poverty_rate = percentage(_("poverty rate (%)"))
+    unemployment_rate = percentage(_("unemployment rate (%)"))
+    water_access_rate = percentage(_("households with drinking water (%)"))
+    sanitation_access_rate = percentage(_("households connected to sanitation (%)"))
+    waste_collection_rate = percentage(_("households with waste collection (%)"))
     is_priority = models.BooleanField(_("priority district"), default=False)
     # Mean deprivation over the five indicators, 0 (none) to 100; empty while an indicator is unknown.
     marginalisation_score = models.GeneratedField(
@@ -129,12 +141,13 @@ class District(models.Model):
         output_field=models.FloatField(_("marginalisation score")),
         db_persist=True,
     )
-    boundary = models.MultiPolygonField(srid=SRID)
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
     history = HistoricalRecords(excluded_fields=["marginalisation_score"])
 
     class Meta:
         ordering = ["municipality", "name"]
         verbose_name = _("district")
+        verbose_name_plural = _("districts")
         constraints = [
             models.UniqueConstraint(fields=["municipality", "name"], name="district_name_unique_in_municipality"),
         ]
@@ -166,7 +179,9 @@ class ServicePoint(models.Model):
         PLANNED = "planned", _("Planned")
         CLOSED = "closed", _("Closed")
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="service_points")
+    municipality = models.ForeignKey(
+        Municipality, models.PROTECT, related_name="service_points", verbose_name=_("municipality")
+    )
     kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.IN_SERVICE)
@@ -183,12 +198,13 @@ class ServicePoint(models.Model):
         help_text=_("OpenStreetMap syntax, e.g. Mo-Fr 08:00-17:00"),
     )
     osm_id = models.BigIntegerField(_("OpenStreetMap node"), null=True, blank=True, unique=True)
-    location = models.PointField(srid=SRID)
+    location = models.PointField(_("location"), srid=SRID)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["municipality", "kind", "name"]
         verbose_name = _("service point")
+        verbose_name_plural = _("service points")
         indexes = [geography_index("location", "servicepoint_location_geog")]
 
     def __str__(self) -> str:
@@ -202,7 +218,9 @@ class CollectionRoute(models.Model):
         WEEKLY = "weekly", _("Every week")
         FORTNIGHTLY = "fortnightly", _("Every other week")
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="collection_routes")
+    municipality = models.ForeignKey(
+        Municipality, models.PROTECT, related_name="collection_routes", verbose_name=_("municipality")
+    )
     name = models.CharField(_("name"), max_length=150)
     # ISO weekdays, 1 = Monday … 7 = Sunday.
     service_days = ArrayField(
@@ -214,13 +232,16 @@ class CollectionRoute(models.Model):
     starts_at = models.TimeField(_("collection starts"))
     ends_at = models.TimeField(_("collection ends"))
     vehicle = models.CharField(_("vehicle"), max_length=100, blank=True)
-    service_points = models.ManyToManyField(ServicePoint, blank=True, related_name="collection_routes")
-    path = models.MultiLineStringField(srid=SRID)
+    service_points = models.ManyToManyField(
+        ServicePoint, blank=True, related_name="collection_routes", verbose_name=_("service points")
+    )
+    path = models.MultiLineStringField(_("path"), srid=SRID)
     history = HistoricalRecords(m2m_fields=[service_points])
 
     class Meta:
         ordering = ["municipality", "name"]
         verbose_name = _("collection route")
+        verbose_name_plural = _("collection routes")
         constraints = [
             models.UniqueConstraint(fields=["municipality", "name"], name="route_name_unique_in_municipality"),
             models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="route_starts_before_it_ends"),
@@ -267,7 +288,9 @@ class Complaint(models.Model):
         default=new_tracking_code,
         editable=False,
     )
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="complaints", editable=False)
+    municipality = models.ForeignKey(
+        Municipality, models.PROTECT, related_name="complaints", editable=False, verbose_name=_("municipality")
+    )
     district = models.ForeignKey(
         District,
         on_delete=models.SET_NULL,
@@ -275,6 +298,7 @@ class Complaint(models.Model):
         blank=True,
         related_name="complaints",
         editable=False,
+        verbose_name=_("district"),
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     description = models.TextField(_("description"), max_length=2000)
@@ -284,12 +308,13 @@ class Complaint(models.Model):
     reporter_contact = models.CharField(_("reporter's e-mail or phone"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("last update"), auto_now=True)
-    location = models.PointField(srid=SRID)
+    location = models.PointField(_("location"), srid=SRID)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
         indexes = [
             geography_index("location", "complaint_location_geog"),
             models.Index(fields=["municipality", "status"], name="complaint_municipality_status"),

@@ -12,6 +12,7 @@ class MunicipalMapWidget(OSMWidget):
     default_zoom = 7
 
     class Media:
+        extend = False  # replace Django's CDN links to OpenLayers, do not add to them
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css", "layers/map_widget.css")}
         js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
 

@@ -11,27 +11,30 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.gis.geos import Point, Polygon
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from layers.models import ServicePoint
 from tests.conftest import Town
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-Page = playwright_api.Page
-expect = playwright_api.expect
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 # Debian's chromium, never a browser downloaded by `playwright install`; nothing may call home.
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
 ]
 PASSWORD = "a-long-test-password"  # the staff fixtures' password
 TUNISIA_BBOX = Polygon.from_bbox((7, 30, 12, 38))
@@ -41,11 +44,13 @@ HEADINGS = {
     "fr": "Les services municipaux sur la carte",
     "en": "Municipal services on the map",
 }
+# Two municipalities (the `tozeur` and `beja` fixtures): Arabic has a dual form.
+TWO_MUNICIPALITIES = {"ar": "2 بلديتان", "fr": "2 municipalités", "en": "2 municipalities"}
 ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF]")
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package")
     # Playwright's sync API keeps an asyncio loop running in this thread while it is started, and
@@ -54,7 +59,7 @@ def browser() -> Iterator[Any]:
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
-        with playwright_api.sync_playwright() as playwright:
+        with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
@@ -90,17 +95,17 @@ class Traffic:
 
 
 @pytest.fixture
-def traffic(live_server: Any) -> Traffic:
+def traffic(live_server: LiveServer) -> Traffic:
     return Traffic(origin=live_server.url)
 
 
 @pytest.fixture
-def page(browser: Any, traffic: Traffic) -> Iterator[Page]:
+def page(browser: Browser, traffic: Traffic) -> Iterator[Page]:
     """A fresh tab (own cookies) that records every request and aborts any that would leave the live server."""
     context = browser.new_context(locale="fr-TN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
 
-    def guard(route: Any) -> None:
+    def guard(route: Route) -> None:
         if traffic.is_local(route.request.url):
             route.continue_()
         else:
@@ -110,13 +115,18 @@ def page(browser: Any, traffic: Traffic) -> Iterator[Page]:
     context.route("**/*", guard)
     context.on("request", lambda request: traffic.requests.append(request.url))
     tab = context.new_page()
-    tab.on("console", lambda message: message.type == "error" and traffic.console_errors.append(message.text))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            traffic.console_errors.append(message.text)
+
+    tab.on("console", on_console)
     tab.on("pageerror", lambda error: traffic.console_errors.append(str(error)))
     yield tab
     context.close()
 
 
-def log_in(page: Page, live_server: Any, user: User, next_path: str) -> None:
+def log_in(page: Page, live_server: LiveServer, user: User, next_path: str) -> None:
     page.goto(f"{live_server.url}/admin/login/?next={next_path}")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
@@ -137,9 +147,19 @@ def service_point_change_path(point: ServicePoint) -> str:
 # Public pages: right-to-left Arabic, left-to-right French (the default, unprefixed) and English.
 
 
-@pytest.mark.parametrize(("path", "language", "direction"), [("/ar/", "ar", "rtl"), ("/", "fr", "ltr"), ("/en/", "en", "ltr")])
-def test_home_page_language_and_direction(page: Page, traffic: Traffic, live_server: Any, path: str, language: str,
-                                          direction: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "language", "direction"), [("/ar/", "ar", "rtl"), ("/", "fr", "ltr"), ("/en/", "en", "ltr")]
+)
+def test_home_page_language_and_direction(
+    page: Page,
+    traffic: Traffic,
+    live_server: LiveServer,
+    tozeur: Town,
+    beja: Town,
+    path: str,
+    language: str,
+    direction: str,
+) -> None:
     response = page.goto(live_server.url + path)
 
     assert response is not None and response.status == 200
@@ -150,12 +170,13 @@ def test_home_page_language_and_direction(page: Page, traffic: Traffic, live_ser
     expect(page.locator("h1")).to_have_text(HEADINGS[language])
     body_text = page.locator("main").inner_text()
     assert bool(ARABIC_LETTERS.search(body_text)) is (language == "ar")
+    expect(page.locator(".counts li").first).to_have_text(TWO_MUNICIPALITIES[language])
     expect(page.locator(f".languages button[value={language}]")).to_have_attribute("aria-current", "true")
     traffic.assert_offline()
     traffic.assert_no_console_errors()
 
 
-def test_language_buttons_switch_language(page: Page, traffic: Traffic, live_server: Any) -> None:
+def test_language_buttons_switch_language(page: Page, traffic: Traffic, live_server: LiveServer) -> None:
     page.goto(live_server.url + "/")
     html = page.locator("html")
 
@@ -174,10 +195,10 @@ def test_language_buttons_switch_language(page: Page, traffic: Traffic, live_ser
 # The planners' map widget in the admin.
 
 
-def test_planner_map_renders_offline_from_local_assets(page: Page, traffic: Traffic, live_server: Any, tozeur: Town,
-                                                       planner_tozeur: User) -> None:
-    path = service_point_change_path(tozeur.container)
-    log_in(page, live_server, planner_tozeur, path)
+def test_planner_map_renders_from_local_assets(
+    page: Page, traffic: Traffic, live_server: LiveServer, tozeur: Town, planner_tozeur: User
+) -> None:
+    log_in(page, live_server, planner_tozeur, service_point_change_path(tozeur.container))
     wait_for_map(page)
 
     map_div = page.locator("#servicepoint_form .dj_map")
@@ -188,19 +209,41 @@ def test_planner_map_renders_offline_from_local_assets(page: Page, traffic: Traf
     assert page.evaluate("geodjango_location.featureCollection.getLength()") == 1
     lon, lat = page.evaluate("ol.proj.toLonLat(geodjango_location.map.getView().getCenter())")
     assert (lon, lat) == pytest.approx(tozeur.container.location.coords, abs=1e-4)
-    assert any(url.endswith("/static/vendor/ol/ol.js") for url in traffic.requests)
+    assert f"{live_server.url}/static/vendor/ol/ol.js" in traffic.requests
     page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_planner_map_page_stays_offline(
+    page: Page, traffic: Traffic, live_server: LiveServer, tozeur: Town, planner_tozeur: User
+) -> None:
+    log_in(page, live_server, planner_tozeur, service_point_change_path(tozeur.container))
+    wait_for_map(page)
+    page.wait_for_load_state("networkidle")
+
     traffic.assert_offline()
     traffic.assert_no_console_errors()
 
 
-def test_planner_cannot_open_another_municipalitys_service_point(page: Page, live_server: Any, tozeur: Town, beja: Town,
-                                                                  planner_tozeur: User) -> None:
+def test_planner_map_fills_the_form_row(
+    page: Page, live_server: LiveServer, tozeur: Town, planner_tozeur: User
+) -> None:
+    log_in(page, live_server, planner_tozeur, service_point_change_path(tozeur.container))
+    wait_for_map(page)
+
+    width, height = page.evaluate("geodjango_location.map.getSize()")
+    assert height == 480
+    assert width >= 600  # of the 1280 px window, about 700 px are left of the form row beside its label
+
+
+def test_planner_cannot_open_another_municipalitys_service_point(
+    page: Page, live_server: LiveServer, tozeur: Town, beja: Town, planner_tozeur: User
+) -> None:
     log_in(page, live_server, planner_tozeur, "/admin/")
     path = service_point_change_path(beja.container)
 
     direct = page.request.get(live_server.url + path, max_redirects=0)
     assert direct.status in {302, 403, 404}
+    assert "/admin/login/" not in direct.headers.get("location", "")  # still logged in: refused for the scope
     assert beja.container.name not in direct.text()
 
     page.goto(live_server.url + path)
@@ -210,12 +253,14 @@ def test_planner_cannot_open_another_municipalitys_service_point(page: Page, liv
     assert beja.container.name not in page.content()
 
 
-def test_planner_places_a_new_service_point_by_clicking_the_map(page: Page, traffic: Traffic, live_server: Any,
-                                                                 tozeur: Town, planner_tozeur: User) -> None:
+def test_planner_places_a_new_service_point_by_clicking_the_map(
+    page: Page, live_server: LiveServer, tozeur: Town, planner_tozeur: User
+) -> None:
     log_in(page, live_server, planner_tozeur, "/admin/layers/servicepoint/add/")
     expect(page.locator("h1")).to_contain_text(re.compile("point de service", re.IGNORECASE))  # admin in French
     wait_for_map(page)
-    target = (tozeur.container.location.x - 0.005, tozeur.container.location.y + 0.004)  # inside Tozeur, off the container
+    lon, lat = tozeur.container.location.coords
+    target = (lon - 0.005, lat + 0.004)  # inside Tozeur, away from its container
     # The map opens on all of Tunisia (Tozeur is a few pixels wide there): zoom onto the town as the planner
     # would, then click where the target is drawn.
     x, y = page.evaluate(
@@ -246,5 +291,3 @@ def test_planner_places_a_new_service_point_by_clicking_the_map(page: Page, traf
     assert tozeur.municipality.boundary.contains(created.location)
     # One pixel at zoom 14 is about 8 m on the ground; the click lands within a few pixels.
     assert created.location.distance(Point(*target, srid=4326)) < 0.0005
-    traffic.assert_offline()
-    traffic.assert_no_console_errors()

@@ -13,7 +13,7 @@ class StaffProfile(models.Model):
     """What a staff account may do, and for which municipalities. Citizens have no account."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     municipalities = models.ManyToManyField(
         "layers.Municipality",
         blank=True,
@@ -23,6 +23,7 @@ class StaffProfile(models.Model):
 
     class Meta:
         verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"

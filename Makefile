@@ -19,7 +19,8 @@ test: setup  ## set everything up and run the whole test suite
 
 setup: system-packages python-packages database
 	$(GISPORTAL) migrate --no-input -v 0
-	$(GISPORTAL) compilemessages --ignore=.venv -v 0
+	$(GISPORTAL) compilemessages --ignore=.venv --ignore=var -v 0
+	$(GISPORTAL) collectstatic --no-input -v 0
 
 system-packages:
 	@scripts/install-system-packages.sh $(SYSTEM_FLAGS)

@@ -8,7 +8,7 @@ from django.contrib.gis.admin import GISModelAdmin
 from django.contrib.gis.forms import GeometryField
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from layers import selectors, services
@@ -99,10 +99,14 @@ class MunicipalityAdmin(LayerAdmin):
 
 @admin.register(District)
 class DistrictAdmin(LayerAdmin):
-    list_display = ("name", "municipality", "kind", "population", "marginalisation_score", "is_priority")
+    list_display = ("name", "municipality", "kind", "population", "score", "is_priority")
     list_filter = (by_municipality, "kind", "is_priority")
     search_fields = ("name", "name_ar")
     readonly_fields = ("marginalisation_score",)
+
+    @admin.display(description=_("marginalisation score"), ordering="marginalisation_score")
+    def score(self, district: District) -> str:
+        return "—" if district.marginalisation_score is None else f"{district.marginalisation_score:.1f}"
 
 
 @admin.register(ServicePoint)

@@ -138,8 +138,9 @@ class District(models.Model):
             + (100 - F("waste_collection_rate"))
         )
         / 5.0,
-        output_field=models.FloatField(_("marginalisation score")),
+        output_field=models.FloatField(),
         db_persist=True,
+        verbose_name=_("marginalisation score"),
     )
     boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
     history = HistoricalRecords(excluded_fields=["marginalisation_score"])

@@ -11,14 +11,15 @@ import csv
 import random
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from etl.arabic import normalise_arabic
 from gisportal.paths import BASE_DIR
@@ -53,12 +54,6 @@ OSM_KINDS = {
 }
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class Staged:
-    table: str
-    rows: int
 
 
 def load_demo(*, seed: int = SEED, progress: Progress = print) -> None:
@@ -204,7 +199,7 @@ def seed_pilot(code: str, *, districts: int, rng: random.Random, seed: int, prog
         municipality_id, name, population = cursor.fetchone()
         _seed_districts(cursor, municipality_id, name, population or 10_000, districts, rng, seed)
         containers = _seed_containers(cursor, municipality_id, code, districts * 8, rng, seed)
-        routes = _seed_routes(cursor, municipality_id, name, rng)
+        routes = _seed_routes(cursor, municipality_id, rng)
         complaints = _seed_complaints(cursor, municipality_id, districts * 20, rng, seed)
     progress(
         f"{name}: {districts} districts, {containers} waste containers, {routes} collection routes, "
@@ -212,7 +207,9 @@ def seed_pilot(code: str, *, districts: int, rng: random.Random, seed: int, prog
     )
 
 
-def _seed_districts(cursor, municipality_id, name, population, count, rng, seed) -> None:
+def _seed_districts(
+    cursor: CursorWrapper, municipality_id: int, name: str, population: int, count: int, rng: random.Random, seed: int
+) -> None:
     # Voronoi cells of seeded random points, clipped to the boundary, numbered north to south.
     cursor.execute(
         """WITH m AS (SELECT boundary FROM layers_municipality WHERE id = %(id)s),
@@ -261,7 +258,9 @@ def _seed_districts(cursor, municipality_id, name, population, count, rng, seed)
     )
 
 
-def _seed_containers(cursor, municipality_id, code, count, rng, seed) -> int:
+def _seed_containers(
+    cursor: CursorWrapper, municipality_id: int, code: str, count: int, rng: random.Random, seed: int
+) -> int:
     cursor.execute(
         """INSERT INTO layers_servicepoint (municipality_id, kind, name, status, capacity, opening_hours, location)
            SELECT %(id)s, 'waste_container', 'Conteneur ' || %(code)s || '-' || lpad(n::text, 3, '0'),
@@ -282,10 +281,10 @@ def _seed_containers(cursor, municipality_id, code, count, rng, seed) -> int:
 
 
 SERVICE_DAYS = ([1, 3, 5], [2, 4, 6], [1, 2, 3, 4, 5, 6], [1, 4], [2, 5], [3, 6])
-TIME_WINDOWS = ((time(6, 0), time(10, 0)), (time(20, 0), time(23, 30)), (time(5, 30), time(9, 30)))
+TIME_WINDOWS = (("06:00", "10:00"), ("20:00", "23:30"), ("05:30", "09:30"))
 
 
-def _seed_routes(cursor, municipality_id, name, rng) -> int:
+def _seed_routes(cursor: CursorWrapper, municipality_id: int, rng: random.Random) -> int:
     # One round per district through its containers, in order of bearing from the centre: a closed loop.
     cursor.execute(
         """SELECT d.id, d.name, array_agg(p.id ORDER BY ST_Azimuth(ST_Centroid(d.boundary), p.location)),
@@ -358,7 +357,7 @@ DESCRIPTIONS = {
 }
 
 
-def _seed_complaints(cursor, municipality_id, count, rng, seed) -> int:
+def _seed_complaints(cursor: CursorWrapper, municipality_id: int, count: int, rng: random.Random, seed: int) -> int:
     cursor.execute(
         """SELECT ST_AsBinary(geom) FROM ST_Dump(ST_GeneratePoints(
                (SELECT boundary FROM layers_municipality WHERE id = %s), %s, %s)) ORDER BY ST_Y(geom), ST_X(geom)""",
@@ -400,19 +399,16 @@ def _seed_complaints(cursor, municipality_id, count, rng, seed) -> int:
     return cursor.rowcount
 
 
-def _stage(cursor, table: str, columns: str, rows: Iterable[Sequence]) -> Staged:
+def _stage(cursor: CursorWrapper, table: str, columns: str, rows: Iterable[Sequence]) -> None:
     """COPY rows into a temporary table that lives until the end of the transaction."""
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns}) ON COMMIT DROP")
-    count = 0
     with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
-            count += 1
-    return Staged(table, count)
 
 
-def _wkb(frame) -> list[bytes]:
+def _wkb(frame: gpd.GeoDataFrame) -> list[bytes]:
     return list(shapely.to_wkb(frame.geometry.to_numpy()))
 
 

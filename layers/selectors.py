@@ -23,6 +23,8 @@ from layers.models import (
     as_geography,
 )
 
+M = TypeVar("M", bound=Model)
+
 # How each layer reaches its municipality; the administrative frame (governorates, delegations)
 # is public and read-only for planners.
 MUNICIPALITY_PATH: dict[type[Model], str] = {
@@ -32,8 +34,6 @@ MUNICIPALITY_PATH: dict[type[Model], str] = {
     CollectionRoute: "municipality",
     Complaint: "municipality",
 }
-M = TypeVar("M", bound=Model)
-
 FRAME_LAYERS: tuple[type[Model], ...] = (Governorate, Delegation)
 
 

@@ -88,6 +88,8 @@ def _database_url() -> str:
 
 DATABASES = {"default": dj_database_url.parse(_database_url(), engine="django.contrib.gis.db.backends.postgis")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Lets several test runs share one cluster without sharing a test database.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GISPORTAL_TEST_DATABASE", "test_gisportal")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -42,6 +42,9 @@ lint: python-packages
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
+# Every benchmark, each side by side with its peer tool; targets bench-<topic> are listed here.
+bench:
+
 clean:
 	-$(GISPORTAL) db stop
 	rm -rf $(VENV) var

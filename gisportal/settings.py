@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "simple_history",
     "gisportal.accounts",
     "layers",
+    "gisportal.complaints",
+    "gisportal.open311",
 ]
 
 MIDDLEWARE = [

@@ -8,11 +8,12 @@ import random
 import secrets
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -282,6 +283,12 @@ class Complaint(models.Model):
         REJECTED = "rejected", _("Rejected")
         REOPENED = "reopened", _("Reopened")
 
+    class Priority(models.IntegerChoices):
+        LOW = 1, _("Low")
+        NORMAL = 2, _("Normal")
+        HIGH = 3, _("High")
+        URGENT = 4, _("Urgent")
+
     tracking_code = models.CharField(
         _("tracking code"),
         max_length=12,
@@ -310,7 +317,38 @@ class Complaint(models.Model):
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("last update"), auto_now=True)
     location = models.PointField(_("location"), srid=SRID)
+    # The workflow (gisportal.complaints): the citizen charter's due date, triage and moderation.
+    # Database defaults too, for the bulk loaders that INSERT in SQL (etl.demo).
+    answers = models.JSONField(
+        _("answers to the category's questions"), default=dict, db_default=Value({}, models.JSONField()), blank=True
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL, db_default=Priority.NORMAL
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+        verbose_name=_("assigned to"),
+    )
+    is_hidden = models.BooleanField(
+        _("hidden from the public"), default=False, db_default=False, help_text=_("Moderation: abusive or personal content.")
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    source = models.CharField(_("reported through"), max_length=40, blank=True, default="", db_default="")
     history = HistoricalRecords()
+
+    OPEN_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.REOPENED)
 
     class Meta:
         ordering = ["-created_at"]
@@ -319,7 +357,12 @@ class Complaint(models.Model):
         indexes = [
             geography_index("location", "complaint_location_geog"),
             models.Index(fields=["municipality", "status"], name="complaint_municipality_status"),
+            models.Index(fields=["updated_at"], name="complaint_updated_at"),
         ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
     def __str__(self) -> str:
         return f"{self.tracking_code} — {self.get_category_display()}"

@@ -1,8 +1,13 @@
 """Writes. Each one is transactional; the layer history records who changed what."""
 
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layers import selectors
@@ -27,16 +32,27 @@ def report_complaint(
     description: str,
     reporter_name: str = "",
     reporter_contact: str = "",
+    answers: dict[str, Any] | None = None,
+    source: str = "",
+    target_days: Callable[[Complaint], int | None] | None = None,
 ) -> Complaint:
-    """Record a citizen's complaint, routed to its municipality and district."""
+    """Record a citizen's complaint, routed to its municipality and district.
+
+    `target_days` gives the service-level target of the routed complaint (the citizen charter of
+    gisportal.complaints), from which its due date is set.
+    """
     complaint = Complaint(
         location=location,
         category=category,
         description=description,
         reporter_name=reporter_name,
         reporter_contact=reporter_contact,
+        answers=answers or {},
+        source=source,
     )
     place_complaint(complaint)
+    if target_days is not None and (days := target_days(complaint)):
+        complaint.due_at = timezone.now() + timedelta(days=days)
     complaint.full_clean()
     complaint.save()
     return complaint

@@ -1,0 +1,61 @@
+"""Abuse control for citizen intake: ban list and rate limits (Django's cache, per IP and per contact)."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+
+from gisportal.complaints.models import Ban
+
+# Reports allowed per window; settings may override them (the intake benchmark raises them).
+RATE_LIMIT_WINDOW_S = 3600
+
+
+def _limits() -> tuple[int, int]:
+    return (
+        int(getattr(settings, "COMPLAINTS_REPORTS_PER_IP_PER_HOUR", 20)),
+        int(getattr(settings, "COMPLAINTS_REPORTS_PER_CONTACT_PER_HOUR", 10)),
+    )
+
+
+class RateLimited(Exception):
+    """Too many reports from one IP address or one contact in the window."""
+
+
+class Banned(PermissionDenied):
+    """The IP address or the contact is on the ban list."""
+
+
+def normalise_contact(contact: str) -> str:
+    return "".join(contact.lower().split())
+
+
+def check_ban(*, ip: str, contact: str) -> None:
+    entries = [(Ban.Kind.IP, ip)]
+    if contact:
+        entries.append((Ban.Kind.CONTACT, normalise_contact(contact)))
+    for kind, value in entries:
+        if value and Ban.objects.filter(kind=kind, value=value).exists():
+            raise Banned(kind)
+
+
+def _key(kind: str, value: str) -> str:
+    return "complaints:rate:" + kind + ":" + hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def hit_rate_limit(*, ip: str, contact: str) -> None:
+    """Count one report against its IP and contact; raise RateLimited past the limits."""
+    per_ip, per_contact = _limits()
+    counters = [(_key("ip", ip), per_ip)] if ip else []
+    if contact:
+        counters.append((_key("contact", normalise_contact(contact)), per_contact))
+    for key, limit in counters:
+        cache.add(key, 0, RATE_LIMIT_WINDOW_S)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, RATE_LIMIT_WINDOW_S)
+            count = 1
+        if count > limit:
+            raise RateLimited(key)

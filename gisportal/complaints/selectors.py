@@ -1,0 +1,111 @@
+"""Reads of the complaints workflow. Staff querysets start from `layers.selectors.visible`."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import Point
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from gisportal.accounts import roles
+from gisportal.complaints.models import ComplaintUpdate, ResponseTemplate, ServiceCategory
+from layers import selectors as layer_selectors
+from layers.models import Complaint, Municipality
+
+DEFAULT_NEARBY_RADIUS_M = 250
+NEARBY_RECENT_DAYS = 90
+
+
+def catalogue(municipality: Municipality | None) -> list[ServiceCategory]:
+    """The categories a municipality offers: its own catalogue, or the national one when it has none."""
+    own = list(ServiceCategory.objects.filter(municipality=municipality, is_active=True).prefetch_related("questions"))
+    if own or municipality is None:
+        return own
+    return list(ServiceCategory.objects.filter(municipality=None, is_active=True).prefetch_related("questions"))
+
+
+def service_category(municipality: Municipality | None, code: str) -> ServiceCategory | None:
+    """The category a report falls under, in the municipality's own catalogue or else the national one."""
+    own = ServiceCategory.objects.filter(municipality=municipality) if municipality else ServiceCategory.objects.none()
+    source = own if own.exists() else ServiceCategory.objects.filter(municipality=None)
+    return source.filter(code=code, is_active=True).prefetch_related("questions").first()
+
+
+def target_days(complaint: Complaint) -> int | None:
+    """The service-level target (days) of a routed complaint: the citizen charter of its municipality."""
+    category = service_category(complaint.municipality, complaint.category)
+    return category.target_days if category else None
+
+
+def overdue_q(now: datetime.datetime | None = None) -> Q:
+    return Q(status__in=Complaint.OPEN_STATUSES, due_at__lt=now or timezone.now())
+
+
+@dataclass(frozen=True)
+class StaffFilters:
+    municipality: int | None = None
+    district: int | None = None
+    category: str = ""
+    status: str = ""
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    overdue: bool = False
+    assignee: int | None = None
+    search: str = ""
+
+
+def staff_complaints(user: roles.User, filters: StaffFilters | None = None) -> QuerySet[Complaint]:
+    """The reports a staff member may see (a planner: her municipalities'), filtered, most urgent first."""
+    queryset = layer_selectors.visible(Complaint, user).select_related("municipality", "district", "assignee")
+    f = filters or StaffFilters()
+    if f.municipality:
+        queryset = queryset.filter(municipality_id=f.municipality)
+    if f.district:
+        queryset = queryset.filter(district_id=f.district)
+    if f.category:
+        queryset = queryset.filter(category=f.category)
+    if f.status:
+        queryset = queryset.filter(status=f.status)
+    if f.since:
+        queryset = queryset.filter(created_at__date__gte=f.since)
+    if f.until:
+        queryset = queryset.filter(created_at__date__lte=f.until)
+    if f.overdue:
+        queryset = queryset.filter(overdue_q())
+    if f.assignee:
+        queryset = queryset.filter(assignee_id=f.assignee)
+    if f.search:
+        queryset = queryset.filter(Q(tracking_code__iexact=f.search) | Q(description__icontains=f.search))
+    return queryset.order_by("-priority", "due_at", "-created_at")
+
+
+def staff_complaint(user: roles.User, tracking_code: str) -> Complaint | None:
+    return staff_complaints(user).filter(tracking_code=tracking_code).first()
+
+
+def response_templates(complaint: Complaint) -> QuerySet[ResponseTemplate]:
+    return ResponseTemplate.objects.filter(Q(municipality=None) | Q(municipality=complaint.municipality_id))
+
+
+def public_complaints() -> QuerySet[Complaint]:
+    """What anyone may see: every report but the hidden ones (never with the reporter's contact)."""
+    return Complaint.objects.filter(is_hidden=False).defer("reporter_name", "reporter_contact")
+
+
+def public_complaint(tracking_code: str) -> Complaint | None:
+    return public_complaints().select_related("municipality", "district").filter(tracking_code=tracking_code).first()
+
+
+def public_updates(complaint: Complaint) -> QuerySet[ComplaintUpdate]:
+    return complaint.updates.filter(is_public=True).order_by("created_at", "pk")
+
+
+def nearby_open(point: Point, category: str, *, municipality: Municipality | None = None) -> QuerySet[Complaint]:
+    """Recent open reports of the same category near a point, within the category's radius."""
+    service = service_category(municipality, category)
+    radius = service.nearby_radius_m if service else DEFAULT_NEARBY_RADIUS_M
+    recent = timezone.now() - datetime.timedelta(days=NEARBY_RECENT_DAYS)
+    candidates = public_complaints().filter(
+        category=category, status__in=Complaint.OPEN_STATUSES, created_at__gte=recent
+    )
+    return layer_selectors.within_metres(candidates, "location", point, radius).order_by("-created_at")

@@ -129,7 +129,7 @@ class ComplaintPhoto(models.Model):
         verbose_name_plural = _("photos")
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 class Follower(models.Model):

@@ -3,11 +3,15 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.contrib.gis.geos import Point
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gisportal.accounts import roles
+from gisportal.accounts.models import Role
 from gisportal.complaints.models import ComplaintUpdate, ResponseTemplate, ServiceCategory
 from layers import selectors as layer_selectors
 from layers.models import Complaint, Municipality
@@ -109,3 +113,30 @@ def nearby_open(point: Point, category: str, *, municipality: Municipality | Non
         category=category, status__in=Complaint.OPEN_STATUSES, created_at__gte=recent
     )
     return layer_selectors.within_metres(candidates, "location", point, radius).order_by("-created_at")
+
+
+def assignable_staff(complaint: Complaint) -> QuerySet[User]:
+    """Who may be given a report: the planners of its municipality."""
+    return User.objects.filter(
+        is_active=True,
+        staff_profile__role=Role.PLANNER,
+        staff_profile__municipalities=complaint.municipality_id,
+    ).order_by("username")
+
+
+def staff_geojson(queryset: QuerySet[Complaint]) -> dict:
+    """A FeatureCollection of (a page of) staff-visible reports for the staff map, built in PostGIS."""
+    try:
+        sql, params = queryset.values("tracking_code", "status", "category", "location").query.sql_with_params()
+    except EmptyResultSet:
+        return {"type": "FeatureCollection", "features": []}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
+                     json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(t.location, 6)::json,
+                                       'properties', json_build_object('code', t.tracking_code, 'status', t.status,
+                                                                       'category', t.category))), '[]'::json))
+                FROM ({sql}) AS t""",  # noqa: S608 -- the inner SQL is Django's own, parameters stay bound
+            params,
+        )
+        return cursor.fetchone()[0]

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "layers",
     "gisportal.complaints",
     "gisportal.open311",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "gisportal.api",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,183 @@
+"""Every layer as an API collection: which columns it publishes and which filters it accepts.
+
+One registry feeds the OGC API, the vector tiles and the OpenAPI document, so a column left out
+here (a citizen's name or contact) is left out everywhere.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Model, TextChoices
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from layers.models import CollectionRoute, Complaint, Delegation, District, Governorate, Municipality, ServicePoint
+
+
+@dataclass(frozen=True)
+class Queryable:
+    """A property filter: `?name=value` becomes `lookup=value`, checked against `choices` if any."""
+
+    name: str
+    lookup: str
+    description: str
+    choices: type[TextChoices] | None = None
+    boolean: bool = False
+
+
+@dataclass(frozen=True)
+class Collection:
+    id: str
+    model: type[Model]
+    title: Promise
+    geometry: str
+    geometry_type: str
+    properties: tuple[str, ...]
+    queryables: tuple[Queryable, ...] = ()
+    temporal: str | None = None
+    # Properties a map needs in a vector tile (keeps tiles small), and the zooms that show features.
+    tile_properties: tuple[str, ...] = ()
+    min_zoom: int = 0
+    max_zoom: int = 22
+    # Below this zoom, point layers become grid counts instead of single features.
+    cluster_below: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    def queryable(self, name: str) -> Queryable | None:
+        return next((q for q in self.queryables if q.name == name), None)
+
+
+MUNICIPALITY = Queryable("municipality", "municipality__code", "Official code of the municipality, e.g. 6211")
+
+COLLECTIONS: dict[str, Collection] = {
+    c.id: c
+    for c in (
+        Collection(
+            id="governorates",
+            model=Governorate,
+            title=_("Governorates"),
+            geometry="boundary",
+            geometry_type="MultiPolygon",
+            properties=("code", "name_fr", "name_ar"),
+            queryables=(Queryable("code", "code", "Official code, e.g. 62"),),
+            tile_properties=("code", "name_fr", "name_ar"),
+        ),
+        Collection(
+            id="delegations",
+            model=Delegation,
+            title=_("Delegations"),
+            geometry="boundary",
+            geometry_type="MultiPolygon",
+            properties=("code", "name_fr", "name_ar", "governorate_id", "population_2014", "households_2014"),
+            queryables=(
+                Queryable("code", "code", "Census code"),
+                Queryable("governorate", "governorate__code", "Official code of the governorate"),
+            ),
+            tile_properties=("code", "name_fr", "name_ar", "population_2014"),
+            min_zoom=5,
+        ),
+        Collection(
+            id="municipalities",
+            model=Municipality,
+            title=_("Municipalities"),
+            geometry="boundary",
+            geometry_type="MultiPolygon",
+            properties=("code", "name_fr", "name_ar", "governorate_id", "kind", "population", "council_seats"),
+            queryables=(
+                Queryable("code", "code", "Official code, e.g. 6211"),
+                Queryable("governorate", "governorate__code", "Official code of the governorate"),
+                Queryable("kind", "kind", "Kind of municipality", Municipality.Kind),
+            ),
+            tile_properties=("code", "name_fr", "name_ar", "population"),
+            min_zoom=5,
+        ),
+        Collection(
+            id="districts",
+            model=District,
+            title=_("Districts"),
+            geometry="boundary",
+            geometry_type="MultiPolygon",
+            properties=(
+                "municipality_id",
+                "name",
+                "name_ar",
+                "kind",
+                "population",
+                "poverty_rate",
+                "unemployment_rate",
+                "water_access_rate",
+                "sanitation_access_rate",
+                "waste_collection_rate",
+                "is_priority",
+                "marginalisation_score",
+            ),
+            queryables=(
+                MUNICIPALITY,
+                Queryable("kind", "kind", "Kind of district", District.Kind),
+                Queryable("is_priority", "is_priority", "Priority district (true or false)", boolean=True),
+            ),
+            tile_properties=("name", "kind", "population", "marginalisation_score", "is_priority"),
+            min_zoom=9,
+        ),
+        Collection(
+            id="service-points",
+            model=ServicePoint,
+            title=_("Service points"),
+            geometry="location",
+            geometry_type="Point",
+            properties=("municipality_id", "kind", "name", "status", "capacity", "opening_hours", "osm_id"),
+            queryables=(
+                MUNICIPALITY,
+                Queryable("kind", "kind", "Type of service point", ServicePoint.Kind),
+                Queryable("status", "status", "Status", ServicePoint.Status),
+            ),
+            tile_properties=("kind", "name", "status"),
+            min_zoom=6,
+            cluster_below=12,
+        ),
+        Collection(
+            id="collection-routes",
+            model=CollectionRoute,
+            title=_("Waste collection routes"),
+            geometry="path",
+            geometry_type="MultiLineString",
+            properties=("municipality_id", "name", "service_days", "frequency", "starts_at", "ends_at", "vehicle"),
+            queryables=(
+                MUNICIPALITY,
+                Queryable("frequency", "frequency", "Frequency", CollectionRoute.Frequency),
+            ),
+            tile_properties=("name", "service_days", "starts_at", "ends_at"),
+            min_zoom=10,
+        ),
+        Collection(
+            id="complaints",
+            model=Complaint,
+            title=_("Complaints"),
+            geometry="location",
+            geometry_type="Point",
+            # Never reporter_name or reporter_contact: a citizen's details stay out of every API.
+            properties=(
+                "tracking_code",
+                "municipality_id",
+                "district_id",
+                "category",
+                "description",
+                "status",
+                "created_at",
+                "updated_at",
+            ),
+            queryables=(
+                MUNICIPALITY,
+                Queryable("category", "category", "Category", Complaint.Category),
+                Queryable("status", "status", "Status", Complaint.Status),
+            ),
+            temporal="created_at",
+            tile_properties=("category", "status"),
+            min_zoom=6,
+            cluster_below=13,
+        ),
+    )
+}

@@ -1,0 +1,142 @@
+"""OGC API - Features Part 4: planners add, replace, update and delete features.
+
+Optimistic locking: every feature carries an ETag; a change must send it back in If-Match
+(428 without it, 412 when someone else changed the feature in between).
+"""
+
+import hashlib
+import json
+from typing import Any
+
+import shapely
+from django.contrib.gis.geos import GEOSGeometry
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+
+from gisportal.api import auth, selectors, services
+from gisportal.api.collections import Collection
+from gisportal.api.ogc.responses import GEOJSON, error, raw_json_response, url
+from layers.models import SRID
+from layers.selectors import Scope, scope
+
+
+def etag_of(feature_text: str) -> str:
+    return '"' + hashlib.sha256(feature_text.encode()).hexdigest()[:32] + '"'
+
+
+def _refused(request: HttpRequest, collection: Collection) -> HttpResponse | None:
+    """Why the caller may not write here, or None."""
+    if auth.uses_session(request):
+        rejected = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})  # type: ignore[arg-type]
+        if rejected is not None:
+            return error(
+                403, "Forbidden", "Browser sessions must send the CSRF token; scripts should use an API token."
+            )
+    if scope(collection.model, request.user, for_edit=True) is Scope.NONE:
+        return error(403, "Forbidden", f"You may not edit {collection.id}.")
+    return None
+
+
+def _read_feature(request: HttpRequest) -> tuple[dict[str, Any], GEOSGeometry | None]:
+    """The properties and geometry of the GeoJSON feature in the body."""
+    content_type = request.content_type or ""
+    if content_type not in {"application/geo+json", "application/json"}:
+        raise ValidationError({"body": "Send a GeoJSON feature as application/geo+json."})
+    try:
+        body = json.loads(request.body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as bad:
+        raise ValidationError({"body": f"The body is not JSON: {bad}."}) from None
+    if not isinstance(body, dict) or body.get("type") != "Feature":
+        raise ValidationError({"body": 'The body must be a GeoJSON object with "type": "Feature".'})
+    properties = body.get("properties") or {}
+    if not isinstance(properties, dict):
+        raise ValidationError({"properties": "properties must be an object."})
+    geometry = None
+    if body.get("geometry") is not None:
+        # Read with shapely, never GDAL: a GeoJSON "crs" member is ignored, coordinates are CRS84.
+        try:
+            shape = shapely.geometry.shape(body["geometry"])
+        except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as bad:
+            raise ValidationError({"geometry": f"Not a GeoJSON geometry: {bad}."}) from None
+        if shape.is_empty or not shape.is_valid:
+            raise ValidationError({"geometry": f"The geometry is empty or invalid: {shapely.is_valid_reason(shape)}."})
+        geometry = GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=SRID)
+    return properties, geometry
+
+
+def _validation_error(invalid: ValidationError) -> HttpResponse:
+    details = invalid.message_dict if hasattr(invalid, "error_dict") else {"feature": invalid.messages}
+    messages = "; ".join(f"{field}: {' '.join(map(str, errs))}" for field, errs in details.items())
+    response = error(400, "InvalidFeature", messages)
+    return response
+
+
+def _feature_response(request: HttpRequest, collection: Collection, pk: int, status: int) -> HttpResponse:
+    feature_text = selectors.feature_json(collection, request.user, pk)
+    if feature_text is None:  # saved, but outside what the user may read: say so rather than fail
+        return HttpResponse(status=204)
+    response = raw_json_response(feature_text, status=status, content_type=GEOJSON)
+    response["ETag"] = etag_of(feature_text)
+    return response
+
+
+def create(request: HttpRequest, collection: Collection) -> HttpResponse:
+    if refused := _refused(request, collection):
+        return refused
+    try:
+        properties, geometry = _read_feature(request)
+        feature = services.save_feature(
+            collection=collection,
+            user=request.user,
+            instance=collection.model(),
+            properties=properties,
+            geometry=geometry,
+        )
+    except ValidationError as invalid:
+        return _validation_error(invalid)
+    except PermissionDenied as denied:
+        return error(403, "Forbidden", str(denied))
+    response = _feature_response(request, collection, feature.pk, 201)
+    response["Location"] = url(request, f"/ogc/collections/{collection.id}/items/{feature.pk}")
+    return response
+
+
+def change(request: HttpRequest, collection: Collection, feature_id: int) -> HttpResponse:
+    """PUT (replace), PATCH (update the given properties and geometry) or DELETE, under If-Match."""
+    if refused := _refused(request, collection):
+        return refused
+    # Locks the row until the request's transaction ends, so the ETag check and the write are one step.
+    current = selectors.feature_json(collection, request.user, feature_id, for_update=True)
+    if current is None:
+        return error(404, "NotFound", f"No feature {feature_id} in {collection.id} that you may edit.")
+    if_match = request.headers.get("If-Match")
+    if if_match is None:
+        return error(428, "PreconditionRequired", "Send the feature's ETag in If-Match, so no edit is lost.")
+    if if_match != "*" and etag_of(current) not in {tag.strip() for tag in if_match.split(",")}:
+        return error(412, "PreconditionFailed", "The feature changed since you read it: read it again, then retry.")
+    instance = collection.model._default_manager.get(pk=feature_id)
+    if request.method == "DELETE":
+        try:
+            services.delete_feature(instance=instance)
+        except ProtectedError:
+            return error(409, "Conflict", "Other features still refer to this one; remove them first.")
+        return HttpResponse(status=204)
+    try:
+        properties, geometry = _read_feature(request)
+        if request.method == "PUT" and geometry is None:
+            raise ValidationError({"geometry": "A replacement feature needs a geometry."})
+        services.save_feature(
+            collection=collection,
+            user=request.user,
+            instance=instance,
+            properties=properties,
+            geometry=geometry,
+            replace=request.method == "PUT",
+        )
+    except ValidationError as invalid:
+        return _validation_error(invalid)
+    except PermissionDenied as denied:
+        return error(403, "Forbidden", str(denied))
+    return _feature_response(request, collection, feature_id, 200)

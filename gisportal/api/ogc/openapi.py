@@ -1,0 +1,176 @@
+"""The OpenAPI 3.0 document of /ogc, generated from the collection registry (property filters included)."""
+
+from django.http import HttpRequest
+
+from gisportal.api.collections import COLLECTIONS, Collection
+from gisportal.api.ogc.params import DEFAULT_LIMIT, MAX_LIMIT
+from gisportal.api.services import writable_properties
+
+COMMON = {
+    "f": {
+        "name": "f",
+        "in": "query",
+        "description": "Response format (otherwise chosen from the Accept header).",
+        "schema": {"type": "string", "enum": ["json", "html"]},
+    },
+    "limit": {
+        "name": "limit",
+        "in": "query",
+        "description": f"Features per page; larger values are clamped to {MAX_LIMIT}.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        "style": "form",
+        "explode": False,
+    },
+    "bbox": {
+        "name": "bbox",
+        "in": "query",
+        "description": "Features whose geometry intersects this box (CRS84: west,south,east,north).",
+        "schema": {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
+        "style": "form",
+        "explode": False,
+    },
+    "bbox-crs": {
+        "name": "bbox-crs",
+        "in": "query",
+        "description": "Only CRS84 is supported.",
+        "schema": {"type": "string", "format": "uri"},
+    },
+    "datetime": {
+        "name": "datetime",
+        "in": "query",
+        "description": "An RFC 3339 instant, date or interval (start/end, .. for open) on the layer's time.",
+        "schema": {"type": "string"},
+    },
+    "after": {
+        "name": "after",
+        "in": "query",
+        "description": "Keyset paging: follow the next link rather than setting this by hand.",
+        "schema": {"type": "integer"},
+    },
+}
+
+
+def _queryable_parameters(collection: Collection) -> list[dict]:
+    parameters = []
+    for queryable in collection.queryables:
+        schema: dict = {"type": "boolean"} if queryable.boolean else {"type": "string"}
+        if queryable.choices is not None:
+            schema["enum"] = list(queryable.choices.values)
+        parameters.append(
+            {"name": queryable.name, "in": "query", "description": queryable.description, "schema": schema}
+        )
+    return parameters
+
+
+def _feature_schema(collection: Collection) -> dict:
+    writable = writable_properties(collection)
+    return {
+        "type": "object",
+        "required": ["type", "geometry", "properties"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": "integer", "readOnly": True},
+            "geometry": {"type": "object", "description": f"GeoJSON {collection.geometry_type} in CRS84"},
+            "properties": {
+                "type": "object",
+                "properties": {
+                    name: {"readOnly": True} if name not in writable else {} for name in collection.properties
+                },
+            },
+        },
+    }
+
+
+def _paths(collection: Collection) -> dict:
+    items_path = f"/collections/{collection.id}/items"
+    geojson = {"application/geo+json": {"schema": {"$ref": f"#/components/schemas/{collection.id}"}}}
+    feature_id = {"name": "featureId", "in": "path", "required": True, "schema": {"type": "integer"}}
+    if_match = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"}}
+    ok = {"description": "OK"}
+    return {
+        items_path: {
+            "get": {
+                "summary": f"Features of {collection.title}",
+                "operationId": f"get_{collection.id}_items",
+                "parameters": [{"$ref": f"#/components/parameters/{name}"} for name in COMMON]
+                + _queryable_parameters(collection),
+                "responses": {"200": {"description": "A page of features with a next link"}, "400": ok},
+            },
+            "post": {
+                "summary": f"Add a feature to {collection.title} (planners)",
+                "operationId": f"create_{collection.id}_item",
+                "requestBody": {"required": True, "content": geojson},
+                "responses": {"201": {"description": "Created; Location and ETag headers"}},
+            },
+        },
+        f"{items_path}/{{featureId}}": {
+            "get": {
+                "summary": "One feature, with its ETag",
+                "operationId": f"get_{collection.id}_item",
+                "parameters": [feature_id, {"$ref": "#/components/parameters/f"}],
+                "responses": {"200": ok, "404": ok},
+            },
+            "put": {
+                "summary": "Replace a feature",
+                "operationId": f"replace_{collection.id}_item",
+                "parameters": [feature_id, if_match],
+                "requestBody": {"required": True, "content": geojson},
+                "responses": {"200": ok, "412": {"description": "Stale ETag"}, "428": ok},
+            },
+            "patch": {
+                "summary": "Update some properties or the geometry",
+                "operationId": f"update_{collection.id}_item",
+                "parameters": [feature_id, if_match],
+                "requestBody": {"required": True, "content": geojson},
+                "responses": {"200": ok, "412": {"description": "Stale ETag"}, "428": ok},
+            },
+            "delete": {
+                "summary": "Delete a feature",
+                "operationId": f"delete_{collection.id}_item",
+                "parameters": [feature_id, if_match],
+                "responses": {"204": ok, "412": {"description": "Stale ETag"}, "428": ok},
+            },
+        },
+    }
+
+
+def document(request: HttpRequest) -> dict:
+    paths: dict = {
+        "/": {
+            "get": {"summary": "Landing page", "operationId": "landing", "responses": {"200": {"description": "OK"}}}
+        },
+        "/conformance": {
+            "get": {
+                "summary": "Conformance classes",
+                "operationId": "conformance",
+                "responses": {"200": {"description": "OK"}},
+            }
+        },
+        "/collections": {
+            "get": {"summary": "Collections", "operationId": "collections", "responses": {"200": {"description": "OK"}}}
+        },
+    }
+    for collection in COLLECTIONS.values():
+        paths[f"/collections/{collection.id}"] = {
+            "get": {
+                "summary": str(collection.title),
+                "operationId": f"describe_{collection.id}",
+                "responses": {"200": {"description": "OK"}},
+            }
+        }
+        paths.update(_paths(collection))
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "gisportal OGC API - Features", "version": "1.0.0"},
+        "servers": [{"url": request.build_absolute_uri("/ogc")}],
+        "paths": paths,
+        "components": {
+            "parameters": COMMON,
+            "schemas": {c.id: _feature_schema(c) for c in COLLECTIONS.values()},
+            "securitySchemes": {
+                "token": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "Token <key>"},
+                "basic": {"type": "http", "scheme": "basic"},
+            },
+        },
+        "security": [{"token": []}, {"basic": []}],
+    }

@@ -1,0 +1,123 @@
+"""Query parameters of the items endpoint, checked strictly: an unknown or malformed one is a 400."""
+
+from datetime import UTC, datetime, time, timedelta
+
+from django.contrib.gis.geos import Polygon
+from django.http import QueryDict
+from django.utils.dateparse import parse_date, parse_datetime
+
+from gisportal.api.collections import Collection
+from gisportal.api.selectors import FeatureFilter
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+COMMON_PARAMETERS = frozenset({"f", "limit", "bbox", "bbox-crs", "datetime", "after"})
+
+
+class BadParameter(ValueError):
+    """A query parameter the server cannot honour; its message goes back to the caller."""
+
+
+def parse_items_query(collection: Collection, query: QueryDict) -> tuple[FeatureFilter, int, int | None]:
+    unknown = sorted(set(query) - COMMON_PARAMETERS - {q.name for q in collection.queryables})
+    if unknown:
+        known = ", ".join(sorted(COMMON_PARAMETERS | {q.name for q in collection.queryables}))
+        raise BadParameter(f"Unknown parameter(s): {', '.join(unknown)}. This collection accepts: {known}.")
+    moment, bbox = query.get("datetime"), query.get("bbox")
+    start, end = parse_interval(moment) if moment is not None else (None, None)
+    where = FeatureFilter(
+        bbox=parse_bbox(bbox, query.get("bbox-crs") or CRS84) if bbox is not None else None,
+        start=start,
+        end=end,
+        properties=tuple(property_filters(collection, query)),
+    )
+    return where, parse_limit(query.get("limit")), parse_after(query.get("after"))
+
+
+def parse_limit(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_LIMIT
+    try:
+        limit = int(value)
+    except ValueError:
+        raise BadParameter(f"limit must be a whole number, not {value!r}.") from None
+    if limit < 1:
+        raise BadParameter("limit must be at least 1.")
+    return min(limit, MAX_LIMIT)  # clamped, as OGC API - Features asks, rather than refused
+
+
+def parse_after(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise BadParameter("after must be a feature id taken from a next link.")
+    return int(value)
+
+
+def parse_bbox(value: str, crs: str) -> Polygon:
+    if crs != CRS84:
+        raise BadParameter(f"bbox-crs {crs!r} is not supported; use {CRS84}.")
+    try:
+        numbers = [float(n) for n in value.split(",")]
+    except ValueError:
+        raise BadParameter(
+            "bbox must be four numbers: min longitude, min latitude, max longitude, max latitude."
+        ) from None
+    if len(numbers) == 6:  # a 3D box: heights are ignored, every layer is 2D
+        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
+    if len(numbers) != 4:
+        raise BadParameter("bbox must be four numbers: min longitude, min latitude, max longitude, max latitude.")
+    west, south, east, north = numbers
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise BadParameter("bbox must lie within -180,-90,180,90 with min before max (no antimeridian crossing).")
+    return Polygon.from_bbox((west, south, east, north))
+
+
+def parse_instant(value: str, *, end: bool) -> datetime | None:
+    if value in {"", ".."}:
+        return None
+    moment = None if len(value) == 10 else parse_datetime(value)  # YYYY-MM-DD is a day, not its midnight
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            raise BadParameter(f"datetime {value!r} is neither an RFC 3339 date-time nor a date.")
+        # A date stands for the whole day.
+        moment = datetime.combine(day + timedelta(days=1) if end else day, time(), tzinfo=UTC)
+        return moment - timedelta(microseconds=1) if end else moment
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_interval(value: str) -> tuple[datetime | None, datetime | None]:
+    try:
+        if "/" not in value:
+            if len(value) != 10 and parse_datetime(value) is not None:
+                instant = parse_instant(value, end=False)
+                return instant, instant
+            return parse_instant(value, end=False), parse_instant(value, end=True)
+        first, _, last = value.partition("/")
+        start, end = parse_instant(first, end=False), parse_instant(last, end=True)
+    except ValueError as error:  # an impossible date such as 2024-02-30
+        raise BadParameter(f"datetime {value!r}: {error}.") from None
+    if start is None and end is None and first != ".." and last != "..":
+        raise BadParameter("datetime needs at least one end of the interval.")
+    if start and end and start > end:
+        raise BadParameter("datetime: the interval ends before it starts.")
+    return start, end
+
+
+def property_filters(collection: Collection, query: QueryDict) -> list[tuple[str, object]]:
+    filters: list[tuple[str, object]] = []
+    for queryable in collection.queryables:
+        if queryable.name not in query:
+            continue
+        value: object = query.get(queryable.name)
+        if queryable.choices is not None and value not in queryable.choices.values:
+            allowed = ", ".join(queryable.choices.values)
+            raise BadParameter(f"{queryable.name} must be one of: {allowed}.")
+        if queryable.boolean:
+            if value not in {"true", "false"}:
+                raise BadParameter(f"{queryable.name} must be true or false.")
+            value = value == "true"
+        filters.append((queryable.lookup, value))
+    return filters

@@ -1,0 +1,131 @@
+"""Reads for the API. Scoping comes from `layers.selectors.visible`; GeoJSON is built inside PostGIS."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.contrib.gis.geos import Polygon
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Max, Min, QuerySet
+
+from gisportal.accounts import roles
+from gisportal.api.collections import Collection
+from layers import selectors
+
+GEOJSON_PRECISION = 7  # about 1 cm: more digits only weigh on the wire
+EXACT_EXTENT_BELOW = 100_000  # rows
+
+
+@dataclass(frozen=True)
+class FeatureFilter:
+    bbox: Polygon | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    properties: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class FeaturePage:
+    features_json: str  # a JSON array of GeoJSON features, built by PostGIS
+    returned: int
+    last_id: int | None
+    has_more: bool
+
+
+def features(collection: Collection, user: roles.User, where: FeatureFilter) -> QuerySet:
+    """The features of a collection the user may see, filtered (bbox is a true intersection, not an overlap)."""
+    queryset = selectors.visible(collection.model, user)
+    if where.bbox is not None:
+        queryset = queryset.filter(**{f"{collection.geometry}__intersects": where.bbox})
+    if collection.temporal and where.start is not None:
+        queryset = queryset.filter(**{f"{collection.temporal}__gte": where.start})
+    if collection.temporal and where.end is not None:
+        queryset = queryset.filter(**{f"{collection.temporal}__lte": where.end})
+    for lookup, value in where.properties:
+        queryset = queryset.filter(**{lookup: value})
+    return queryset
+
+
+def _feature_sql(collection: Collection, queryset: QuerySet) -> tuple[str, tuple]:
+    """SQL returning (id, feature json) rows for a queryset, in the queryset's order."""
+    rows = queryset.annotate(
+        api_geometry=AsGeoJSON(collection.geometry, precision=GEOJSON_PRECISION),
+    ).values("pk", "api_geometry", *collection.properties)
+    sql, params = rows.query.sql_with_params()
+    properties = ", ".join(f"'{name}', t.{name}" for name in collection.properties)
+    feature = (
+        "json_build_object('type', 'Feature', 'id', t.pk, 'geometry', t.api_geometry::json, "
+        f"'properties', json_build_object({properties}))"
+    )
+    return f"SELECT t.pk AS id, {feature} AS feature FROM ({sql}) AS t", params  # noqa: S608
+
+
+def feature_page(
+    collection: Collection, user: roles.User, where: FeatureFilter, *, limit: int, after: int | None
+) -> FeaturePage:
+    """One page in id order, from after `after` (keyset paging: no OFFSET and no COUNT(*))."""
+    queryset = features(collection, user, where)
+    if after is not None:
+        queryset = queryset.filter(pk__gt=after)
+    # One row more than asked tells whether there is a next page.
+    try:
+        sql, params = _feature_sql(collection, queryset.order_by("pk")[: limit + 1])
+    except EmptyResultSet:  # a scope that is empty before any row is read
+        return FeaturePage("[]", 0, None, False)
+    page_sql = f"""
+        SELECT coalesce(json_agg(f.feature ORDER BY f.id) FILTER (WHERE f.n <= %s), '[]')::text,
+               count(*) FILTER (WHERE f.n <= %s), max(f.id) FILTER (WHERE f.n <= %s), count(*) > %s
+        FROM (SELECT p.id, p.feature, row_number() OVER (ORDER BY p.id) AS n FROM ({sql}) AS p) AS f
+    """  # noqa: S608 (the inner SQL is Django's, with its parameters passed separately)
+    with connection.cursor() as cursor:
+        cursor.execute(page_sql, (limit, limit, limit, limit, *params))
+        features_json, returned, last_id, has_more = cursor.fetchone()
+    return FeaturePage(features_json, returned, last_id, has_more)
+
+
+def feature_json(collection: Collection, user: roles.User, feature_id: int, *, for_update: bool = False) -> str | None:
+    """One feature as GeoJSON text, or None when it does not exist or is out of the user's scope."""
+    queryset = (selectors.editable if for_update else selectors.visible)(collection.model, user).filter(pk=feature_id)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        sql, params = _feature_sql(collection, queryset)
+    except EmptyResultSet:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT p.feature::text FROM ({sql}) AS p", params)  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+@dataclass(frozen=True)
+class Extent:
+    bbox: tuple[float, float, float, float] | None
+    interval: tuple[datetime | None, datetime | None] | None
+
+
+def extent(collection: Collection) -> Extent:
+    """The layer's CRS84 extent and time span."""
+    table, column = collection.table, collection.geometry
+    with connection.cursor() as cursor:
+        # Exact on small layers; on large ones the planner statistics' estimate spares a full scan.
+        cursor.execute(
+            """SELECT CASE WHEN (SELECT reltuples FROM pg_class WHERE oid = %s::regclass) > %s
+                            THEN ST_EstimatedExtent(%s, %s)
+                       END""",
+            (table, EXACT_EXTENT_BELOW, table, column),
+        )
+        (box,) = cursor.fetchone()
+        if box is None:
+            cursor.execute(f"SELECT ST_Extent({column}) FROM {table}")  # noqa: S608
+            (box,) = cursor.fetchone()
+    bbox = None
+    if box:
+        corners = box[box.index("(") + 1 : box.index(")")].replace(",", " ").split()
+        bbox = (float(corners[0]), float(corners[1]), float(corners[2]), float(corners[3]))
+    interval = None
+    if collection.temporal:
+        span = collection.model._default_manager.aggregate(start=Min(collection.temporal), end=Max(collection.temporal))
+        interval = (span["start"], span["end"])
+    return Extent(bbox, interval)

@@ -1,0 +1,74 @@
+"""Writes through the API. Each is transactional; the layer history records who changed what."""
+
+from typing import Any, cast
+
+from django.contrib.gis.geos import GEOSGeometry, MultiLineString, MultiPolygon
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Field, Model
+
+from gisportal.accounts import roles
+from gisportal.api.collections import Collection
+from layers import selectors
+from layers import services as layer_services
+from layers.models import SRID, Complaint
+
+# Set by the portal, never by a client: ids, computed scores, the complaint's routing and its timestamps.
+READ_ONLY = frozenset({"marginalisation_score", "tracking_code", "created_at", "updated_at", "district_id", "osm_id"})
+
+
+def writable_properties(collection: Collection) -> tuple[str, ...]:
+    read_only = READ_ONLY | ({"municipality_id"} if collection.model is Complaint else set())
+    return tuple(name for name in collection.properties if name not in read_only)
+
+
+def _as_field_geometry(geometry: GEOSGeometry, geometry_type: str) -> GEOSGeometry:
+    """A single polygon or line is accepted where the layer stores multi-geometries."""
+    if geometry_type == "MultiPolygon" and geometry.geom_type == "Polygon":
+        return MultiPolygon(geometry, srid=SRID)
+    if geometry_type == "MultiLineString" and geometry.geom_type == "LineString":
+        return MultiLineString(geometry, srid=SRID)
+    if geometry.geom_type != geometry_type:
+        raise ValidationError({"geometry": f"This layer holds {geometry_type} geometries, not {geometry.geom_type}."})
+    return geometry
+
+
+@transaction.atomic
+def save_feature(
+    *,
+    collection: Collection,
+    user: roles.User,
+    instance: Model,
+    properties: dict[str, Any],
+    geometry: GEOSGeometry | None,
+    replace: bool = False,
+) -> Model:
+    """Create, replace (every writable property reset first) or update a feature within the user's scope."""
+    writable = writable_properties(collection)
+    unknown = sorted(set(properties) - set(writable))
+    if unknown:
+        raise ValidationError({"properties": f"Unknown or read-only properties: {', '.join(unknown)}."})
+    if replace:
+        for name in writable:
+            field = cast(Field, collection.model._meta.get_field(name.removesuffix("_id")))
+            setattr(instance, field.attname, field.get_default())
+    for name, value in properties.items():
+        setattr(instance, name, value)
+    if geometry is not None:
+        setattr(instance, collection.geometry, _as_field_geometry(geometry, collection.geometry_type))
+    if getattr(instance, collection.geometry) is None:
+        raise ValidationError({"geometry": "A feature needs a geometry."})
+    if isinstance(instance, Complaint) and (geometry is not None or instance.pk is None):
+        layer_services.place_complaint(instance)  # routed by its location, as in the admin
+    if getattr(instance, "municipality_id", None) is None and "municipality_id" in writable:
+        raise ValidationError({"municipality_id": "A feature needs its municipality."})
+    if not selectors.in_scope(instance, user, for_edit=True):
+        raise PermissionDenied("This feature would be in a municipality you do not manage.")
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def delete_feature(*, instance: Model) -> None:
+    instance.delete()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "gisportal.api",
+    "maps",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     # French at /, Arabic at /ar/, English at /en/: for the staff pages too.
     *i18n_patterns(
         path("admin/", admin.site.urls),
+        path("m/", include("maps.urls")),
         path("", include("gisportal.complaints.urls")),
         path("", views.home, name="home"),
         prefix_default_language=False,

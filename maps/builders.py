@@ -1,0 +1,423 @@
+"""The citizen maps, one function per map, each returning a folium.Map built from the portal's own assets.
+
+Small layers (service points, routes, districts, simplified boundaries) are embedded as GeoJSON built by
+PostGIS; complaints never are: they are read by view from `MapLinks.complaints`, or, in the offline export,
+from a snapshot aggregated to the municipality's extent.
+"""
+
+import json
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import folium
+from branca.element import Figure
+from django.conf import settings
+from django.utils.translation import get_language_bidi, gettext, pgettext
+from folium.plugins import MarkerCluster
+from folium.utilities import JsCode
+
+from layers.models import CollectionRoute, Complaint, ServicePoint
+from maps import selectors
+from maps.assets import use_local_assets
+from maps.elements import ComplaintsLayer, Legend, LookupControl
+
+MAX_ZOOM = 18
+EN_DASH = "\u2013"  # between the two ends of a range of hours
+MAP_HEIGHT = "78vh"
+# Font Awesome 6 icon and awesome-markers colour per service type.
+SERVICE_ICONS: dict[str, tuple[str, str]] = {
+    ServicePoint.Kind.WASTE_CONTAINER: ("trash", "green"),
+    ServicePoint.Kind.COLLECTION_POINT: ("dumpster", "darkgreen"),
+    ServicePoint.Kind.RECYCLING_POINT: ("recycle", "lightgreen"),
+    ServicePoint.Kind.TRANSFER_STATION: ("truck", "cadetblue"),
+    ServicePoint.Kind.LANDFILL: ("mountain", "gray"),
+    ServicePoint.Kind.HEALTH_FACILITY: ("house-medical", "red"),
+    ServicePoint.Kind.PHARMACY: ("prescription-bottle-medical", "lightred"),
+    ServicePoint.Kind.MUNICIPAL_OFFICE: ("landmark", "darkblue"),
+    ServicePoint.Kind.CITIZEN_SERVICE_SPACE: ("people-group", "blue"),
+    ServicePoint.Kind.SCHOOL: ("school", "orange"),
+    ServicePoint.Kind.POST_OFFICE: ("envelope", "purple"),
+    ServicePoint.Kind.MARKET: ("store", "beige"),
+    ServicePoint.Kind.WATER_POINT: ("faucet-drip", "lightblue"),
+    ServicePoint.Kind.OTHER: ("circle-info", "lightgray"),
+}
+# The awesome-markers colours as the legend draws them.
+MARKER_HEX = {
+    "green": "#72b026",
+    "darkgreen": "#728224",
+    "lightgreen": "#bbf970",
+    "cadetblue": "#436978",
+    "gray": "#575757",
+    "red": "#d63e2a",
+    "lightred": "#ff8e7f",
+    "darkblue": "#0067a3",
+    "blue": "#38aadd",
+    "orange": "#f69730",
+    "purple": "#d252b9",
+    "beige": "#ffcb92",
+    "lightblue": "#8adaff",
+    "lightgray": "#a3a3a3",
+}
+# One colour per pattern of service days, in the order the selector returns them (most days first).
+DAY_PATTERN_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
+# Marginalisation score classes (upper bounds) and their colours, light to dark (ColorBrewer YlOrRd).
+SCORE_CLASSES = [(20, "#ffffb2"), (35, "#fecc5c"), (50, "#fd8d3c"), (65, "#f03b20"), (101, "#bd0026")]
+OPEN_COLOUR, RESOLVED_COLOUR = "#c0392b", "#2e7d32"
+
+
+@dataclass(frozen=True)
+class MapLinks:
+    """The endpoints a live page reads from; an offline export has none."""
+
+    complaints: str
+    nearest_service: str | None = None
+    collection_day: str | None = None
+
+
+def weekday_names() -> dict[int, str]:
+    return {
+        1: gettext("Monday"),
+        2: gettext("Tuesday"),
+        3: gettext("Wednesday"),
+        4: gettext("Thursday"),
+        5: gettext("Friday"),
+        6: gettext("Saturday"),
+        7: gettext("Sunday"),
+    }
+
+
+def days_label(days: list[int]) -> str:
+    names = weekday_names()
+    return (
+        gettext("Every day except Sunday")
+        if sorted(days) == [1, 2, 3, 4, 5, 6]
+        else ", ".join(names[day] for day in sorted(days))
+    )
+
+
+def metres_label(metres: float) -> str:
+    return gettext("%(km).1f km") % {"km": metres / 1000} if metres >= 1000 else gettext("%(m)d m") % {"m": metres}
+
+
+def _js_json(value: Any) -> JsCode:
+    """JSON for a script, as folium writes it, but without folium's camelCasing of keys."""
+    return JsCode(json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
+def _base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
+    west, south, east, north = bounds
+    m = folium.Map(
+        location=None,
+        tiles=None,
+        max_zoom=MAX_ZOOM,
+        min_zoom=5,
+        control_scale=True,
+        height=MAP_HEIGHT,
+        prefer_canvas=False,
+    )
+    # Folium hands max_zoom to its tile layer only; the map needs it too (MarkerCluster refuses to run without).
+    m.options["max_zoom"] = MAX_ZOOM
+    if settings.BASEMAP_TILE_URL:
+        folium.TileLayer(
+            settings.BASEMAP_TILE_URL,
+            attr=settings.BASEMAP_ATTRIBUTION or " ",
+            name=gettext("Basemap"),
+            max_zoom=MAX_ZOOM,
+            overlay=False,
+            control=True,
+        ).add_to(m)
+    m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+def _finish(m: folium.Map, legend: list[str]) -> folium.Map:
+    sections = [section for section in legend if section]
+    # Open on the one-layer maps; folded on the combined ones, where it would hide the map on a phone.
+    opened = " open" if len(sections) == 1 else ""
+    summary = escape(gettext("Legend"))
+    Legend(f"<details{opened}><summary>{summary}</summary>{''.join(sections)}</details>").add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    use_local_assets(m)
+    return m
+
+
+def _boundary(m: folium.Map, frame: selectors.MunicipalityFrame) -> None:
+    folium.GeoJson(
+        selectors.municipality_boundary_geojson(frame.id),
+        name=gettext("Municipal boundary"),
+        control=False,
+        style_function=lambda _: {"color": "#0b5a6b", "weight": 2, "fill": False, "dashArray": "6 4"},
+        interactive=False,
+    ).add_to(m)
+
+
+def _legend_section(title: str, items: list[str]) -> str:
+    return f"<h3>{escape(title)}</h3><ul>{''.join(items)}</ul>"
+
+
+def _swatch_item(colour: str, label: str, *, line: bool = False) -> str:
+    extra = " gisportal-line" if line else ""
+    return f'<li><span class="gisportal-swatch{extra}" style="background:{colour}"></span>{escape(label)}</li>'
+
+
+def add_services(m: folium.Map, municipality_id: int | None, *, clustered: bool = False) -> str:
+    """One layer per type of service, each with its own icon; returns the legend section."""
+    target: folium.Map | MarkerCluster = m
+    if clustered:
+        # Country-wide: one clustered layer, since 1,700 separate markers would crowd the national view.
+        target = MarkerCluster(name=gettext("Service points"), overlay=True)
+        target.add_to(m)
+    items = []
+    for kind, collection in selectors.service_points_by_kind(municipality_id).items():
+        icon, colour = SERVICE_ICONS.get(kind, SERVICE_ICONS[ServicePoint.Kind.OTHER])
+        label = str(ServicePoint.Kind(kind).label)
+        folium.GeoJson(
+            collection,
+            name=label,
+            control=not clustered,
+            marker=folium.Marker(icon=folium.Icon(color=colour, icon=icon, prefix="fa")),
+            popup=folium.GeoJsonPopup(
+                fields=["name", "hours"],
+                aliases=[gettext("Name"), gettext("Opening hours")],
+                class_name="gisportal-popup",
+            ),
+            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        ).add_to(target)
+        items.append(f'<li><i class="fa fa-{icon}" style="color:{MARKER_HEX[colour]}"></i>{escape(label)}</li>')
+    return _legend_section(gettext("Service points"), items)
+
+
+def add_collection_routes(m: folium.Map, municipality_id: int | None) -> str:
+    """Routes styled by their service days, one layer per pattern of days; returns the legend section."""
+    items = []
+    for index, (days, collection) in enumerate(selectors.collection_routes_by_days(municipality_id)):
+        colour = DAY_PATTERN_COLOURS[index % len(DAY_PATTERN_COLOURS)]
+        label = days_label(days)
+        data = json.loads(collection)
+        frequencies = {value: str(label) for value, label in CollectionRoute.Frequency.choices}
+        for feature in data["features"]:
+            props = feature["properties"]
+            props["days_label"] = label
+            props["window"] = f"{props['starts']}{EN_DASH}{props['ends']}"
+            props["frequency_label"] = frequencies.get(props["frequency"], props["frequency"])
+        folium.GeoJson(
+            data,
+            name=gettext("Collection: %(days)s") % {"days": label},
+            style_function=lambda _, colour=colour: {"color": colour, "weight": 5, "opacity": 0.85},
+            highlight_function=lambda _: {"weight": 8},
+            popup=folium.GeoJsonPopup(
+                fields=["name", "days_label", "window", "frequency_label"],
+                aliases=[gettext("Route"), gettext("Collection days"), gettext("Time window"), gettext("Frequency")],
+                class_name="gisportal-popup",
+            ),
+        ).add_to(m)
+        items.append(_swatch_item(colour, label, line=True))
+    return _legend_section(gettext("Waste collection days"), items)
+
+
+def complaint_labels() -> dict[str, Any]:
+    return {
+        "complaints": gettext("complaints"),
+        "categories": {value: str(label) for value, label in Complaint.Category.choices},
+        "statuses": {value: str(label) for value, label in Complaint.Status.choices},
+    }
+
+
+def add_complaints(m: folium.Map, links: MapLinks | None, frame: selectors.MunicipalityFrame | None) -> str:
+    """Open and resolved complaints (clustered) and a heat view, read by view; returns the legend section."""
+    labels = _js_json(complaint_labels())
+    layers = [
+        ("open", "clusters", gettext("Open complaints"), OPEN_COLOUR, True),
+        ("resolved", "clusters", gettext("Resolved complaints"), RESOLVED_COLOUR, False),
+        ("all", "heat", gettext("Complaints: heat view"), OPEN_COLOUR, False),
+    ]
+    for state, mode, name, colour, show in layers:
+        if links is not None:
+            source: dict[str, Any] = {"url": links.complaints}
+        else:
+            # Offline: a snapshot at the zoom the municipality opens at; it does not refine on zoom.
+            assert frame is not None, "an offline complaints layer needs its municipality"
+            source = {"data": _js_json(json.loads(selectors.complaints_in_view(frame.bounds, 13, state, frame.id)))}
+        ComplaintsLayer(name=name, state=state, mode=mode, labels=labels, color=colour, show=show, **source).add_to(m)
+    items = [
+        _swatch_item(OPEN_COLOUR, gettext("Open")),
+        _swatch_item(RESOLVED_COLOUR, gettext("Resolved")),
+        f"<li>{escape(gettext('Numbers: complaints counted in each cell; zoom in to see them one by one.'))}</li>",
+    ]
+    return _legend_section(gettext("Citizen complaints"), items)
+
+
+def score_colour(score: float | None) -> str:
+    if score is None:
+        return "#cccccc"
+    return next(colour for bound, colour in SCORE_CLASSES if score < bound)
+
+
+def add_districts(m: folium.Map, municipality_id: int | None, *, show: bool = True) -> str:
+    """Choropleth of the marginalisation score, with its indicators, complaints and distance to services."""
+    collection = selectors.districts_geojson(municipality_id, arabic=get_language_bidi())
+    if collection is None or json.loads(collection)["features"] is None:
+        return ""
+    folium.GeoJson(
+        collection,
+        name=gettext("Marginalised districts"),
+        show=show,
+        style_function=lambda feature: {
+            "fillColor": score_colour(feature["properties"]["score"]),
+            "color": "#555",
+            "weight": 1,
+            "fillOpacity": 0.6,
+        },
+        highlight_function=lambda _: {"weight": 3},
+        popup=folium.GeoJsonPopup(
+            fields=[
+                "name",
+                "score",
+                "poverty",
+                "unemployment",
+                "water",
+                "sanitation",
+                "waste",
+                "population",
+                "complaints_per_1000",
+                "service_distance_m",
+            ],
+            aliases=[
+                gettext("District"),
+                gettext("Marginalisation score (0 to 100)"),
+                gettext("Poverty rate (%)"),
+                gettext("Unemployment rate (%)"),
+                gettext("Households with drinking water (%)"),
+                gettext("Households connected to sanitation (%)"),
+                gettext("Households with waste collection (%)"),
+                gettext("Population"),
+                gettext("Complaints per 1,000 inhabitants"),
+                gettext("Distance to the nearest service (m)"),
+            ],
+            class_name="gisportal-popup",
+        ),
+    ).add_to(m)
+    lower = 0
+    items = []
+    for bound, colour in SCORE_CLASSES:
+        label = f"{lower}{EN_DASH}{min(bound, 100)}" if bound <= 100 else f"≥ {lower}"
+        items.append(_swatch_item(colour, label))
+        lower = bound
+    return _legend_section(gettext("Marginalisation score"), items)
+
+
+def _lookup(m: folium.Map, links: MapLinks | None, *, services: bool, collection: bool) -> None:
+    if links is None:
+        return
+    LookupControl(
+        service_url=links.nearest_service if services else None,
+        collection_url=links.collection_day if collection else None,
+        labels={
+            "whereAmI": gettext("Where am I?"),
+            "hint": gettext("Tap the map to find what is near."),
+            "searching": gettext("Searching…"),
+            "failed": gettext("The answer could not be loaded. Try again."),
+            "noPosition": gettext("Your position is not available."),
+            "nearestService": gettext("Nearest service:"),
+            "collected": gettext("Waste collected:"),
+            "noRoute": gettext("No collection route near here."),
+        },
+    ).add_to(m)
+
+
+def services_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:
+    m = _base_map(frame.bounds)
+    _boundary(m, frame)
+    legend = add_services(m, frame.id)
+    _lookup(m, links, services=True, collection=False)
+    return _finish(m, [legend])
+
+
+def collection_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:
+    m = _base_map(frame.bounds)
+    _boundary(m, frame)
+    legend = add_collection_routes(m, frame.id)
+    _lookup(m, links, services=False, collection=True)
+    return _finish(m, [legend])
+
+
+def complaints_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:
+    m = _base_map(frame.bounds)
+    _boundary(m, frame)
+    legend = add_complaints(m, links, frame)
+    return _finish(m, [legend])
+
+
+def districts_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:
+    m = _base_map(frame.bounds)
+    _boundary(m, frame)
+    legend = add_districts(m, frame.id)
+    return _finish(m, [legend])
+
+
+def municipality_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:
+    """The municipality's home map: the four layers together."""
+    m = _base_map(frame.bounds)
+    _boundary(m, frame)
+    legend = [
+        add_districts(m, frame.id, show=False),
+        add_collection_routes(m, frame.id),
+        add_services(m, frame.id),
+        add_complaints(m, links, frame),
+    ]
+    _lookup(m, links, services=True, collection=True)
+    return _finish(m, legend)
+
+
+def national_map(links: MapLinks) -> folium.Map:
+    """All municipalities (simplified boundaries), complaints by view, services clustered, pilot layers."""
+    m = _base_map(selectors.national_bounds())
+    folium.GeoJson(
+        selectors.municipalities_geojson(arabic=get_language_bidi()),
+        name=gettext("Municipalities"),
+        style_function=lambda _: {"color": "#0b5a6b", "weight": 1, "fillColor": "#0b5a6b", "fillOpacity": 0.05},
+        highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.15},
+        popup=folium.GeoJsonPopup(
+            fields=["name", "code", "governorate", "population", "open_complaints"],
+            aliases=[
+                pgettext("map popup", "Municipality"),
+                gettext("Code"),
+                gettext("Governorate"),
+                gettext("Population"),
+                gettext("Open complaints"),
+            ],
+            class_name="gisportal-popup",
+        ),
+    ).add_to(m)
+    legend = [
+        add_districts(m, None, show=False),
+        add_collection_routes(m, None),
+        add_services(m, None, clustered=True),
+        add_complaints(m, links, None),
+    ]
+    return _finish(m, legend)
+
+
+MAPS = {
+    "home": municipality_map,
+    "services": services_map,
+    "collection": collection_map,
+    "complaints": complaints_map,
+    "districts": districts_map,
+}
+
+
+@dataclass(frozen=True)
+class RenderedMap:
+    header: str
+    body: str
+    script: str
+
+
+def render_parts(m: folium.Map) -> RenderedMap:
+    """The map's <head> links, its <div> and its <script>, to place inside a portal page."""
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.render()
+    return RenderedMap(root.header.render(), root.html.render(), root.script.render())

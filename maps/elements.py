@@ -1,0 +1,85 @@
+"""Folium elements of the citizen maps, drawn by maps/static/maps/maps.js."""
+
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
+from folium.utilities import JsCode
+
+# Names resolved to static files by maps.assets.use_local_assets.
+MAPS_JS = [("gisportal_maps", "maps/maps.js")]
+MAPS_CSS = [("gisportal_maps_css", "maps/maps.css")]
+
+
+class ComplaintsLayer(JSCSSMixin, Layer):
+    """Complaints read by view from `url` (or, in an offline export, the GeoJSON `data`): never embedded whole."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.gisportalComplaints({{ this.options|tojavascript }});
+        {% endmacro %}
+        """
+    )
+    default_css = [
+        ("markerclustercss", "leaflet.markercluster/MarkerCluster.css"),
+        ("markerclusterdefaultcss", "leaflet.markercluster/MarkerCluster.Default.css"),
+        *MAPS_CSS,
+    ]
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        state: str,
+        mode: str,
+        labels: JsCode,
+        color: str,
+        url: str | None = None,
+        data: JsCode | None = None,
+        show: bool = True,
+    ) -> None:
+        super().__init__(name=name, overlay=True, show=show)
+        self._name = "GisportalComplaints"
+        self.options = {"url": url, "data": data, "state": state, "mode": mode, "labels": labels, "color": color}
+        self.default_js = [*MAPS_JS, ("leaflet-heat.js", "leaflet.heat")] if mode == "heat" else MAPS_JS
+
+
+class LookupControl(JSCSSMixin, MacroElement):
+    """Tap the map or ask for your position: the nearest service and the collection days there."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control.gisportalLookup({{ this.options|tojavascript }})
+                .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+    default_js = MAPS_JS
+    default_css = MAPS_CSS
+
+    def __init__(self, *, labels: dict[str, str], service_url: str | None, collection_url: str | None) -> None:
+        super().__init__()
+        self._name = "GisportalLookup"
+        self.options = {"serviceUrl": service_url, "collectionUrl": collection_url, "labels": labels}
+
+
+class Legend(JSCSSMixin, MacroElement):
+    """A legend box whose (escaped, translated) HTML the builders write."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control.gisportalLegend({{ this.options|tojavascript }})
+                .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+    default_js = MAPS_JS
+    default_css = MAPS_CSS
+
+    def __init__(self, html: str, position: str = "bottomright") -> None:
+        super().__init__()
+        self._name = "GisportalLegend"
+        self.options = {"html": html, "position": position}

@@ -1,0 +1,241 @@
+"""Reads for the citizen maps. Everything public: no staff scoping, and never a reporter's name or contact.
+
+Small layers come back as GeoJSON text built by PostGIS (only the properties a popup needs, coordinates
+rounded); the complaints layer is only ever read by bounding box, aggregated into grid cells when dense.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from layers.models import Complaint
+
+# What a citizen sees as "open" and "resolved"; duplicates, rejected and moderated (hidden) reports are not mapped.
+OPEN_STATUSES = (
+    Complaint.Status.SUBMITTED,
+    Complaint.Status.ACKNOWLEDGED,
+    Complaint.Status.IN_PROGRESS,
+    Complaint.Status.REOPENED,
+)
+RESOLVED_STATUSES = (Complaint.Status.RESOLVED, Complaint.Status.CLOSED_WITHOUT_FIX)
+STATES = {"open": OPEN_STATUSES, "resolved": RESOLVED_STATUSES, "all": OPEN_STATUSES + RESOLVED_STATUSES}
+# No response carries more features than this: beyond it, complaints are counted in grid cells.
+MAX_FEATURES = 2000
+# Grid cell side in screen pixels at the requested zoom: about 500 cells on a laptop screen.
+CELL_PIXELS = 48
+# Simplification of the national boundaries, in degrees (about 400 m): light enough for one page.
+NATIONAL_TOLERANCE = 0.004
+
+
+@dataclass(frozen=True)
+class MunicipalityFrame:
+    id: int
+    code: str
+    name_fr: str
+    name_ar: str
+    bounds: tuple[float, float, float, float]  # west, south, east, north
+
+
+def _one(sql: str, params: dict[str, Any] | None = None) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or {})
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _rows(sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or {})
+        return cursor.fetchall()
+
+
+def municipality_frame(code: str) -> MunicipalityFrame | None:
+    rows = _rows(
+        """SELECT id, code, name_fr, name_ar, ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)
+             FROM (SELECT *, ST_Envelope(boundary) AS b FROM layers_municipality WHERE code = %(code)s) m""",
+        {"code": code},
+    )
+    if not rows:
+        return None
+    pk, code, name_fr, name_ar, *bounds = rows[0]
+    return MunicipalityFrame(pk, code, name_fr, name_ar, tuple(bounds))  # type: ignore[arg-type]
+
+
+def national_bounds() -> tuple[float, float, float, float]:
+    return _rows(
+        "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(boundary) e "
+        "FROM layers_municipality) x"
+    )[0]  # type: ignore[return-value]
+
+
+def municipality_boundary_geojson(municipality_id: int) -> str:
+    return _one(
+        """SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
+                    'type', 'Feature', 'geometry', ST_AsGeoJSON(boundary, 5)::json,
+                    'properties', json_build_object('name_fr', name_fr, 'name_ar', name_ar))))::text
+             FROM layers_municipality WHERE id = %(id)s""",
+        {"id": municipality_id},
+    )
+
+
+def service_points_by_kind(municipality_id: int | None) -> dict[str, str]:
+    """In-service points as one GeoJSON FeatureCollection per type (all of the country without a municipality)."""
+    rows = _rows(
+        """SELECT kind, json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
+                    'type', 'Feature', 'geometry', ST_AsGeoJSON(location, 5)::json,
+                    'properties', json_build_object('name', name, 'hours', opening_hours)) ORDER BY id))::text
+             FROM layers_servicepoint
+            WHERE status = 'in_service' AND (%(id)s::bigint IS NULL OR municipality_id = %(id)s)
+            GROUP BY kind ORDER BY kind""",
+        {"id": municipality_id},
+    )
+    return dict(rows)
+
+
+def collection_routes_by_days(municipality_id: int | None) -> list[tuple[list[int], str]]:
+    """Routes grouped by their service days (one style per day pattern), as GeoJSON FeatureCollections."""
+    return _rows(
+        """SELECT service_days, json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
+                    'type', 'Feature', 'geometry', ST_AsGeoJSON(path, 5)::json,
+                    'properties', json_build_object('name', name, 'days', service_days, 'frequency', frequency,
+                        'starts', to_char(starts_at, 'HH24:MI'), 'ends', to_char(ends_at, 'HH24:MI')))
+                    ORDER BY name))::text
+             FROM layers_collectionroute
+            WHERE %(id)s::bigint IS NULL OR municipality_id = %(id)s
+            GROUP BY service_days ORDER BY cardinality(service_days) DESC, service_days""",
+        {"id": municipality_id},
+    )
+
+
+def districts_geojson(municipality_id: int | None, *, arabic: bool) -> str | None:
+    """Districts with the marginalisation score and its indicators, complaint density (per 1,000 inhabitants)
+    and the walking-distance proxy to services (metres from the district's centre to the nearest service point)."""
+    return _one(
+        """SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
+                    'type', 'Feature', 'geometry', ST_AsGeoJSON(d.boundary, 5)::json,
+                    'properties', json_build_object(
+                        'name', CASE WHEN %(arabic)s AND d.name_ar <> '' THEN d.name_ar ELSE d.name END,
+                        'score', round(d.marginalisation_score::numeric, 1),
+                        'poverty', d.poverty_rate, 'unemployment', d.unemployment_rate,
+                        'water', d.water_access_rate, 'sanitation', d.sanitation_access_rate,
+                        'waste', d.waste_collection_rate, 'population', d.population,
+                        'complaints', c.n,
+                        'complaints_per_1000', round(1000.0 * c.n / nullif(d.population, 0), 1),
+                        'service_distance_m', round(s.metres)))
+                    ORDER BY d.name))::text
+             FROM layers_district d
+             CROSS JOIN LATERAL (SELECT count(*) AS n FROM layers_complaint
+                                  WHERE district_id = d.id AND status <> ALL(%(unmapped)s) AND NOT is_hidden) c
+             CROSS JOIN LATERAL (
+                 SELECT ST_Distance(ST_PointOnSurface(d.boundary)::geography, p.location::geography) AS metres
+                   FROM layers_servicepoint p WHERE p.status = 'in_service'
+                  ORDER BY p.location <-> ST_PointOnSurface(d.boundary) LIMIT 1) s
+            WHERE %(id)s::bigint IS NULL OR d.municipality_id = %(id)s""",
+        {"id": municipality_id, "arabic": arabic, "unmapped": ["duplicate", "rejected"]},
+    )
+
+
+def municipalities_geojson(*, arabic: bool) -> str:
+    """All municipalities, simplified, with their open-complaint count: the national map's one embedded layer."""
+    return _one(
+        """WITH counts AS (SELECT municipality_id, count(*) AS n FROM layers_complaint
+                            WHERE status = ANY(%(open)s) AND NOT is_hidden GROUP BY municipality_id)
+           SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
+                    'type', 'Feature',
+                    'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(m.boundary, %(tolerance)s), 3)::json,
+                    'properties', json_build_object(
+                        'code', m.code,
+                        'name', CASE WHEN %(arabic)s THEN m.name_ar ELSE m.name_fr END,
+                        'governorate', CASE WHEN %(arabic)s THEN g.name_ar ELSE g.name_fr END,
+                        'population', m.population, 'open_complaints', coalesce(c.n, 0)))
+                    ORDER BY m.code))::text
+             FROM layers_municipality m
+             JOIN layers_governorate g ON g.id = m.governorate_id
+             LEFT JOIN counts c ON c.municipality_id = m.id""",
+        {"tolerance": NATIONAL_TOLERANCE, "arabic": arabic, "open": list(OPEN_STATUSES)},
+    )
+
+
+def complaints_in_view(
+    bbox: tuple[float, float, float, float], zoom: int, state: str, municipality_id: int | None = None
+) -> str:
+    """Public complaints in a bounding box as GeoJSON: points when few, else counts per grid cell.
+
+    Points carry only category, status and day; cells carry `count` and sit at the mean of their points.
+    """
+    west, south, east, north = bbox
+    params = {
+        "west": west,
+        "south": south,
+        "east": east,
+        "north": north,
+        "statuses": list(STATES[state]),
+        "municipality": municipality_id,
+        "limit": MAX_FEATURES,
+        # Degrees per CELL_PIXELS at this zoom (256-pixel tiles); coarse enough for a few hundred cells.
+        "cell": 360.0 / (2**zoom) / 256 * CELL_PIXELS,
+    }
+    where = """location && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)
+               AND status = ANY(%(statuses)s) AND NOT is_hidden
+               AND (%(municipality)s::bigint IS NULL OR municipality_id = %(municipality)s)"""
+    # Cheap: stops reading after one row more than a points response may hold.
+    few = _one(
+        f"SELECT count(*) <= %(limit)s FROM (SELECT 1 FROM layers_complaint WHERE {where} LIMIT %(limit)s + 1) s",  # noqa: S608
+        params,
+    )
+    if few:
+        sql = f"""SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+                        'type', 'Feature', 'geometry', ST_AsGeoJSON(location, 5)::json,
+                        'properties', json_build_object('category', category, 'status', status,
+                                                        'day', to_char(created_at, 'YYYY-MM-DD')))), '[]'))::text
+                    FROM layers_complaint WHERE {where}"""  # noqa: S608
+    else:
+        sql = f"""SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+                        'type', 'Feature',
+                        'geometry', json_build_object('type', 'Point', 'coordinates',
+                                                      json_build_array(round(x::numeric, 5), round(y::numeric, 5))),
+                        'properties', json_build_object('count', n))), '[]'))::text
+                    FROM (SELECT avg(ST_X(location)) AS x, avg(ST_Y(location)) AS y, count(*) AS n
+                            FROM layers_complaint WHERE {where}
+                           GROUP BY ST_SnapToGrid(location, %(cell)s)
+                           ORDER BY n DESC LIMIT %(limit)s) cells"""  # noqa: S608
+    return _one(sql, params)
+
+
+def nearest_service(lon: float, lat: float, *, municipality_id: int | None = None) -> dict[str, Any] | None:
+    """The in-service point nearest to a place (KNN on the GiST index), with its distance in metres."""
+    rows = _rows(
+        """SELECT name, kind, round(ST_Distance(location::geography, here::geography)), ST_X(location), ST_Y(location)
+             FROM layers_servicepoint, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS here
+            WHERE status = 'in_service' AND (%(id)s::bigint IS NULL OR municipality_id = %(id)s)
+            ORDER BY location <-> here LIMIT 1""",
+        {"lon": lon, "lat": lat, "id": municipality_id},
+    )
+    if not rows:
+        return None
+    name, kind, metres, x, y = rows[0]
+    return {"name": name, "kind": kind, "distance_m": int(metres), "lon": x, "lat": y}
+
+
+def nearest_route(lon: float, lat: float, *, municipality_id: int) -> dict[str, Any] | None:
+    """The collection route passing nearest to a place (KNN on the GiST index), its days and time window."""
+    rows = _rows(
+        """SELECT name, service_days, frequency, to_char(starts_at, 'HH24:MI'), to_char(ends_at, 'HH24:MI'),
+                  round(ST_Distance(path::geography, here::geography))
+             FROM layers_collectionroute, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS here
+            WHERE municipality_id = %(id)s
+            ORDER BY path <-> here LIMIT 1""",
+        {"lon": lon, "lat": lat, "id": municipality_id},
+    )
+    if not rows:
+        return None
+    name, days, frequency, starts, ends, metres = rows[0]
+    return {
+        "route": name,
+        "days": days,
+        "frequency": frequency,
+        "starts": starts,
+        "ends": ends,
+        "distance_m": int(metres),
+    }

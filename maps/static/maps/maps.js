@@ -1,0 +1,147 @@
+/* gisportal citizen maps: the complaints layer read by view, and the "what is here?" lookup panel. */
+(function () {
+  "use strict";
+
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function esc(value) {
+    return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
+  }
+  function clamp(value, low, high) { return Math.max(low, Math.min(high, value)); }
+  function withQuery(url, params) {
+    var query = Object.keys(params).map(function (k) { return k + "=" + encodeURIComponent(params[k]); }).join("&");
+    return url + (url.indexOf("?") < 0 ? "?" : "&") + query;
+  }
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error(url + ": " + r.status); }
+      return r.json();
+    });
+  }
+
+  // Complaints in view: points when few, grid-cell counts when dense (the server decides); or a heat view.
+  L.GisportalComplaints = L.LayerGroup.extend({
+    options: { url: null, data: null, state: "open", mode: "clusters", color: "#c0392b", labels: {} },
+
+    initialize: function (options) {
+      L.setOptions(this, options);
+      L.LayerGroup.prototype.initialize.call(this);
+      this._request = 0;
+    },
+    onAdd: function (map) {
+      L.LayerGroup.prototype.onAdd.call(this, map);
+      map.on("moveend", this._refresh, this);
+      this._refresh();
+    },
+    onRemove: function (map) {
+      map.off("moveend", this._refresh, this);
+      this._request++;
+      this.clearLayers();
+      L.LayerGroup.prototype.onRemove.call(this, map);
+    },
+    _refresh: function () {
+      var map = this._map, self = this;
+      if (!map) { return; }
+      if (this.options.data) { this._draw(this.options.data); return; }
+      var b = map.getBounds(), request = ++this._request;
+      var bbox = [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180),
+        clamp(b.getNorth(), -90, 90)].map(function (v) { return v.toFixed(5); }).join(",");
+      getJSON(withQuery(this.options.url, { state: this.options.state, zoom: map.getZoom(), bbox: bbox }))
+        .then(function (collection) { if (request === self._request && self._map) { self._draw(collection); } })
+        .catch(function (error) { console.warn(error.message); });
+    },
+    _draw: function (collection) {
+      var map = this._map, labels = this.options.labels, color = this.options.color, layers = [];
+      this.clearLayers();
+      if (this.options.mode === "heat") {
+        var most = 1;
+        var points = collection.features.map(function (f) {
+          var weight = f.properties.count || 1;
+          most = Math.max(most, weight);
+          return [f.geometry.coordinates[1], f.geometry.coordinates[0], weight];
+        });
+        this.addLayer(L.heatLayer(points, { radius: 25, blur: 20, max: most, minOpacity: 0.3 }));
+      } else {
+        collection.features.forEach(function (f) {
+          var latlng = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]), p = f.properties;
+          if (p.count) {
+            var size = p.count < 10 ? "small" : p.count < 100 ? "medium" : "large";
+            var cell = L.marker(latlng, {
+              icon: L.divIcon({ html: "<div><span>" + p.count + "</span></div>", iconSize: L.point(40, 40),
+                className: "marker-cluster marker-cluster-" + size + " gisportal-cell gisportal-" + this.options.state }),
+              title: p.count + " " + (labels.complaints || ""),
+            });
+            cell.on("click", function () { map.setView(latlng, Math.min(map.getZoom() + 2, map.getMaxZoom())); });
+            layers.push(cell);
+          } else {
+            layers.push(L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 1.5, fillColor: color, fillOpacity: 0.9 })
+              .bindPopup("<strong>" + esc((labels.categories || {})[p.category] || p.category) + "</strong><br>" +
+                esc((labels.statuses || {})[p.status] || p.status) + "<br>" + esc(p.day)));
+          }
+        }, this);
+        layers.forEach(this.addLayer, this);
+      }
+      window.gisportalComplaintsDrawn = (window.gisportalComplaintsDrawn || 0) + 1;
+      if (map) { map.fire("gisportal:complaints", { features: collection.features.length }); }
+    },
+  });
+  L.gisportalComplaints = function (options) { return new L.GisportalComplaints(options); };
+
+  // Tap the map (or ask for your position): the nearest service point and when the street is collected.
+  L.Control.GisportalLookup = L.Control.extend({
+    options: { position: "bottomleft", serviceUrl: null, collectionUrl: null, labels: {} },
+
+    onAdd: function (map) {
+      var labels = this.options.labels, self = this;
+      var box = L.DomUtil.create("div", "leaflet-control gisportal-lookup");
+      var locate = L.DomUtil.create("button", "gisportal-locate", box);
+      locate.type = "button";
+      locate.textContent = labels.whereAmI;
+      this._answer = L.DomUtil.create("div", "gisportal-answer", box);
+      this._answer.setAttribute("aria-live", "polite");
+      this._answer.textContent = labels.hint;
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.on(locate, "click", function () { map.locate({ setView: true, maxZoom: 16 }); });
+      map.on("locationfound", function (e) { self.lookup(e.latlng); });
+      map.on("locationerror", function () { self._answer.textContent = labels.noPosition; });
+      map.on("click", function (e) { self.lookup(e.latlng); });
+      return box;
+    },
+    lookup: function (latlng) {
+      var map = this._map, labels = this.options.labels, answer = this._answer, here = { lat: latlng.lat.toFixed(6), lon: latlng.lng.toFixed(6) };
+      if (this._marker) { this._marker.setLatLng(latlng); } else {
+        this._marker = L.circleMarker(latlng, { radius: 6, color: "#0b5a6b", fillOpacity: 1, interactive: false }).addTo(map);
+      }
+      var asks = [];
+      if (this.options.serviceUrl) {
+        asks.push(getJSON(withQuery(this.options.serviceUrl, here)).then(function (s) {
+          return s.nearest ? "<p class=\"gisportal-service\"><strong>" + esc(labels.nearestService) + "</strong> " +
+            esc(s.nearest.name || s.nearest.kind_label) + " (" + esc(s.nearest.kind_label) + "), " + esc(s.nearest.distance) + "</p>" : "";
+        }));
+      }
+      if (this.options.collectionUrl) {
+        asks.push(getJSON(withQuery(this.options.collectionUrl, here)).then(function (c) {
+          return c.route ? "<p class=\"gisportal-collection\"><strong>" + esc(labels.collected) + "</strong> " +
+            esc(c.days_label) + ", " + esc(c.starts) + "–" + esc(c.ends) + " (" + esc(c.route) + ", " + esc(c.distance) + ")</p>"
+            : "<p>" + esc(labels.noRoute) + "</p>";
+        }));
+      }
+      answer.textContent = labels.searching;
+      Promise.all(asks).then(function (parts) { answer.innerHTML = parts.join(""); })
+        .catch(function (error) { answer.textContent = labels.failed; console.warn(error.message); });
+    },
+  });
+  L.control.gisportalLookup = function (options) { return new L.Control.GisportalLookup(options); };
+
+  // A legend: its HTML is written (and translated) by the server.
+  L.Control.GisportalLegend = L.Control.extend({
+    options: { position: "bottomright", html: "" },
+    onAdd: function () {
+      var box = L.DomUtil.create("div", "leaflet-control gisportal-legend");
+      box.innerHTML = this.options.html;
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    },
+  });
+  L.control.gisportalLegend = function (options) { return new L.Control.GisportalLegend(options); };
+})();

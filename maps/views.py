@@ -1,0 +1,136 @@
+"""Citizen map pages and the small JSON endpoints they read. Public: no login, no personal data."""
+
+import math
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET
+
+from layers.models import ServicePoint
+from maps import builders, selectors
+
+MAX_ZOOM = 22
+
+
+class BadQuery(ValueError):
+    """A query parameter a citizen's browser (or anyone) got wrong: answered with a 400 and its reason."""
+
+
+def _frame(code: str) -> selectors.MunicipalityFrame:
+    frame = selectors.municipality_frame(code)
+    if frame is None:
+        raise Http404(gettext("No municipality has the code %(code)s.") % {"code": code})
+    return frame
+
+
+def _links(code: str | None) -> builders.MapLinks:
+    return builders.MapLinks(
+        complaints=reverse("maps:complaints"),
+        nearest_service=reverse("maps:nearest-service", args=[code]) if code else None,
+        collection_day=reverse("maps:collection-day", args=[code]) if code else None,
+    )
+
+
+def _page(request: HttpRequest, title: str, code: str | None, rendered: builders.RenderedMap) -> HttpResponse:
+    return render(request, "maps/map_page.html", {"title": title, "code": code, "map": rendered})
+
+
+@require_GET
+@gzip_page
+def municipality(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    frame = _frame(code)
+    rendered = builders.render_parts(builders.MAPS[kind](frame, _links(code)))
+    name = frame.name_ar if request.LANGUAGE_CODE == "ar" else frame.name_fr
+    return _page(request, name, code, rendered)
+
+
+@require_GET
+@gzip_page
+def national(request: HttpRequest) -> HttpResponse:
+    rendered = builders.render_parts(builders.national_map(_links(None)))
+    return _page(request, gettext("All municipalities"), None, rendered)
+
+
+def _float(request: HttpRequest, name: str, low: float, high: float) -> float:
+    try:
+        value = float(request.GET[name])
+    except KeyError:
+        raise BadQuery(gettext("The parameter %(name)s is missing.") % {"name": name}) from None
+    except ValueError:
+        raise BadQuery(gettext("The parameter %(name)s must be a number.") % {"name": name}) from None
+    if not (math.isfinite(value) and low <= value <= high):
+        raise BadQuery(gettext("The parameter %(name)s is out of range.") % {"name": name})
+    return value
+
+
+def _bbox(request: HttpRequest) -> tuple[float, float, float, float]:
+    parts = request.GET.get("bbox", "").split(",")
+    if len(parts) != 4:
+        raise BadQuery(gettext("bbox must be west,south,east,north in degrees."))
+    try:
+        west, south, east, north = (float(part) for part in parts)
+    except ValueError:
+        raise BadQuery(gettext("bbox must be west,south,east,north in degrees.")) from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise BadQuery(gettext("bbox must be west,south,east,north in degrees."))
+    return west, south, east, north
+
+
+def _bad(error: BadQuery) -> JsonResponse:
+    return JsonResponse({"error": str(error)}, status=400)
+
+
+@require_GET
+@gzip_page
+@cache_control(public=True, max_age=60)
+def complaints_in_view(request: HttpRequest) -> HttpResponse:
+    """Complaints in a bounding box: points when few, counts per grid cell when dense; never personal data."""
+    try:
+        bbox = _bbox(request)
+        zoom = int(_float(request, "zoom", 0, MAX_ZOOM))
+        state = request.GET.get("state", "open")
+        if state not in selectors.STATES:
+            raise BadQuery(gettext("state must be one of: %(states)s.") % {"states": ", ".join(selectors.STATES)})
+    except BadQuery as error:
+        return _bad(error)
+    body = selectors.complaints_in_view(bbox, zoom, state)
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+def _here(request: HttpRequest) -> tuple[float, float]:
+    return _float(request, "lon", -180, 180), _float(request, "lat", -90, 90)
+
+
+@require_GET
+def nearest_service(request: HttpRequest, code: str) -> JsonResponse:
+    """The in-service point of the municipality nearest to where the citizen taps or is."""
+    frame = _frame(code)
+    try:
+        lon, lat = _here(request)
+    except BadQuery as error:
+        return _bad(error)
+    nearest = selectors.nearest_service(lon, lat, municipality_id=frame.id)
+    if nearest is not None:
+        nearest["kind_label"] = str(ServicePoint.Kind(nearest["kind"]).label)
+        nearest["distance"] = builders.metres_label(nearest["distance_m"])
+    return JsonResponse({"nearest": nearest})
+
+
+@require_GET
+def collection_day(request: HttpRequest, code: str) -> JsonResponse:
+    """When is my street collected? The nearest route of the municipality, its days and time window."""
+    frame = _frame(code)
+    try:
+        lon, lat = _here(request)
+    except BadQuery as error:
+        return _bad(error)
+    route = selectors.nearest_route(lon, lat, municipality_id=frame.id)
+    if route is None:
+        return JsonResponse({"route": None})
+    route["days_label"] = builders.days_label(route["days"])
+    route["distance"] = builders.metres_label(route["distance_m"])
+    return JsonResponse(route)

@@ -1,0 +1,126 @@
+"""The map reads on the small known town of the `tozeur` fixture: distances, counts, aggregation, no personal data."""
+
+import json
+
+import pytest
+from django.db import connection
+
+from maps import selectors
+from tests.conftest import TOZEUR_CENTRE, Town
+
+LON, LAT = TOZEUR_CENTRE
+TOZEUR_BBOX = (LON - 0.05, LAT - 0.05, LON + 0.05, LAT + 0.05)
+
+
+def test_nearest_route_gives_days_window_and_distance(tozeur: Town) -> None:
+    # 0.001 degree north of the route, which runs west-east through the centre: about 111 m.
+    route = selectors.nearest_route(LON, LAT + 0.001, municipality_id=tozeur.municipality.pk)
+
+    assert route is not None
+    assert route["route"] == "Tournée Tozeur"
+    assert route["days"] == [1, 3, 5]
+    assert (route["starts"], route["ends"]) == ("06:00", "10:00")
+    assert route["distance_m"] == pytest.approx(111, abs=1)
+
+
+def test_nearest_route_is_only_looked_for_in_the_municipality(tozeur: Town, beja: Town) -> None:
+    route = selectors.nearest_route(LON, LAT, municipality_id=beja.municipality.pk)
+
+    assert route is not None and route["route"] == "Tournée Béja"
+    assert route["distance_m"] > 300_000  # Béja is some 320 km north
+
+
+def test_nearest_service_is_the_container_with_its_distance(tozeur: Town) -> None:
+    # 0.001 degree of longitude at 33.92° N is about 92 m.
+    nearest = selectors.nearest_service(LON + 0.001, LAT, municipality_id=tozeur.municipality.pk)
+
+    assert nearest is not None
+    assert (nearest["name"], nearest["kind"]) == ("Conteneur Tozeur", "waste_container")
+    assert nearest["distance_m"] == pytest.approx(92, abs=1)
+
+
+def test_few_complaints_come_as_points_without_personal_data(tozeur: Town) -> None:
+    collection = json.loads(selectors.complaints_in_view(TOZEUR_BBOX, 14, "open"))
+
+    assert len(collection["features"]) == 1
+    feature = collection["features"][0]
+    assert feature["geometry"]["coordinates"] == pytest.approx([LON + 0.001, LAT + 0.001])
+    assert feature["properties"] == {
+        "category": "waste",
+        "status": "submitted",
+        "day": tozeur.complaint.created_at.strftime("%Y-%m-%d"),
+    }
+    assert json.loads(selectors.complaints_in_view(TOZEUR_BBOX, 14, "resolved"))["features"] == []
+
+
+def _add_complaints(town: Town, count: int) -> None:
+    """`count` open complaints on a 50 x 50 grid of about 50 m around the town centre, in one INSERT."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO layers_complaint (tracking_code, municipality_id, category, description, status,
+                                             reporter_name, reporter_contact, created_at, updated_at, location)
+               SELECT 'T' || lpad(i::text, 9, '0'), %s, 'roads', 'x', 'submitted', '', '', now(), now(),
+                      ST_SetSRID(ST_MakePoint(%s + (i %% 50) * 0.0005, %s + (i / 50) * 0.0005), 4326)
+                 FROM generate_series(0, %s - 1) i""",
+            [town.municipality.pk, LON - 0.0125, LAT - 0.0125, count],
+        )
+
+
+def test_dense_complaints_are_counted_in_grid_cells(tozeur: Town) -> None:
+    _add_complaints(tozeur, 2500)
+
+    collection = json.loads(selectors.complaints_in_view(TOZEUR_BBOX, 12, "open"))
+
+    features = collection["features"]
+    assert 1 < len(features) <= selectors.MAX_FEATURES
+    assert sum(f["properties"]["count"] for f in features) == 2501  # with the fixture's own complaint
+    assert all(set(f["properties"]) == {"count"} for f in features)
+
+
+def test_a_response_never_carries_more_than_the_cap(tozeur: Town) -> None:
+    _add_complaints(tozeur, 2500)
+
+    # At zoom 22 a cell is a few centimetres: every complaint has its own cell, and the cap still holds.
+    collection = json.loads(selectors.complaints_in_view(TOZEUR_BBOX, 22, "open"))
+
+    assert len(collection["features"]) == selectors.MAX_FEATURES
+
+
+def test_district_indicators_density_and_distance(tozeur: Town) -> None:
+    text = selectors.districts_geojson(tozeur.municipality.pk, arabic=False)
+    assert text is not None
+    collection = json.loads(text)
+
+    (district,) = collection["features"]
+    props = district["properties"]
+    assert props["name"] == "Tozeur centre"
+    assert props["score"] == 19.0  # (20 + 15 + (100 - 90) + (100 - 70) + (100 - 80)) / 5
+    assert props["complaints"] == 1
+    assert props["complaints_per_1000"] == 0.1  # 1 complaint, 10,000 inhabitants
+    assert props["service_distance_m"] == 0  # the container stands at the district's centre
+
+
+def test_national_layer_counts_open_complaints_per_municipality(tozeur: Town, beja: Town) -> None:
+    collection = json.loads(selectors.municipalities_geojson(arabic=True))
+
+    by_code = {f["properties"]["code"]: f["properties"] for f in collection["features"]}
+    assert set(by_code) == {"6211", "2111"}
+    assert by_code["6211"]["open_complaints"] == 1
+    assert by_code["2111"]["governorate"] == "باجة"
+
+
+def test_service_points_grouped_by_type(tozeur: Town) -> None:
+    by_kind = selectors.service_points_by_kind(tozeur.municipality.pk)
+
+    assert list(by_kind) == ["waste_container"]
+    (feature,) = json.loads(by_kind["waste_container"])["features"]
+    assert feature["properties"] == {"name": "Conteneur Tozeur", "hours": ""}
+
+
+def test_hidden_complaints_are_not_mapped(tozeur: Town) -> None:
+    tozeur.complaint.is_hidden = True
+    tozeur.complaint.save(update_fields=["is_hidden"])
+
+    assert json.loads(selectors.complaints_in_view(TOZEUR_BBOX, 14, "all"))["features"] == []
+    text = selectors.districts_geojson(tozeur.municipality.pk, arabic=False)
+    assert text is not None and json.loads(text)["features"][0]["properties"]["complaints"] == 0

@@ -92,7 +92,7 @@ def days_label(days: list[int]) -> str:
     return (
         gettext("Every day except Sunday")
         if sorted(days) == [1, 2, 3, 4, 5, 6]
-        else ", ".join(names[day] for day in sorted(days))
+        else pgettext("between the items of a list", ", ").join(names[day] for day in sorted(days))
     )
 
 

@@ -6,3 +6,8 @@ class ApiConfig(AppConfig):
     name = "gisportal.api"
     label = "api"
     verbose_name = _("Analyst API")
+
+    def ready(self) -> None:
+        from gisportal.api import signals
+
+        signals.connect()

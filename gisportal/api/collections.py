@@ -46,6 +46,10 @@ class Collection:
     def table(self) -> str:
         return self.model._meta.db_table
 
+    @property
+    def model_srid(self) -> int:
+        return self.model._meta.get_field(self.geometry).srid  # type: ignore[union-attr]
+
     def queryable(self, name: str) -> Queryable | None:
         return next((q for q in self.queryables if q.name == name), None)
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "simple_history",
     "gisportal.accounts",
     "layers",
+    "etl.apps.EtlConfig",
     "gisportal.complaints",
     "gisportal.open311",
     "rest_framework",

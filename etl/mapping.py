@@ -1,0 +1,307 @@
+"""Field mapping specs: which source column fills which layer field, with coercion, defaults and value maps.
+
+A spec is a TOML file versioned in etl/mappings/ (one per real dataset), for example:
+
+    layer = "service_point"
+    key = ["osm_id"]
+    [fields]
+    osm_id = { source = "osm_node_id" }
+    name = { source = "name", transform = ["strip"] }
+    kind = { source = "value", values = { hospital = "health_facility", "*" = "other" } }
+
+Field options: `source` (a column, or `join.column` for a joined table), `default`, `values` (a value
+map, "*" for any other value), `transform` (strip, spaces, arabic, french_name, upper, lower),
+`replace` ([regex, replacement]), `zfill`. Joins bring companion tables (CSV) in by a key:
+`[[join]] name = "ids", file = "ids.csv", on = "$index" or a mapped field, key = "column"`.
+Without a spec, columns named like the layer's fields are taken as they are.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from etl.arabic import normalise_arabic
+from etl.targets import TARGETS, Target
+from gisportal.paths import BASE_DIR
+from layers.models import new_tracking_code
+
+MAPPINGS_DIR = BASE_DIR / "etl" / "mappings"
+FIELD_OPTIONS = {"source", "default", "values", "transform", "replace", "zfill"}
+SPEC_OPTIONS = {"layer", "key", "dissolve", "fields", "join", "description", "source"}
+TRUE = {"1", "true", "t", "yes", "y", "oui", "vrai", "نعم"}
+FALSE = {"0", "false", "f", "no", "n", "non", "faux", "لا"}
+
+
+def _french_name(text: str) -> str:
+    # Official lists write a few articles shouting: "EL kram".
+    return re.sub(r"\b(EL|LA|LE|ES|EZ|ER)\b", lambda m: m.group(1).capitalize(), text.strip())
+
+
+TRANSFORMS: dict[str, Callable[[str], str]] = {
+    "strip": str.strip,
+    "spaces": lambda text: re.sub(r"\s+", " ", text).strip(),
+    "arabic": normalise_arabic,
+    "french_name": _french_name,
+    "upper": str.upper,
+    "lower": str.lower,
+}
+
+
+class MappingError(Exception):
+    """The spec itself is wrong (unknown option, unknown field, …)."""
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    source: str | None = None
+    default: Any = None
+    values: dict[str, Any] | None = None
+    transform: tuple[str, ...] = ()
+    replace: tuple[str, str] | None = None
+    zfill: int | None = None
+
+
+@dataclass(frozen=True)
+class Join:
+    name: str
+    file: str
+    on: str
+    key: str
+
+
+@dataclass
+class Mapping:
+    layer: str
+    fields: dict[str, FieldRule]
+    key: tuple[str, ...] | None = None
+    dissolve: bool = False
+    joins: list[Join] = field(default_factory=list)
+    origin: str = "default"
+
+    @property
+    def target(self) -> Target:
+        return TARGETS[self.layer]
+
+
+def load_mapping(spec: str | Path) -> Mapping:
+    """Read a spec by path, or by name from etl/mappings/ ("tn-municipalities")."""
+    path = Path(spec)
+    if not path.exists():
+        path = MAPPINGS_DIR / f"{spec}.toml"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in MAPPINGS_DIR.glob("*.toml")))
+        raise MappingError(f"no mapping spec '{spec}' (known: {known})")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise MappingError(f"{path.name}: {error}") from error
+    unknown = set(data) - SPEC_OPTIONS
+    if unknown:
+        raise MappingError(f"{path.name}: unknown options {sorted(unknown)}")
+    if data.get("layer") not in TARGETS:
+        raise MappingError(f"{path.name}: layer must be one of {sorted(TARGETS)}")
+    target = TARGETS[data["layer"]]
+    rules = {}
+    for name, options in data.get("fields", {}).items():
+        if name not in target.fields:
+            raise MappingError(f"{path.name}: the {target.name} layer has no field '{name}'")
+        options = {"source": options} if isinstance(options, str) else options
+        if set(options) - FIELD_OPTIONS:
+            raise MappingError(
+                f"{path.name}: field '{name}' has unknown options {sorted(set(options) - FIELD_OPTIONS)}"
+            )
+        for transform in options.get("transform", ()):
+            if transform not in TRANSFORMS:
+                raise MappingError(f"{path.name}: unknown transform '{transform}' (known: {sorted(TRANSFORMS)})")
+        rules[name] = FieldRule(
+            source=options.get("source"),
+            default=options.get("default"),
+            values=options.get("values"),
+            transform=tuple(options.get("transform", ())),
+            replace=tuple(options["replace"]) if "replace" in options else None,  # type: ignore[arg-type]
+            zfill=options.get("zfill"),
+        )
+    joins = [Join(j["name"], j["file"], j["on"], j["key"]) for j in data.get("join", [])]
+    key = tuple(data["key"]) if isinstance(data.get("key"), list) else (data["key"],) if data.get("key") else None
+    return Mapping(data["layer"], rules, key, bool(data.get("dissolve", False)), joins, origin=path.name)
+
+
+def default_mapping(layer: str, columns: list[str]) -> Mapping:
+    """Columns named like the layer's fields (case-insensitively) fill them as they are."""
+    target = TARGETS[layer]
+    lowered = {c.lower(): c for c in columns}
+    rules = {name: FieldRule(source=lowered[name]) for name in target.fields if name in lowered}
+    return Mapping(layer, rules)
+
+
+@dataclass
+class Mapped:
+    """A batch mapped onto the layer: one text column per field, and a rejection reason per row."""
+
+    values: pd.DataFrame
+    reasons: pd.Series
+
+
+class Mapper:
+    """Applies a mapping to batches; joined tables are read once."""
+
+    def __init__(self, mapping: Mapping, source_folder: Path, columns: list[str]) -> None:
+        self.mapping = mapping
+        self.target = mapping.target
+        self.tables: dict[str, pd.DataFrame] = {}
+        for join in mapping.joins:
+            table = pd.read_csv(source_folder / join.file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            if join.key not in table:
+                raise MappingError(f"{mapping.origin}: {join.file} has no column '{join.key}'")
+            self.tables[join.name] = table.drop_duplicates(join.key).set_index(join.key).add_prefix(f"{join.name}.")
+        for name, rule in mapping.fields.items():
+            joined = any(rule.source.startswith(f"{join.name}.") for join in mapping.joins) if rule.source else True
+            if rule.source and not joined and rule.source not in columns:
+                raise MappingError(
+                    f"{mapping.origin}: field '{name}' comes from column '{rule.source}', "
+                    f"which the file does not have (columns: {', '.join(columns)})"
+                )
+        # Columns the database needs a value for, filled from the model's default when the file has none.
+        self.rules = dict(mapping.fields)
+        for name, f in self.target.fields.items():
+            unset = name not in self.rules and not f.null and not self.target.required(name) and not f.is_relation
+            if unset and (name == "tracking_code" or f.default is models.NOT_PROVIDED or not callable(f.default)):
+                self.rules[name] = FieldRule()
+        missing = [n for n in self.target.fields if self.target.required(n) and n not in mapping.fields]
+        if missing:
+            raise MappingError(
+                f"{mapping.origin}: nothing gives the {self.target.name} layer's required "
+                f"{', '.join(missing)} (columns in the file: {', '.join(columns)})"
+            )
+
+    @property
+    def field_names(self) -> list[str]:
+        return list(self.rules)
+
+    def apply(self, attributes: pd.DataFrame, offset: int) -> Mapped:
+        frame = attributes.copy()
+        frame["$index"] = (np.arange(len(frame)) + offset).astype(str)
+        reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        values = pd.DataFrame(index=frame.index)
+        pending = dict(self.rules)
+
+        def fill() -> None:
+            for name, rule in list(pending.items()):
+                if rule.source is None or rule.source in frame:
+                    values[name] = self._coerce(name, self._raw(frame, rule), reasons)
+                    del pending[name]
+
+        # Fields from the file first, then each join (keyed on a column or a field) and what it brings.
+        fill()
+        for join in self.mapping.joins:
+            on = frame[join.on] if join.on in frame else values[join.on]
+            joined = self.tables[join.name].reindex(on.astype("string").to_numpy())
+            joined.index = frame.index
+            unmatched = joined.isna().all(axis=1) & reasons.isna()
+            reasons[unmatched] = [f"no row in {join.file} where {join.key} = {v}" for v in on[unmatched]]
+            frame = pd.concat([frame, joined], axis=1)
+            fill()
+        for name in pending:
+            raise MappingError(f"{self.mapping.origin}: field '{name}' comes from an unknown column")
+        return Mapped(values[list(self.rules)], reasons)
+
+    def _raw(self, frame: pd.DataFrame, rule: FieldRule) -> pd.Series:
+        """The source value as text after transforms and the value map; None when absent."""
+        if rule.source is None:
+            items: list[str | None] = [None] * len(frame)
+        else:
+            items = [None if _missing(v) else _as_text(v) for v in frame[rule.source].tolist()]
+        steps = [TRANSFORMS[name] for name in rule.transform]
+        if rule.replace:
+            pattern, replacement = re.compile(rule.replace[0]), rule.replace[1]
+            steps.append(lambda v: pattern.sub(replacement, v))
+        if rule.zfill:
+            width = rule.zfill
+            steps.append(lambda v: v.zfill(width))
+        for step in steps:
+            items = [None if v is None else step(v) for v in items]
+        if rule.values is not None:
+            table = {str(k): None if v is None else _as_text(v) for k, v in rule.values.items()}
+            items = [table.get(v or "", table.get("*", v)) for v in items]
+        default = None if rule.default is None else _as_text(rule.default)
+        return pd.Series([default if v is None or v == "" else v for v in items], index=frame.index, dtype=object)
+
+    def _coerce(self, name: str, text: pd.Series, reasons: pd.Series) -> pd.Series:
+        """Text as the layer's column type wants it; rows that do not fit get a reason."""
+        f = self.target.fields[name]
+        present = text.notna()
+        result = text.copy()
+        problem = pd.Series(False, index=text.index)
+        if isinstance(f, models.IntegerField | models.FloatField | models.DecimalField):
+            cleaned = text.str.replace(r"[\s\u202f\u00a0']", "", regex=True).str.replace(",", ".", regex=False)
+            number = pd.to_numeric(cleaned, errors="coerce")
+            problem = present & number.isna()
+            if isinstance(f, models.IntegerField):
+                problem |= present & number.notna() & (number % 1 != 0)
+                if isinstance(f, models.PositiveIntegerField | models.PositiveSmallIntegerField):
+                    problem |= present & (number < 0)
+                result = number.map(lambda v: None if pd.isna(v) or v % 1 else str(int(v)))
+            else:
+                result = number.map(lambda v: None if pd.isna(v) else repr(float(v)))
+        elif isinstance(f, models.BooleanField):
+            lowered = text.str.lower()
+            problem = present & ~lowered.isin(TRUE | FALSE)
+            result = lowered.map(lambda v: None if v is None or pd.isna(v) else str(v in TRUE).lower())
+        elif isinstance(f, ArrayField):
+            result = text.map(lambda v: None if v is None else "{" + ",".join(re.findall(r"-?\d+", v)) + "}")
+        elif isinstance(f, models.DateTimeField):
+            moment = pd.to_datetime(text, errors="coerce", utc=True)
+            problem = present & moment.isna()
+            result = moment.map(lambda v: None if pd.isna(v) else v.isoformat())
+        elif isinstance(f, models.TimeField):
+            problem = present & ~text.str.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?").fillna(False).astype(bool)
+        elif isinstance(f, models.CharField | models.TextField) and not isinstance(f, models.ForeignKey):
+            if f.choices:
+                allowed = {str(choice) for choice, _ in f.flatchoices}
+                problem = present & ~text.isin(allowed)
+            if f.max_length:
+                problem |= present & (text.str.len() > f.max_length)
+        result = result.astype(object).where(~problem & result.notna(), None)
+        for index in text.index[problem & reasons.isna()]:
+            reasons[index] = _problem(f, name, text[index])
+        missing = result.isna() & ~problem
+        if missing.any():
+            if f.name == "tracking_code":
+                result[missing] = [new_tracking_code() for _ in range(int(missing.sum()))]
+            elif f.default is not models.NOT_PROVIDED and not callable(f.default):
+                result[missing] = _as_text(f.default)
+            elif isinstance(f, models.CharField | models.TextField) and f.blank and not f.null:
+                result[missing] = ""
+            elif self.target.required(name):
+                reasons[missing & reasons.isna()] = f"{name} is missing"
+        return result
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _problem(f: models.Field, name: str, value: object) -> str:
+    if getattr(f, "choices", None):
+        return f"{name} {value!r} is not one of {', '.join(str(c) for c, _ in f.flatchoices)}"
+    if isinstance(f, models.CharField) and f.max_length and len(str(value)) > f.max_length:
+        return f"{name} {value!r} is longer than {f.max_length} characters"
+    return f"{name} {value!r} is not a valid {f.get_internal_type().removesuffix('Field').lower()}"

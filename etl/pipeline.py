@@ -1,0 +1,403 @@
+"""The import pipeline: read in batches → map fields → COPY into a staging table → check, repair,
+deduplicate and dissolve in SQL → insert or update the layer. One transaction: all or nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import shapely
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.backends.utils import CursorWrapper
+from django.db.models import ForeignKey
+
+from etl.mapping import Mapper, Mapping, MappingError, default_mapping, load_mapping
+from etl.sources import SourceError, open_source
+from etl.targets import DIMENSION, FAMILIES, TARGETS, Target
+from gisportal.paths import VAR_DIR
+
+REPORTS_DIR = VAR_DIR / "imports"
+# Above this many new rows (and more than the layer holds), spatial indexes are rebuilt after the load.
+BULK_ROWS = 50_000
+
+Progress = Callable[[int, int], None]
+
+
+class ImportFailed(Exception):
+    """The import was refused; nothing was stored."""
+
+
+@dataclass
+class ImportSummary:
+    read: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    repaired: int = 0
+    dissolved: int = 0
+    dropped: int = 0
+    rejected: int = 0
+    report: Path | None = None
+    dry_run: bool = False
+
+    def line(self) -> str:
+        counts = ", ".join(f"{getattr(self, f.name):,} {f.name}" for f in fields(self) if f.type == "int")
+        note = " (dry run: nothing stored)" if self.dry_run else ""
+        return f"{counts}{note}"
+
+
+def import_file(
+    path: Path | str,
+    *,
+    layer: str,
+    municipality: str | None = None,
+    mapping: str | Path | Mapping | None = None,
+    source_layer: str | None = None,
+    source_crs: str | int | None = None,
+    encoding: str | None = None,
+    update_on: list[str] | None = None,
+    dry_run: bool = False,
+    report: Path | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 50_000,
+) -> ImportSummary:
+    """Import one file into a layer, all or nothing; raise ImportFailed with a clear message."""
+    if layer not in TARGETS:
+        raise ImportFailed(f"unknown layer '{layer}' (layers: {', '.join(TARGETS)})")
+    target = TARGETS[layer]
+    path = Path(path)
+    try:
+        spec = load_mapping(mapping) if isinstance(mapping, str | Path) else mapping
+        if spec is not None and spec.layer != layer:
+            raise ImportFailed(f"the mapping {spec.origin} is for the {spec.layer} layer, not {layer}")
+        with open_source(path, layer=source_layer, encoding=encoding, source_crs=source_crs) as source:
+            _check_geometry_type(source.geometry_type, target, path)
+            spec = spec or default_mapping(layer, source.fields)
+            mapper = Mapper(spec, source.path.parent, source.fields)
+            loader = _Loader(target, spec, mapper, municipality, update_on)
+            with transaction.atomic():
+                loader.stage(source.batches(batch_size), source.features, progress)
+                summary = loader.load()
+                summary.report = loader.write_report(report or _report_path(path))
+                if dry_run:
+                    summary.dry_run = True
+                    transaction.set_rollback(True)
+            return summary
+    except (SourceError, MappingError) as error:
+        raise ImportFailed(str(error)) from error
+    except (IntegrityError, DataError) as error:
+        # A constraint the checks do not know about: the transaction is rolled back, nothing stays.
+        raise ImportFailed(f"{path.name}: the database refused the rows: {str(error).splitlines()[0]}") from error
+
+
+def _check_geometry_type(geometry_type: str | None, target: Target, path: Path) -> None:
+    kind = (geometry_type or "Unknown").split()[0]
+    known = {family for families in FAMILIES.values() for family in families}
+    if kind in known and kind not in FAMILIES[target.geometry_type]:
+        wanted = {"POINT": "points", "MULTIPOLYGON": "polygons", "MULTILINESTRING": "lines"}[target.geometry_type]
+        raise ImportFailed(f"{path.name}: holds {kind} geometries, but the {target.name} layer needs {wanted}")
+
+
+def _report_path(path: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return REPORTS_DIR / f"{path.stem}-{stamp}-report.csv"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class _Loader:
+    def __init__(
+        self, target: Target, spec: Mapping, mapper: Mapper, municipality: str | None, update_on: list[str] | None
+    ) -> None:
+        self.target, self.spec, self.mapper = target, spec, mapper
+        self.fields = mapper.field_names
+        self.update_on = update_on
+        for name in update_on or []:
+            if name not in self.fields:
+                raise ImportFailed(f"--update-on {name}: the file gives no {name} to match on")
+        self.municipality_id: int | None = None
+        if municipality is not None:
+            if not target.municipality_scoped:
+                raise ImportFailed(f"--municipality does not apply to the {target.name} layer")
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT id FROM layers_municipality WHERE code = %s", [municipality])
+                row = cursor.fetchone()
+            if row is None:
+                raise ImportFailed(f"no municipality with code {municipality}")
+            self.municipality_id = row[0]
+        self.read = 0
+
+    # -- staging ---------------------------------------------------------------------------------
+
+    def stage(self, batches, total: int, progress: Progress | None) -> None:  # type: ignore[no-untyped-def]
+        columns = ", ".join(f"{_q(name)} text" for name in self.fields)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS etl_stage")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE etl_stage (_row bigint, _reason text, _content bigint, {columns}, "
+                "_geom geometry) ON COMMIT DROP"
+            )
+            names = ["_row", "_reason", "_content", *self.fields, "_geom"]
+            copy_sql = f"COPY etl_stage ({', '.join(map(_q, names))}) FROM STDIN (FORMAT csv)"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for batch in batches:
+                    mapped = self.mapper.apply(batch.attributes, batch.offset)
+                    frame = mapped.values.astype(object)
+                    wkb = shapely.to_wkb(batch.geometries, hex=True)
+                    # Exact duplicates are found by this hash of the mapped values and the geometry.
+                    content = pd.util.hash_pandas_object(frame.assign(_wkb=wkb), index=False).to_numpy()
+                    frame.insert(0, "_row", range(batch.offset + 1, batch.offset + 1 + len(frame)))
+                    frame.insert(1, "_reason", mapped.reasons.to_numpy())
+                    frame.insert(2, "_content", content.view("int64"))
+                    frame["_geom"] = wkb
+                    copy.write(_csv_bytes(frame))
+                    self.read += len(frame)
+                    if progress:
+                        progress(self.read, max(total, self.read))
+            cursor.execute("ANALYZE etl_stage")
+
+    # -- checks, repair, load --------------------------------------------------------------------
+
+    def load(self) -> ImportSummary:
+        summary = ImportSummary(read=self.read)
+        with connection.cursor() as cursor:
+            self._check(cursor)
+            cursor.execute("SELECT count(*) FILTER (WHERE _repaired AND _reject IS NULL) FROM etl_checked")
+            summary.repaired = cursor.fetchone()[0]
+            summary.dropped = self._drop_duplicates(cursor)
+            summary.dissolved = self._dissolve(cursor)
+            self._reject_key_conflicts(cursor)
+            summary.imported, summary.updated, summary.unchanged = self._write(cursor)
+            cursor.execute("SELECT count(*) FROM etl_checked WHERE _reject IS NOT NULL AND NOT _dropped")
+            summary.rejected = cursor.fetchone()[0]
+        return summary
+
+    def _geometry_sql(self) -> tuple[str, str]:
+        """The repaired geometry, and whether it needed repair."""
+        g = "ST_SetSRID(ST_Force2D(s._geom), 4326)"
+        kind = self.target.geometry_type
+        if kind == "POINT":  # a one-point MultiPoint (KML, some GeoPackages) is that point
+            return f"CASE WHEN ST_NumGeometries({g}) = 1 THEN ST_GeometryN({g}, 1) END", "false"
+        return f"ST_Multi(ST_CollectionExtract(ST_MakeValid({g}), {DIMENSION[kind]}))", f"NOT ST_IsValid({g})"
+
+    def _check(self, cursor: CursorWrapper) -> None:
+        geometry, repaired = self._geometry_sql()
+        families = ", ".join(f"'{f.upper()}'" for f in FAMILIES[self.target.geometry_type])
+        selects = [f"s.{_q(name)}" for name in self.fields if name not in self.target.references]
+        joins, reasons = [], []
+        for name, code_field in self.target.references.items():
+            if name not in self.fields or (name == "municipality" and self.target.municipality_scoped):
+                continue
+            related = self.target.fields[name].related_model._meta.db_table  # type: ignore[union-attr]
+            joins.append(f"LEFT JOIN {related} r_{name} ON r_{name}.{code_field} = s.{_q(name)}")
+            selects.append(f"r_{name}.id AS {_q(name)}")
+            reasons.append(f"WHEN r_{name}.id IS NULL THEN 'unknown {name} ' || coalesce(s.{_q(name)}, '(empty)')")
+        if self.target.municipality_scoped:
+            municipality, municipality_reasons = self._municipality_sql()
+            selects.append(f"{municipality} AS municipality")
+            reasons.extend(municipality_reasons)
+        reason = (
+            "coalesce(s._reason, CASE WHEN s._geom IS NULL OR ST_IsEmpty(s._geom) THEN 'empty geometry' "
+            f"WHEN GeometryType(s._geom) NOT IN ({families}) THEN 'wrong geometry type ' || GeometryType(s._geom) "
+            "WHEN g.geom IS NULL OR ST_IsEmpty(g.geom) THEN 'geometry empty after repair' "
+            f"{' '.join(reasons)} END)"
+        )
+        cursor.execute("DROP TABLE IF EXISTS etl_checked")
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE etl_checked ON COMMIT DROP AS
+                SELECT s._row, s._content, {", ".join(selects)}, g.geom, coalesce(g.repaired, false) AS _repaired,
+                       {reason} AS _reject, false AS _dropped
+                FROM etl_stage s
+                CROSS JOIN LATERAL (SELECT {geometry} AS geom, {repaired} AS repaired) g
+                {" ".join(joins)}"""
+        )
+
+    def _municipality_sql(self) -> tuple[str, list[str]]:
+        if self.municipality_id is not None:
+            inside = (
+                f"ST_Intersects((SELECT boundary FROM layers_municipality WHERE id = {self.municipality_id}), g.geom)"
+            )
+            return f"{self.municipality_id}", [f"WHEN NOT {inside} THEN 'outside the municipality'"]
+        if "municipality" in self.fields:
+            found = "(SELECT id FROM layers_municipality m WHERE m.code = s.municipality)"
+            return found, [
+                f"WHEN {found} IS NULL THEN 'unknown municipality ' || coalesce(s.municipality, '(empty)')",
+                f"WHEN NOT ST_Intersects((SELECT boundary FROM layers_municipality WHERE id = {found}), g.geom) "
+                "THEN 'outside municipality ' || s.municipality",
+            ]
+        at = "municipality_at(ST_PointOnSurface(g.geom))"
+        return at, [f"WHEN {at} IS NULL THEN 'outside every municipality'"]
+
+    def _drop_duplicates(self, cursor: CursorWrapper) -> int:
+        cursor.execute(
+            """UPDATE etl_checked c SET _reject = 'exact duplicate of row ' || first._row, _dropped = true
+               FROM (SELECT _content, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL
+                     GROUP BY _content HAVING count(*) > 1) first
+               WHERE c._content = first._content AND c._row > first._row AND c._reject IS NULL"""
+        )
+        return cursor.rowcount
+
+    def _key(self) -> list[str]:
+        if self.update_on:
+            return self.update_on
+        key = list(self.spec.key or self.target.natural_key)
+        given = set(self.fields) | ({"municipality"} if self.target.municipality_scoped else set())
+        return key if given.issuperset(key) else []
+
+    def _dissolve(self, cursor: CursorWrapper) -> int:
+        """Rows sharing a key are parts of one feature: their geometries are merged into the first."""
+        key = self._key()
+        if not self.spec.dissolve or not key:
+            return 0
+        columns = ", ".join(_q(k) for k in key)
+        cursor.execute(
+            f"""WITH parts AS (
+                    SELECT min(_row) AS _row, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(geom)),
+                           {DIMENSION[self.target.geometry_type]})) AS geom
+                    FROM etl_checked WHERE _reject IS NULL GROUP BY {columns} HAVING count(*) > 1)
+                UPDATE etl_checked c SET geom = parts.geom FROM parts WHERE c._row = parts._row"""
+        )
+        cursor.execute(
+            f"""UPDATE etl_checked c SET _reject = 'part of row ' || first._row, _dropped = true
+                FROM (SELECT {columns}, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL
+                      GROUP BY {columns} HAVING count(*) > 1) first
+                WHERE ({", ".join(f"c.{_q(k)}" for k in key)}) = ({", ".join(f"first.{_q(k)}" for k in key)})
+                  AND c._row > first._row AND c._reject IS NULL"""
+        )
+        return cursor.rowcount
+
+    def _reject_key_conflicts(self, cursor: CursorWrapper) -> None:
+        key = self._key()
+        if not key:
+            return
+        columns = ", ".join(_q(k) for k in key)
+        cursor.execute(
+            f"""UPDATE etl_checked c SET _reject = 'same {" and ".join(key)} as row ' || first._row
+                FROM (SELECT {columns}, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL
+                      GROUP BY {columns} HAVING count(*) > 1) first
+                WHERE ({", ".join(f"c.{_q(k)}" for k in key)}) = ({", ".join(f"first.{_q(k)}" for k in key)})
+                  AND c._row > first._row AND c._reject IS NULL"""
+        )
+
+    def _typed(self, name: str, prefix: str = "c.") -> str:
+        """A staged value cast to its column's type (foreign keys are already ids)."""
+        f = self.target.fields[name]
+        value = f"{prefix}{_q(name)}"
+        if isinstance(f, ForeignKey):
+            return f"{value}::bigint"
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            return f"coalesce({value}::timestamptz, now())"
+        return f"{value}::{self.target.db_type(name)}"
+
+    def _write(self, cursor: CursorWrapper) -> tuple[int, int, int]:
+        table, geometry = self.target.table, _q(str(self.target.geometry.column))
+        names = list(self.fields)
+        if self.target.municipality_scoped and "municipality" not in names:
+            names.append("municipality")
+        columns = [_q(self.target.column(n)) for n in names]
+        values = [self._typed(n) for n in names]
+        key = self._key()
+        if key:
+            match = " AND ".join(f"t.{_q(self.target.column(k))} = {self._typed(k)}" for k in key)
+        else:  # no natural key: a row is the same row when every value and the geometry are the same
+            match = " AND ".join(
+                [f"t.{c} IS NOT DISTINCT FROM {v}" for c, v in zip(columns, values, strict=True)]
+                + [f"t.{geometry} = c.geom"]
+            )
+        same = " AND ".join(
+            [f"t.{c} IS NOT DISTINCT FROM {v}" for c, v in zip(columns, values, strict=True)]
+            + [f"t.{geometry} = c.geom"]
+        )
+        cursor.execute("DROP TABLE IF EXISTS etl_matched")
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE etl_matched ON COMMIT DROP AS
+                SELECT c._row, t.id, ({same}) AS same
+                FROM etl_checked c JOIN {table} t ON {match} WHERE c._reject IS NULL"""
+        )
+        cursor.execute("SELECT count(*) FILTER (WHERE same), count(*) FILTER (WHERE NOT same) FROM etl_matched")
+        unchanged, changed = cursor.fetchone()
+        updated = 0
+        if changed and self.update_on:
+            assignments = ", ".join(f"{c} = {v}" for c, v in zip(columns, values, strict=True))
+            cursor.execute(
+                f"""UPDATE {table} t SET {assignments}, {geometry} = c.geom
+                    FROM etl_matched m JOIN etl_checked c ON c._row = m._row
+                    WHERE t.id = m.id AND NOT m.same"""
+            )
+            updated = cursor.rowcount
+        elif changed:
+            hint = f"use --update-on {' '.join(key)} to update it" if key else ""
+            cursor.execute(
+                """UPDATE etl_checked c SET _reject = %s FROM etl_matched m WHERE m._row = c._row AND NOT m.same""",
+                [f"already in the layer with other values; {hint}".rstrip("; ")],
+            )
+        cursor.execute(
+            "SELECT count(*) FROM etl_checked c WHERE c._reject IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM etl_matched m WHERE m._row = c._row)"
+        )
+        (new,) = cursor.fetchone()
+        rebuild = self._drop_spatial_indexes(cursor, table) if new >= BULK_ROWS and new > self._rows(cursor) else []
+        cursor.execute(
+            f"""INSERT INTO {table} ({", ".join(columns)}, {geometry})
+                SELECT {", ".join(values)}, c.geom FROM etl_checked c
+                WHERE c._reject IS NULL AND NOT EXISTS (SELECT 1 FROM etl_matched m WHERE m._row = c._row)
+                ORDER BY c._row"""
+        )
+        imported = cursor.rowcount
+        for definition in rebuild:
+            cursor.execute(definition)
+        return imported, updated, unchanged
+
+    def _rows(self, cursor: CursorWrapper) -> int:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [self.target.table])
+        return max(0, cursor.fetchone()[0])
+
+    def _drop_spatial_indexes(self, cursor: CursorWrapper, table: str) -> list[str]:
+        """Spatial indexes are faster built once after a bulk load than updated row by row."""
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE '%%USING gist%%'",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {_q(name)}")
+        return [definition for _, definition in indexes]
+
+    # -- report ----------------------------------------------------------------------------------
+
+    def write_report(self, path: Path) -> Path:
+        """Every row not imported as it was, with its reason: one CSV line each."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shown = [n for n in self.fields if n not in self.target.references][:4]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT _row, _reject, {", ".join(f"{_q(n)}::text" for n in shown) or "NULL"}
+                    FROM etl_checked WHERE _reject IS NOT NULL ORDER BY _row"""
+            )
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["row", "reason", *shown])
+                while rows := cursor.fetchmany(10_000):
+                    writer.writerows(rows)
+        return path
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for COPY: nulls unquoted and empty, empty text quoted (PostgreSQL tells them apart so)."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.cast(
+        pa.schema([pa.field(n, pa.int64() if n in ("_row", "_content") else pa.string()) for n in table.column_names])
+    )
+    sink = io.BytesIO()
+    pa_csv.write_csv(table, sink, pa_csv.WriteOptions(include_header=False, quoting_style="needed"))
+    return sink.getvalue()

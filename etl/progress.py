@@ -1,0 +1,29 @@
+"""A progress bar for long imports, drawn on a terminal only."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+
+class ProgressBar:
+    def __init__(self, label: str, stream: TextIO = sys.stderr, width: int = 30) -> None:
+        self.label, self.stream, self.width = label, stream, width
+        self.started = time.monotonic()
+        self.enabled = stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        share = done / total if total else 1.0
+        filled = int(share * self.width)
+        rate = done / max(time.monotonic() - self.started, 1e-6)
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {share:4.0%} {done:,}/{total:,} features, {rate:,.0f}/s")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()

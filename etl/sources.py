@@ -1,0 +1,323 @@
+"""Readers: open whatever file the office has, refuse what is unsafe or unreadable, stream it in batches.
+
+Every problem with the file itself raises `SourceError`, whose message names the file and the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyproj
+import shapely
+from django.conf import settings
+from pyogrio.errors import DataLayerError, DataSourceError
+
+# Formats read by GDAL through pyogrio, by file extension.
+VECTOR_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".kml", ".kmz", ".fgb", ".gml", ".gpx"}
+TABLE_SUFFIXES = {".csv", ".xlsx", ".ods"}
+ARCHIVE_SUFFIXES = {".zip", ".kmz"}
+SHAPEFILE_PARTS = (".shx", ".dbf")
+# Column names that hold coordinates in spreadsheets, most specific first.
+LON_NAMES = ("lon", "lng", "long", "longitude", "x_wgs84")
+LAT_NAMES = ("lat", "latitude", "y_wgs84")
+X_NAMES = ("x", "easting")
+Y_NAMES = ("y", "northing")
+WKT_NAMES = ("wkt", "geom", "geometry", "the_geom", "geometrie")
+STORAGE_CRS = pyproj.CRS.from_epsg(4326)
+
+
+def max_file_bytes() -> int:
+    return int(getattr(settings, "ETL_MAX_FILE_BYTES", 1 << 30))
+
+
+def max_unzipped_bytes() -> int:
+    return int(getattr(settings, "ETL_MAX_UNZIPPED_BYTES", 2 << 30))
+
+
+# An archive that expands more than this is treated as a zip bomb, whatever its size.
+MAX_COMPRESSION_RATIO = 200
+
+
+class SourceError(Exception):
+    """The file cannot be imported; the message says which file and why."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{self.path.name}: {problem}")
+
+
+@dataclass
+class Batch:
+    """A slice of the source: attributes as text-friendly columns, geometries in the storage CRS."""
+
+    offset: int
+    attributes: pd.DataFrame
+    geometries: np.ndarray
+
+
+@dataclass
+class Source:
+    path: Path  # the file as given (a zip stays a zip)
+    dataset: Path  # the file GDAL reads (inside the extracted archive)
+    layer: str | None
+    driver: str
+    geometry_type: str | None
+    crs: pyproj.CRS | None
+    fields: list[str]
+    features: int
+    encoding: str | None = None
+    coordinates: tuple[str, str] | None = None  # lon/lat (or x/y) columns of a table
+    wkt_column: str | None = None
+    open_options: dict[str, str] = field(default_factory=dict)
+
+    def batches(self, size: int = 50_000) -> Iterator[Batch]:
+        """Stream the features, `size` at a time, reprojected to EPSG:4326."""
+        transformer = None
+        if self.crs is not None and not self.crs.equals(STORAGE_CRS, ignore_axis_order=True):
+            transformer = pyproj.Transformer.from_crs(self.crs, STORAGE_CRS, always_xy=True)
+        offset = 0
+        try:
+            with pyogrio.open_arrow(
+                self.dataset,
+                layer=self.layer,
+                encoding=self.encoding,
+                batch_size=size,
+                use_pyarrow=True,
+                **self.open_options,
+            ) as (meta, reader):
+                geometry_column = meta["geometry_name"] or "wkb_geometry"
+                for record_batch in reader:
+                    attributes = record_batch.to_pandas()
+                    if geometry_column in attributes:
+                        geometries = shapely.from_wkb(attributes.pop(geometry_column).to_numpy(), on_invalid="ignore")
+                    else:
+                        geometries = self._table_geometries(attributes, offset)
+                    if transformer is not None:
+                        geometries = shapely.transform(geometries, transformer.transform, interleaved=False)
+                    if offset == 0:
+                        self._check_coordinates(geometries)
+                    yield Batch(offset, attributes, geometries)
+                    offset += len(attributes)
+        except (DataSourceError, DataLayerError, UnicodeDecodeError) as error:
+            raise SourceError(self.path, f"cannot be read past feature {offset}: {error}") from error
+
+    def _table_geometries(self, attributes: pd.DataFrame, offset: int) -> np.ndarray:
+        if self.wkt_column:
+            text = attributes.pop(self.wkt_column).astype("string").fillna("").to_numpy(dtype=object)
+            return shapely.from_wkt(text, on_invalid="ignore")
+        if self.coordinates is None:
+            raise SourceError(self.path, "has no geometry and no longitude/latitude or WKT column")
+        lon_name, lat_name = self.coordinates
+        columns = []
+        for name in (lon_name, lat_name):
+            raw = attributes.pop(name)
+            text = raw.astype("string").str.strip().str.replace(",", ".", regex=False)
+            number = pd.to_numeric(text, errors="coerce")
+            bad = number.isna() & text.fillna("").ne("")
+            if bad.any():
+                rows = ", ".join(str(offset + i + 2) for i in np.flatnonzero(bad.to_numpy())[:5])
+                sample = raw[bad].iloc[0]
+                raise SourceError(
+                    self.path, f"column '{name}' holds text where a coordinate is expected ({sample!r}, line {rows})"
+                )
+            columns.append(number.to_numpy(dtype=float))
+        lon, lat = columns
+        points = shapely.points(lon, lat)
+        points[np.isnan(lon) | np.isnan(lat)] = None
+        return points
+
+    def _check_coordinates(self, geometries: np.ndarray) -> None:
+        present = geometries[~shapely.is_missing(geometries)]
+        if present.size == 0:
+            return
+        xmin, ymin, xmax, ymax = shapely.total_bounds(present)
+        if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
+            raise SourceError(
+                self.path,
+                "coordinates are not longitudes and latitudes after reprojection: "
+                "the declared CRS looks wrong (give the right one with --source-crs)",
+            )
+
+
+def _check_size(path: Path) -> None:
+    if not path.exists():
+        raise SourceError(path, "no such file")
+    size = path.stat().st_size
+    if size > max_file_bytes():
+        raise SourceError(path, f"is {size / 2**20:,.0f} MB, over the {max_file_bytes() / 2**20:,.0f} MB import limit")
+    if size == 0:
+        raise SourceError(path, "is empty")
+
+
+def _extract(path: Path, into: Path) -> None:
+    """Unpack an archive, refusing truncated archives, zip bombs and paths that escape the folder."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            expanded = sum(m.file_size for m in members)
+            compressed = max(1, sum(m.compress_size for m in members))
+            if expanded > max_unzipped_bytes() or (
+                expanded > 10 << 20 and expanded / compressed > MAX_COMPRESSION_RATIO
+            ):
+                raise SourceError(
+                    path,
+                    f"expands to {expanded / 2**20:,.0f} MB ({expanded / compressed:,.0f} times its size): "
+                    "refused as a possible zip bomb",
+                )
+            for member in members:
+                target = (into / member.filename).resolve()
+                if not target.is_relative_to(into.resolve()):
+                    raise SourceError(path, f"holds a file outside the archive folder: {member.filename}")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(member) as packed, open(target, "wb") as unpacked:
+                    # Counted while writing: the sizes in the directory can lie.
+                    written = 0
+                    while chunk := packed.read(1 << 20):
+                        written += len(chunk)
+                        if written > member.file_size or written > max_unzipped_bytes():
+                            raise SourceError(path, "expands beyond its declared size: refused as a possible zip bomb")
+                        unpacked.write(chunk)
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise SourceError(path, f"is not a complete zip archive (truncated or corrupt: {error})") from error
+
+
+def _dataset_in(path: Path, folder: Path) -> Path:
+    candidates = sorted(
+        p for p in folder.rglob("*") if p.suffix.lower() in VECTOR_SUFFIXES | TABLE_SUFFIXES and p.is_file()
+    )
+    candidates = [p for p in candidates if "__MACOSX" not in p.parts]
+    if not candidates:
+        raise SourceError(path, "holds no file in a known format (.shp, .gpkg, .geojson, .kml, .csv, .xlsx)")
+    if len(candidates) > 1:
+        names = ", ".join(p.name for p in candidates)
+        raise SourceError(path, f"holds several datasets ({names}): put one per archive")
+    return candidates[0]
+
+
+def _check_shapefile(path: Path, shown: Path) -> None:
+    siblings = {p.suffix.lower(): p for p in path.parent.glob(path.stem + ".*")}
+    missing = [suffix for suffix in SHAPEFILE_PARTS if suffix not in siblings]
+    if missing:
+        raise SourceError(shown, f"the shapefile {path.name} comes without its {' and '.join(missing)} file")
+
+
+def _check_json(path: Path, shown: Path) -> None:
+    # Whole-file validation only while that stays cheap; GDAL reports later damage in bigger files.
+    try:
+        if path.stat().st_size <= 64 << 20:
+            with open(path, "rb") as handle:
+                json.load(handle)
+        else:
+            with open(path, "rb") as handle:
+                if handle.read(4096).lstrip()[:1] != b"{":
+                    raise ValueError("it does not start with '{'")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SourceError(shown, f"is not valid JSON ({error})") from error
+
+
+def _choose_layer(path: Path, dataset: Path, layer: str | None) -> str | None:
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(dataset)]
+    except DataSourceError as error:
+        raise SourceError(path, f"is not in a format this portal reads ({error})") from error
+    if layer is not None:
+        if layer not in layers:
+            raise SourceError(path, f"has no layer '{layer}' (layers: {', '.join(layers)})")
+        return layer
+    if len(layers) > 1:
+        raise SourceError(path, f"holds several layers; choose one with --source-layer ({', '.join(layers)})")
+    return layers[0] if layers else None
+
+
+def _parse_crs(path: Path, text: str | int | None) -> pyproj.CRS | None:
+    if not text:
+        return None
+    try:
+        return pyproj.CRS.from_user_input(int(text) if str(text).isdigit() else text)
+    except pyproj.exceptions.CRSError as error:
+        raise SourceError(path, f"unknown coordinate reference system {text!r}") from error
+
+
+def _find(names: list[str], wanted: tuple[str, ...]) -> str | None:
+    lowered = {name.lower(): name for name in names}
+    return next((lowered[w] for w in wanted if w in lowered), None)
+
+
+@contextmanager
+def open_source(
+    path: Path | str,
+    *,
+    layer: str | None = None,
+    encoding: str | None = None,
+    source_crs: str | int | None = None,
+) -> Iterator[Source]:
+    """Check and open a file (archives are unpacked into a temporary folder removed afterwards)."""
+    path = Path(path)
+    _check_size(path)
+    workdir = Path(tempfile.mkdtemp(prefix="gisportal-import-"))
+    try:
+        dataset = path
+        if path.suffix.lower() in ARCHIVE_SUFFIXES:
+            _extract(path, workdir)
+            dataset = _dataset_in(path, workdir)
+        suffix = dataset.suffix.lower()
+        if suffix not in VECTOR_SUFFIXES | TABLE_SUFFIXES:
+            raise SourceError(path, f"has an unsupported extension '{suffix}'")
+        if suffix == ".shp":
+            _check_shapefile(dataset, path)
+        if suffix in {".geojson", ".json"}:
+            _check_json(dataset, path)
+        yield _describe(path, dataset, _choose_layer(path, dataset, layer), encoding, _parse_crs(path, source_crs))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _describe(path: Path, dataset: Path, layer: str | None, encoding: str | None, given: pyproj.CRS | None) -> Source:
+    # Spreadsheets: the first row names the columns, and every cell is read as typed (text).
+    options = {"HEADERS": "FORCE", "FIELD_TYPES": "STRING"} if dataset.suffix.lower() in {".xlsx", ".ods"} else {}
+    try:
+        info = pyogrio.read_info(dataset, layer=layer, encoding=encoding, force_feature_count=True, **options)
+    except (DataSourceError, DataLayerError) as error:
+        raise SourceError(path, f"cannot be opened ({error})") from error
+    fields = [str(name) for name in info["fields"]]
+    source = Source(
+        path=path,
+        dataset=dataset,
+        layer=layer,
+        driver=info["driver"],
+        geometry_type=info["geometry_type"],
+        crs=None,
+        fields=fields,
+        features=int(info["features"]),
+        encoding=encoding,
+        open_options=options,
+    )
+    declared = _parse_crs(path, info["crs"]) if info["crs"] else None
+    if source.geometry_type is None:
+        # A table: geometry from coordinate or WKT columns.
+        lon, lat = _find(fields, LON_NAMES), _find(fields, LAT_NAMES)
+        x, y = _find(fields, X_NAMES), _find(fields, Y_NAMES)
+        source.wkt_column = _find(fields, WKT_NAMES)
+        if lon and lat:
+            source.coordinates = (lon, lat)
+            declared = declared or STORAGE_CRS  # named longitude/latitude: WGS 84 by definition
+        elif x and y:
+            source.coordinates = (x, y)
+        elif not source.wkt_column:
+            raise SourceError(path, "has no geometry: expected lon/lat, x/y or WKT columns")
+        source.fields = [f for f in fields if f not in (source.coordinates or ()) and f != source.wkt_column]
+    source.crs = given or declared
+    if source.crs is None:
+        raise SourceError(path, "has no coordinate reference system (.prj or CRS); give one with --source-crs EPSG")
+    return source

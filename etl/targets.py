@@ -1,0 +1,85 @@
+"""The layers an import can fill, described from their Django models: columns, types, keys, references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.contrib.gis.db.models import GeometryField
+from django.db import connection
+from django.db.models import NOT_PROVIDED, Field, ForeignKey, GeneratedField, Model
+
+from layers.models import CollectionRoute, Complaint, Delegation, District, Governorate, Municipality, ServicePoint
+
+# Geometry families: what a source geometry may be for a layer of this type.
+FAMILIES = {
+    "POINT": ("Point", "MultiPoint"),
+    "MULTIPOLYGON": ("Polygon", "MultiPolygon"),
+    "MULTILINESTRING": ("LineString", "MultiLineString"),
+}
+DIMENSION = {"POINT": 1, "MULTIPOLYGON": 3, "MULTILINESTRING": 2}  # ST_CollectionExtract's type numbers
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    model: type[Model]
+    natural_key: tuple[str, ...]
+    # Foreign keys given in files by the referenced layer's code.
+    references: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    @cached_property
+    def geometry(self) -> GeometryField:
+        return next(f for f in self.model._meta.concrete_fields if isinstance(f, GeometryField))
+
+    @cached_property
+    def geometry_type(self) -> str:
+        return self.geometry.geom_type.upper()
+
+    @property
+    def municipality_scoped(self) -> bool:
+        return "municipality" in self.references and self.model is not Municipality
+
+    @cached_property
+    def fields(self) -> dict[str, Field]:
+        """Fields a file can give, by name (foreign keys by the name of the relation)."""
+        return {
+            f.name: f
+            for f in self.model._meta.concrete_fields
+            if not f.primary_key
+            and not isinstance(f, GeometryField | GeneratedField)
+            and (not isinstance(f, ForeignKey) or f.name in self.references)
+        }
+
+    def db_type(self, name: str) -> str:
+        if isinstance(self.fields[name], ForeignKey):
+            return "text"
+        return str(self.fields[name].db_type(connection))
+
+    def column(self, name: str) -> str:
+        return str(self.fields[name].column)
+
+    def required(self, name: str) -> bool:
+        """Whether a row without this value must be rejected."""
+        f = self.fields[name]
+        if name == "municipality" and self.municipality_scoped:
+            return False  # found by point-in-polygon when not given
+        return not f.null and f.default is NOT_PROVIDED and not getattr(f, "auto_now_add", False) and not f.blank
+
+
+TARGETS = {
+    target.name: target
+    for target in (
+        Target("governorate", Governorate, ("code",)),
+        Target("municipality", Municipality, ("code",), {"governorate": "code"}),
+        Target("delegation", Delegation, ("code",), {"governorate": "code"}),
+        Target("district", District, ("municipality", "name"), {"municipality": "code"}),
+        Target("service_point", ServicePoint, ("osm_id",), {"municipality": "code"}),
+        Target("collection_route", CollectionRoute, ("municipality", "name"), {"municipality": "code"}),
+        Target("complaint", Complaint, ("tracking_code",), {"municipality": "code"}),
+    )
+}

@@ -12,6 +12,7 @@ admin.site.site_title = "gisportal"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("open311/v2/", include("gisportal.open311.urls")),
     path("", include("gisportal.api.urls")),
     # French at /, Arabic at /ar/, English at /en/: for the staff pages too.
     *i18n_patterns(

@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 
 from tests.conftest import TOZEUR_CENTRE
@@ -13,3 +16,18 @@ def fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def national_catalogue(request):
+    """The national catalogue seeded by migration 0002: a transactional test elsewhere may have flushed it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+    if transactional or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        return
+    seed = importlib.import_module("gisportal.complaints.migrations.0002_national_catalogue").seed
+    seed(apps, None)

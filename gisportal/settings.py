@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "gisportal.api",
+    "rest_framework_gis",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "maps",
 ]
 
@@ -151,3 +154,14 @@ if not CELERY_BROKER_URL:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
     CELERY_BROKER_URL = "memory://localhost/"  # never used when eager; keeps kombu off amqp://localhost
+
+# The analyst API (gisportal/api): OpenAPI by drf-spectacular, its Swagger UI and Redoc served from local static files.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "gisportal API",
+    "DESCRIPTION": "Municipal layers as GeoJSON: filters, cursor paging, and writes for planners.",
+    "VERSION": "1.0.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -1,13 +1,15 @@
 """Reads for the API. Scoping comes from `layers.selectors.visible`; GeoJSON is built inside PostGIS."""
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 
 from gisportal.accounts import roles
 from gisportal.api.collections import Collection
@@ -29,7 +31,7 @@ class FeatureFilter:
 class FeaturePage:
     features_json: str  # a JSON array of GeoJSON features, built by PostGIS
     returned: int
-    last_id: int | None
+    last_key: tuple[Any, int] | None  # (sort value, id) of the last feature: the next page starts after it
     has_more: bool
 
 
@@ -47,41 +49,64 @@ def features(collection: Collection, user: roles.User, where: FeatureFilter) -> 
     return queryset
 
 
-def _feature_sql(collection: Collection, queryset: QuerySet) -> tuple[str, tuple]:
-    """SQL returning (id, feature json) rows for a queryset, in the queryset's order."""
+def _feature_sql(collection: Collection, queryset: QuerySet, order: str = "pk") -> tuple[str, tuple]:
+    """SQL returning (id, sort value, feature json) rows for a queryset."""
+    extra = () if order in {"pk", *collection.properties} else (order,)
     rows = queryset.annotate(
         api_geometry=AsGeoJSON(collection.geometry, precision=GEOJSON_PRECISION),
-    ).values("pk", "api_geometry", *collection.properties)
+    ).values("pk", "api_geometry", *collection.properties, *extra)
     sql, params = rows.query.sql_with_params()
     properties = ", ".join(f"'{name}', t.{name}" for name in collection.properties)
     feature = (
         "json_build_object('type', 'Feature', 'id', t.pk, 'geometry', t.api_geometry::json, "
         f"'properties', json_build_object({properties}))"
     )
-    return f"SELECT t.pk AS id, {feature} AS feature FROM ({sql}) AS t", params  # noqa: S608
+    return f"SELECT t.pk AS id, t.{order} AS sort_value, {feature} AS feature FROM ({sql}) AS t", params  # noqa: S608
 
 
 def feature_page(
-    collection: Collection, user: roles.User, where: FeatureFilter, *, limit: int, after: int | None
+    collection: Collection,
+    user: roles.User,
+    where: FeatureFilter,
+    *,
+    limit: int,
+    after: tuple[Any, int] | None = None,
+    order: str = "pk",
+    descending: bool = False,
 ) -> FeaturePage:
-    """One page in id order, from after `after` (keyset paging: no OFFSET and no COUNT(*))."""
+    """One page after the key `(sort value, id)` of the previous page's last feature.
+
+    Keyset paging: no OFFSET and no COUNT(*), so page 1,000 costs what page 1 costs.
+    """
     queryset = features(collection, user, where)
+    later = "lt" if descending else "gt"
     if after is not None:
-        queryset = queryset.filter(pk__gt=after)
-    # One row more than asked tells whether there is a next page.
+        value, last_id = after
+        if order == "pk":
+            queryset = queryset.filter(**{f"pk__{later}": last_id})
+        else:
+            queryset = queryset.filter(Q(**{f"{order}__{later}": value}) | Q(**{order: value, f"pk__{later}": last_id}))
+    sign = "-" if descending else ""
+    ordered = queryset.order_by(f"{sign}{order}", f"{sign}pk")[: limit + 1]  # one more tells if a next page exists
     try:
-        sql, params = _feature_sql(collection, queryset.order_by("pk")[: limit + 1])
+        sql, params = _feature_sql(collection, ordered, order)
     except EmptyResultSet:  # a scope that is empty before any row is read
         return FeaturePage("[]", 0, None, False)
+    direction = "DESC" if descending else "ASC"
     page_sql = f"""
-        SELECT coalesce(json_agg(f.feature ORDER BY f.id) FILTER (WHERE f.n <= %s), '[]')::text,
-               count(*) FILTER (WHERE f.n <= %s), max(f.id) FILTER (WHERE f.n <= %s), count(*) > %s
-        FROM (SELECT p.id, p.feature, row_number() OVER (ORDER BY p.id) AS n FROM ({sql}) AS p) AS f
+        SELECT coalesce(json_agg(f.feature ORDER BY f.n) FILTER (WHERE f.n <= %s), '[]')::text,
+               count(*) FILTER (WHERE f.n <= %s),
+               (array_agg(json_build_array(f.sort_value, f.id)::text) FILTER (WHERE f.n = %s))[1],
+               count(*) > %s
+        FROM (SELECT p.id, p.sort_value, p.feature,
+                     row_number() OVER (ORDER BY p.sort_value {direction}, p.id {direction}) AS n
+              FROM ({sql}) AS p) AS f
     """  # noqa: S608 (the inner SQL is Django's, with its parameters passed separately)
     with connection.cursor() as cursor:
         cursor.execute(page_sql, (limit, limit, limit, limit, *params))
-        features_json, returned, last_id, has_more = cursor.fetchone()
-    return FeaturePage(features_json, returned, last_id, has_more)
+        features_json, returned, last_key, has_more = cursor.fetchone()
+    key = tuple(json.loads(last_key)) if last_key else None
+    return FeaturePage(features_json, returned, key, has_more)  # type: ignore[arg-type]
 
 
 def feature_json(collection: Collection, user: roles.User, feature_id: int, *, for_update: bool = False) -> str | None:

@@ -50,7 +50,7 @@ def save_feature(
         raise ValidationError({"properties": f"Unknown or read-only properties: {', '.join(unknown)}."})
     if replace:
         for name in writable:
-            field = cast(Field, collection.model._meta.get_field(name.removesuffix("_id")))
+            field = cast(Field, collection.model._meta.get_field(name))
             setattr(instance, field.attname, field.get_default())
     for name, value in properties.items():
         setattr(instance, name, value)

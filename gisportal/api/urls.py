@@ -1,13 +1,24 @@
-"""The analyst API: OGC API - Features at /ogc, vector tiles at /tiles."""
+"""The analyst API: REST at /api/, OGC API - Features at /ogc, vector tiles at /tiles."""
 
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
 from gisportal.api import tile_views
 from gisportal.api.ogc import views as ogc
+from gisportal.api.rest import VIEWSETS
+
+router = DefaultRouter()
+for collection_id, viewset in VIEWSETS.items():
+    router.register(collection_id, viewset, basename=f"api-{collection_id}")
 
 urlpatterns = [
     path("ogc", ogc.landing, name="ogc-landing"),
     path("ogc/", include("gisportal.api.ogc.urls")),
     path("tiles/<str:collection_id>.json", tile_views.tilejson, name="tilejson"),
     path("tiles/<str:collection_id>/<int:z>/<int:x>/<int:y>.pbf", tile_views.vector_tile, name="vector-tile"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/", include(router.urls)),
 ]

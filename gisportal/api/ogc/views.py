@@ -201,7 +201,9 @@ def items(request: HttpRequest, collection: Collection, as_html: bool = False) -
         where, limit, after = parse_items_query(collection, request.GET)
     except BadParameter as bad:
         return error(400, "InvalidParameterValue", str(bad))
-    page = selectors.feature_page(collection, request.user, where, limit=limit, after=after)
+    page = selectors.feature_page(
+        collection, request.user, where, limit=limit, after=(after, after) if after is not None else None
+    )
     path = f"/ogc/collections/{collection.id}/items"
     query = {k: str(v) for k, v in request.GET.items() if k not in {"after", "f"}}
     query["after"] = request.GET.get("after", "")
@@ -216,7 +218,7 @@ def items(request: HttpRequest, collection: Collection, as_html: bool = False) -
         ]
     )
     if page.has_more:
-        query["after"] = str(page.last_id)
+        query["after"] = str(page.last_key[1]) if page.last_key else ""
         next_href = url(request, path, **query, f="html") if as_html else url(request, path, **query)
         links.append({"rel": "next", "href": next_href, "type": HTML if as_html else GEOJSON, "title": _("Next page")})
     links.append({"rel": "collection", "href": url(request, f"/ogc/collections/{collection.id}"), "type": JSON})

@@ -140,7 +140,12 @@ def default_mapping(layer: str, columns: list[str]) -> Mapping:
     """Columns named like the layer's fields (case-insensitively) fill them as they are."""
     target = TARGETS[layer]
     lowered = {c.lower(): c for c in columns}
-    rules = {name: FieldRule(source=lowered[name]) for name in target.fields if name in lowered}
+    # Shapefiles cut field names to 10 characters ("opening_hours" comes back as "opening_ho").
+    rules = {
+        name: FieldRule(source=lowered.get(name) or lowered[name[:10]])
+        for name in target.fields
+        if name in lowered or name[:10] in lowered
+    }
     return Mapping(layer, rules)
 
 

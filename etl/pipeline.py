@@ -27,6 +27,7 @@ from gisportal.paths import VAR_DIR
 REPORTS_DIR = VAR_DIR / "imports"
 # Above this many new rows (and more than the layer holds), spatial indexes are rebuilt after the load.
 BULK_ROWS = 50_000
+GRID = "1e-9"  # degrees: about 0.1 mm, well below any survey's precision
 
 Progress = Callable[[int, int], None]
 
@@ -260,16 +261,17 @@ class _Loader:
         if not self.spec.dissolve or not key:
             return 0
         columns = ", ".join(_q(k) for k in key)
+        not_null = " AND ".join(f"{_q(k)} IS NOT NULL" for k in key)
         cursor.execute(
             f"""WITH parts AS (
                     SELECT min(_row) AS _row, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(geom)),
                            {DIMENSION[self.target.geometry_type]})) AS geom
-                    FROM etl_checked WHERE _reject IS NULL GROUP BY {columns} HAVING count(*) > 1)
+                    FROM etl_checked WHERE _reject IS NULL AND {not_null} GROUP BY {columns} HAVING count(*) > 1)
                 UPDATE etl_checked c SET geom = parts.geom FROM parts WHERE c._row = parts._row"""
         )
         cursor.execute(
             f"""UPDATE etl_checked c SET _reject = 'part of row ' || first._row, _dropped = true
-                FROM (SELECT {columns}, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL
+                FROM (SELECT {columns}, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL AND {not_null}
                       GROUP BY {columns} HAVING count(*) > 1) first
                 WHERE ({", ".join(f"c.{_q(k)}" for k in key)}) = ({", ".join(f"first.{_q(k)}" for k in key)})
                   AND c._row > first._row AND c._reject IS NULL"""
@@ -281,9 +283,10 @@ class _Loader:
         if not key:
             return
         columns = ", ".join(_q(k) for k in key)
+        not_null = " AND ".join(f"{_q(k)} IS NOT NULL" for k in key)
         cursor.execute(
             f"""UPDATE etl_checked c SET _reject = 'same {" and ".join(key)} as row ' || first._row
-                FROM (SELECT {columns}, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL
+                FROM (SELECT {columns}, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL AND {not_null}
                       GROUP BY {columns} HAVING count(*) > 1) first
                 WHERE ({", ".join(f"c.{_q(k)}" for k in key)}) = ({", ".join(f"first.{_q(k)}" for k in key)})
                   AND c._row > first._row AND c._reject IS NULL"""
@@ -307,22 +310,26 @@ class _Loader:
         columns = [_q(self.target.column(n)) for n in names]
         values = [self._typed(n) for n in names]
         key = self._key()
+        identity = [f"t.{c} IS NOT DISTINCT FROM {v}" for c, v in zip(columns, values, strict=True)]
+        # Same geometry: equal once snapped to 0.1 mm, whatever the ring orientation or start vertex
+        # (Shapefiles reorient rings; text formats may round the last binary digit).
+        same_geometry = f"ST_Equals(ST_SnapToGrid(t.{geometry}, {GRID}), ST_SnapToGrid(c.geom, {GRID}))"
+        same = " AND ".join([*identity, same_geometry])
+        cursor.execute("DROP TABLE IF EXISTS etl_matched")
+        cursor.execute("CREATE TEMPORARY TABLE etl_matched (_row bigint, id bigint, same boolean) ON COMMIT DROP")
+        with_key = " AND ".join(f"c.{_q(k)} IS NOT NULL" for k in key) or "false"
         if key:
             match = " AND ".join(f"t.{_q(self.target.column(k))} = {self._typed(k)}" for k in key)
-        else:  # no natural key: a row is the same row when every value and the geometry are the same
-            match = " AND ".join(
-                [f"t.{c} IS NOT DISTINCT FROM {v}" for c, v in zip(columns, values, strict=True)]
-                + [f"t.{geometry} = c.geom"]
+            cursor.execute(
+                f"""INSERT INTO etl_matched SELECT c._row, t.id, ({same})
+                    FROM etl_checked c JOIN {table} t ON {match} WHERE c._reject IS NULL AND {with_key}"""
             )
-        same = " AND ".join(
-            [f"t.{c} IS NOT DISTINCT FROM {v}" for c, v in zip(columns, values, strict=True)]
-            + [f"t.{geometry} = c.geom"]
-        )
-        cursor.execute("DROP TABLE IF EXISTS etl_matched")
+        # Without a natural key, a row is the same row when every value and the geometry are the same
+        # (the && lets the layer's spatial index find the candidates).
         cursor.execute(
-            f"""CREATE TEMPORARY TABLE etl_matched ON COMMIT DROP AS
-                SELECT c._row, t.id, ({same}) AS same
-                FROM etl_checked c JOIN {table} t ON {match} WHERE c._reject IS NULL"""
+            f"""INSERT INTO etl_matched SELECT DISTINCT ON (c._row) c._row, t.id, true
+                FROM etl_checked c JOIN {table} t ON t.{geometry} && c.geom AND {same}
+                WHERE c._reject IS NULL AND NOT ({with_key})"""
         )
         cursor.execute("SELECT count(*) FILTER (WHERE same), count(*) FILTER (WHERE NOT same) FROM etl_matched")
         unchanged, changed = cursor.fetchone()

@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.gis.db import models as gis_models
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -217,6 +218,26 @@ class ApiKey(models.Model):
     class Meta:
         verbose_name = _("Open311 API key")
         verbose_name_plural = _("Open311 API keys")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Place(models.Model):
+    """A populated place of the offline gazetteer (GeoNames), for place search on the report page."""
+
+    geonameid = models.PositiveIntegerField(unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    asciiname = models.CharField(max_length=200, db_index=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
+    feature_code = models.CharField(max_length=10)
+    population = models.PositiveIntegerField(default=0)
+    location = gis_models.PointField(srid=4326)
+
+    class Meta:
+        ordering = ["-population", "name"]
+        verbose_name = _("place")
+        verbose_name_plural = _("gazetteer")
 
     def __str__(self) -> str:
         return self.name

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from gisportal.accounts import roles
 from gisportal.accounts.models import Role
-from gisportal.complaints.models import ComplaintUpdate, ResponseTemplate, ServiceCategory
+from gisportal.complaints.models import ComplaintUpdate, Place, ResponseTemplate, ServiceCategory
 from layers import selectors as layer_selectors
 from layers.models import Complaint, Municipality
 
@@ -140,3 +140,12 @@ def staff_geojson(queryset: QuerySet[Complaint]) -> dict:
             params,
         )
         return cursor.fetchone()[0]
+
+
+def search_places(text: str, *, limit: int = 10) -> QuerySet[Place]:
+    """Populated places whose name (Latin, plain Latin or Arabic) contains the text, largest first."""
+    text = text.strip()[:100]
+    if len(text) < 2:
+        return Place.objects.none()
+    match = Q(name__icontains=text) | Q(asciiname__icontains=text) | Q(name_ar__contains=text)
+    return Place.objects.filter(match).order_by("-population", "name")[:limit]

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from tests.conftest import TOZEUR_CENTRE
 
 # A point inside the Tozeur fixture's district (the town is a 4 km square around its centre).
-TOZEUR_LON, TOZEUR_LAT = TOZEUR_CENTRE[0] + 0.003, TOZEUR_CENTRE[1] + 0.002
+TOZEUR_LON, TOZEUR_LAT = TOZEUR_CENTRE[0] + 0.002, TOZEUR_CENTRE[1] + 0.0015
 
 
 @pytest.fixture(autouse=True)

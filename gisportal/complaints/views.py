@@ -1,0 +1,215 @@
+"""Citizen pages: report a problem (works without JavaScript), follow it, reopen it, say if it was fixed."""
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gisportal.complaints import abuse, photos, public_forms, selectors, services, workflow
+from gisportal.complaints.models import ServiceCategory
+from layers import selectors as layer_selectors
+from layers.models import Complaint
+
+NEARBY_SHOWN = 5
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    context.setdefault("basemap", settings.BASEMAP_TILE_URL)
+    context.setdefault("max_photos", photos.MAX_PHOTOS)
+    return render(request, "complaints/report.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """Three steps, each a plain form: where (map, place search or coordinates), what, then the details."""
+    if request.method == "POST":
+        return _submit(request)
+    place = public_forms.PlaceForm(request.GET) if {"lat", "lon"} <= set(request.GET) else None
+    if place is None or not place.is_valid():
+        query = request.GET.get("q", "")
+        context = {"step": "where", "place_form": place or public_forms.PlaceForm(), "query": query}
+        context["places"] = selectors.search_places(query) if query else None
+        return _page(request, context, status=400 if place is not None else 200)
+    lat, lon = place.cleaned_data["lat"], place.cleaned_data["lon"]
+    point = Point(lon, lat, srid=4326)
+    municipality = layer_selectors.municipality_at(point)
+    if municipality is None:
+        context = {"step": "where", "place_form": place, "outside": True}
+        return _page(request, context, status=400)
+    categories = {c.code: c for c in selectors.catalogue(municipality)}
+    code = request.GET.get("category", "")
+    context = {
+        "lat": lat,
+        "lon": lon,
+        "municipality": municipality,
+        "district": layer_selectors.district_at(municipality, point),
+    }
+    if code not in categories:
+        context |= {"step": "what", "categories": categories.values()}
+        return _page(request, context, status=400 if code else 200)
+    return _details(request, context, categories[code], form=None)
+
+
+def _details(
+    request: HttpRequest,
+    context: dict,
+    category: ServiceCategory,
+    form: public_forms.ReportForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    point = Point(context["lon"], context["lat"], srid=4326)
+    nearby = selectors.nearby_open(point, category.code, municipality=context["municipality"])
+    initial = {"lat": context["lat"], "lon": context["lon"], "category": category.code}
+    context |= {
+        "step": "details",
+        "category": category,
+        "form": form or public_forms.ReportForm(initial=initial, category=category),
+        "nearby": nearby.prefetch_related("photos")[:NEARBY_SHOWN],
+        "follow_form": public_forms.FollowForm(),
+    }
+    return _page(request, context, status=status)
+
+
+def _submit(request: HttpRequest) -> HttpResponse:
+    place = public_forms.PlaceForm(request.POST)
+    if not place.is_valid():
+        return _page(request, {"step": "where", "place_form": place}, status=400)
+    lat, lon = place.cleaned_data["lat"], place.cleaned_data["lon"]
+    point = Point(lon, lat, srid=4326)
+    municipality = layer_selectors.municipality_at(point)
+    if municipality is None:
+        return _page(request, {"step": "where", "place_form": place, "outside": True}, status=400)
+    category = selectors.service_category(municipality, request.POST.get("category", ""))
+    if category is None:
+        choose = {"step": "what", "lat": lat, "lon": lon, "municipality": municipality}
+        return _page(request, choose | {"categories": selectors.catalogue(municipality)}, status=400)
+    form = public_forms.ReportForm(request.POST, category=category)
+    context: dict = {
+        "lat": lat,
+        "lon": lon,
+        "municipality": municipality,
+        "district": layer_selectors.district_at(municipality, point),
+    }
+    if not form.is_valid() or form.cleaned_data["website"]:
+        return _details(request, context, category, form, status=400)
+    data = form.cleaned_data
+    try:
+        complaint = services.submit_report(
+            lon=lon,
+            lat=lat,
+            category=category.code,
+            description=data["description"],
+            answers=form.answers(),
+            reporter_name=data["reporter_name"],
+            reporter_contact=data["reporter_contact"],
+            photo_uploads=request.FILES.getlist("photos"),
+            client_ip=_client_ip(request),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return _details(request, context, category, form, status=400)
+    except abuse.Banned:
+        form.add_error(None, _("Reports from this address or contact are not accepted."))
+        return _details(request, context, category, form, status=403)
+    except abuse.RateLimited:
+        form.add_error(None, _("You have sent many reports in a short time. Please try again later."))
+        return _details(request, context, category, form, status=429)
+    return redirect(f"{_status_url(complaint)}?new=1")
+
+
+def _status_url(complaint: Complaint) -> str:
+    return reverse("complaints:status", kwargs={"code": complaint.tracking_code})
+
+
+def _public_or_404(code: str) -> Complaint:
+    complaint = selectors.public_complaint(code.upper())
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def status(request: HttpRequest, code: str) -> HttpResponse:
+    """The public status page: what happened, when, and what the reporter may do next."""
+    return _status_page(request, _public_or_404(code))
+
+
+def _status_page(request: HttpRequest, complaint: Complaint, *, status: int = 200, **forms: object) -> HttpResponse:
+    closed_by_staff = complaint.status in workflow.REPORTER_REOPENS_FROM
+    context = {
+        "complaint": complaint,
+        "updates": selectors.public_updates(complaint),
+        "photos": complaint.photos.all(),
+        "followers": complaint.followers.count(),
+        "new": request.GET.get("new") == "1",
+        "follow_form": forms.get("follow_form") or (public_forms.FollowForm() if complaint.is_open else None),
+        "reopen_form": forms.get("reopen_form") or (public_forms.ReopenForm() if closed_by_staff else None),
+        "satisfaction_form": forms.get("satisfaction_form")
+        or (public_forms.SatisfactionForm() if closed_by_staff else None),
+        "municipality": complaint.municipality,
+    }
+    return render(request, "complaints/status.html", context, status=status)
+
+
+def _posted(request: HttpRequest, complaint: Complaint, name: str, form: object, action: object) -> HttpResponse:
+    try:
+        action()  # type: ignore[operator]
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)  # type: ignore[attr-defined]
+        return _status_page(request, complaint, status=400, **{name: form})
+    except abuse.Banned:
+        return _status_page(request, complaint, status=403)
+    except abuse.RateLimited:
+        return _status_page(request, complaint, status=429)
+    return redirect(_status_url(complaint))
+
+
+@require_POST
+def follow(request: HttpRequest, code: str) -> HttpResponse:
+    complaint = _public_or_404(code)
+    form = public_forms.FollowForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, complaint, status=400, follow_form=form)
+    contact = form.cleaned_data["contact"]
+    return _posted(
+        request,
+        complaint,
+        "follow_form",
+        form,
+        lambda: services.follow(complaint, contact=contact, client_ip=_client_ip(request)),
+    )
+
+
+@require_POST
+def reopen(request: HttpRequest, code: str) -> HttpResponse:
+    complaint = _public_or_404(code)
+    form = public_forms.ReopenForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, complaint, status=400, reopen_form=form)
+    note = form.cleaned_data["note"]
+    return _posted(request, complaint, "reopen_form", form, lambda: services.reopen_by_reporter(complaint, note=note))
+
+
+@require_POST
+def satisfaction(request: HttpRequest, code: str) -> HttpResponse:
+    complaint = _public_or_404(code)
+    form = public_forms.SatisfactionForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, complaint, status=400, satisfaction_form=form)
+    data = form.cleaned_data
+    return _posted(
+        request,
+        complaint,
+        "satisfaction_form",
+        form,
+        lambda: services.answer_satisfaction(complaint, satisfied=data["satisfied"], comment=data["comment"]),
+    )

@@ -1,27 +1,22 @@
 """Demo data: the real administrative frame and OSM service points of Tunisia, plus seeded districts,
 waste collection routes and complaints for the three pilot municipalities. Same seed, same data.
 
-Each step stages the source rows with COPY into a temporary table, then builds the layer in SQL
-(repair, dissolve, point-in-polygon), all in one transaction.
+The real datasets go through the ETL pipeline (etl.pipeline, with the specs in etl/mappings/); the
+seeded layers stage their rows with COPY into a temporary table and are built in SQL, all in one
+transaction.
 """
 
 from __future__ import annotations
 
-import csv
 import random
-import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
-import pyogrio
-import shapely
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from etl.arabic import normalise_arabic
+from etl.pipeline import REPORTS_DIR, ImportSummary, import_file
 from gisportal.paths import BASE_DIR
 from layers.models import new_tracking_code
 
@@ -31,27 +26,6 @@ SEED = 2016
 PILOTS = {"6211": 8, "2111": 10, "3111": 12}  # Tozeur (waste), Béja (fees), Sousse (health)
 # The demo's "today", fixed so that the seeded complaint dates never change.
 DEMO_TODAY = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
-
-# OSM amenity value -> service point type.
-OSM_KINDS = {
-    "hospital": "health_facility",
-    "clinic": "health_facility",
-    "doctors": "health_facility",
-    "dentist": "health_facility",
-    "nursing_home": "health_facility",
-    "pharmacy": "pharmacy",
-    "school": "school",
-    "kindergarten": "school",
-    "college": "school",
-    "childcare": "school",
-    "waste_basket": "waste_container",
-    "waste_disposal": "waste_container",
-    "recycling": "recycling_point",
-    "townhall": "municipal_office",
-    "community_centre": "citizen_service_space",
-    "post_office": "post_office",
-    "marketplace": "market",
-}
 
 Progress = Callable[[str], None]
 
@@ -68,127 +42,46 @@ def load_demo(*, seed: int = SEED, progress: Progress = print) -> None:
             seed_pilot(code, districts=districts, rng=rng, seed=seed, progress=progress)
 
 
+# The real datasets, each imported through the ETL pipeline with its versioned mapping spec.
+REAL_DATASETS = (
+    ("governorate", REAL / "tn-municipalities-data4tunisia" / "tun_governorates.geojson", "tn-governorates"),
+    ("municipality", REAL / "tn-municipalities-data4tunisia" / "tun_municipalities.geojson", "tn-municipalities"),
+    ("delegation", REAL / "tn-admin-riatelab" / "TN-delegations.geojson", "tn-delegations"),
+    ("service_point", REAL / "tn-osm-poi-2019" / "tunisia_municipal_services_2019.geojson", "tn-osm-services"),
+)
+
+
+def _import(layer: str, path: Path, spec: str) -> ImportSummary:
+    return import_file(path, layer=layer, mapping=spec, report=REPORTS_DIR / f"demo-{layer}-report.csv")
+
+
 def load_governorates(progress: Progress) -> None:
-    names = {row["governorate_id"]: row for row in _csv(REAL / "tn-municipal-performance" / "governorates.csv")}
-    frame = pyogrio.read_dataframe(REAL / "tn-municipalities-data4tunisia" / "tun_governorates.geojson")
-    rows = [
-        (code, names[code]["name_fr"].strip(), normalise_arabic(names[code]["name_ar"]), wkb)
-        for code, wkb in zip((f"{c // 10:02d}" for c in frame["CIRC_ID"]), _wkb(frame), strict=True)
-    ]
-    with connection.cursor() as cursor:
-        _stage(cursor, "staged_governorate", "code text, name_fr text, name_ar text, wkb bytea", rows)
-        cursor.execute(
-            """INSERT INTO layers_governorate (code, name_fr, name_ar, boundary)
-               SELECT code, name_fr, name_ar, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_GeomFromWKB(wkb, 4326)), 3))
-               FROM staged_governorate"""
-        )
-        cursor.execute("SELECT count(*) FROM staged_governorate WHERE NOT ST_IsValid(ST_GeomFromWKB(wkb, 4326))")
-        (repaired,) = cursor.fetchone()
-    progress(f"{len(rows)} governorates imported, {repaired} invalid boundaries repaired")
+    summary = _import(*REAL_DATASETS[0])
+    progress(f"{summary.imported} governorates imported, {summary.repaired} invalid boundaries repaired")
 
 
 def load_municipalities(progress: Progress) -> None:
-    folder = REAL / "tn-municipalities-data4tunisia"
-    features = pyogrio.read_dataframe(folder / "tun_municipalities.geojson")
-    official = pd.read_csv(folder / "tun_municipalities_official_ids.csv", dtype=str).set_index("feature_index")
-    names = {row["municipality_id"]: row for row in _csv(REAL / "tn-municipal-performance" / "municipalities.csv")}
-    codes = official["id_mun"].reindex([str(i) for i in range(len(features))]).to_numpy()
-    rows = [
-        (
-            code,
-            _french_name(names[code]["name_fr"]),
-            normalise_arabic(names[code]["name_ar"]),
-            code[:2],
-            feature.state,
-            _integer(feature.POP),
-            _integer(feature.chairs),
-            wkb,
-        )
-        for code, feature, wkb in zip(codes, features.itertuples(), _wkb(features), strict=True)
-    ]
-    with connection.cursor() as cursor:
-        _stage(
-            cursor,
-            "staged_municipality",
-            "code text, name_fr text, name_ar text, governorate text, kind text, population int, seats int, wkb bytea",
-            rows,
-        )
-        # Exact duplicate features (Gafsa's 13) count once; split parts (Bizerte, Kerkennah, …) are dissolved.
-        cursor.execute(
-            """WITH feature AS (SELECT DISTINCT * FROM staged_municipality)
-               INSERT INTO layers_municipality (code, name_fr, name_ar, governorate_id, kind, population,
-                                                council_seats, boundary)
-               SELECT f.code, min(f.name_fr), min(f.name_ar), g.id, min(f.kind), max(f.population), max(f.seats),
-                      ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(ST_GeomFromWKB(f.wkb, 4326))), 3))
-               FROM feature f JOIN layers_governorate g ON g.code = f.governorate
-               GROUP BY f.code, g.id"""
-        )
-        imported = cursor.rowcount
-        cursor.execute("SELECT count(*) FROM (SELECT DISTINCT * FROM staged_municipality) AS feature")
-        (distinct,) = cursor.fetchone()
+    summary = _import(*REAL_DATASETS[1])
+    # Exact duplicate features (Gafsa's 13) count once; split parts (Bizerte, Kerkennah, …) are dissolved.
     progress(
-        f"{imported} municipalities imported from {len(rows)} features: "
-        f"{len(rows) - distinct} exact duplicates dropped, {distinct - imported} split parts dissolved"
+        f"{summary.imported} municipalities imported from {summary.read} features: "
+        f"{summary.dropped} exact duplicates dropped, {summary.dissolved} split parts dissolved"
     )
 
 
 def load_delegations(progress: Progress) -> None:
-    folder = REAL / "tn-admin-riatelab"
-    features = pyogrio.read_dataframe(folder / "TN-delegations.geojson")
-    census = {row["id"]: row for row in _csv(folder / "data_carto_census2014.csv")}
-    rows = [
-        (
-            feature.id,
-            re.sub(r"\s+", " ", feature.del_fr).strip(),
-            normalise_arabic(feature.del_ar),
-            _integer(census[feature.id]["pop_t_2014"]),
-            _integer(census[feature.id]["log_t_2014"]),
-            wkb,
-        )
-        for feature, wkb in zip(features.itertuples(), _wkb(features), strict=True)
-    ]
+    _import(*REAL_DATASETS[2])
     with connection.cursor() as cursor:
-        _stage(
-            cursor,
-            "staged_delegation",
-            "code text, name_fr text, name_ar text, population int, households int, wkb bytea",
-            rows,
-        )
-        # The two sources' coastlines differ: take the governorate nearest to a point inside the delegation.
-        cursor.execute(
-            """INSERT INTO layers_delegation (code, name_fr, name_ar, governorate_id, population_2014,
-                                              households_2014, boundary)
-               SELECT d.code, d.name_fr, d.name_ar, g.id, d.population, d.households,
-                      ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_GeomFromWKB(d.wkb, 4326)), 3))
-               FROM staged_delegation d
-               CROSS JOIN LATERAL (
-                   SELECT id FROM layers_governorate
-                   ORDER BY boundary <-> ST_PointOnSurface(ST_GeomFromWKB(d.wkb, 4326)) LIMIT 1
-               ) g"""
-        )
-        cursor.execute("SELECT sum(population_2014) FROM layers_delegation")
-        (population,) = cursor.fetchone()
-    progress(f"{len(rows)} delegations imported, census population {population:,}")
+        cursor.execute("SELECT count(*), sum(population_2014) FROM layers_delegation")
+        count, population = cursor.fetchone()
+    progress(f"{count} delegations imported, census population {population:,}")
 
 
 def load_service_points(progress: Progress) -> None:
-    frame = pyogrio.read_dataframe(REAL / "tn-osm-poi-2019" / "tunisia_municipal_services_2019.geojson")
-    frame["name"] = frame["name"].fillna("")
-    rows = [
-        (int(point.osm_node_id), point.name.strip(), OSM_KINDS.get(point.value, "other"), wkb)
-        for point, wkb in zip(frame.itertuples(), _wkb(frame), strict=True)
-    ]
-    with connection.cursor() as cursor:
-        _stage(cursor, "staged_service_point", "osm_id bigint, name text, kind text, wkb bytea", rows)
-        cursor.execute(
-            """INSERT INTO layers_servicepoint (municipality_id, kind, name, status, osm_id, opening_hours, location)
-               SELECT municipality_at(geom), kind, name, 'in_service', osm_id, '', geom
-               FROM (SELECT *, ST_GeomFromWKB(wkb, 4326) AS geom FROM staged_service_point) AS point
-               WHERE municipality_at(geom) IS NOT NULL"""
-        )
-        imported = cursor.rowcount
+    summary = _import(*REAL_DATASETS[3])
     progress(
-        f"{imported} OpenStreetMap service points imported, {len(rows) - imported} outside every municipality dropped"
+        f"{summary.imported} OpenStreetMap service points imported, "
+        f"{summary.rejected} outside every municipality dropped"
     )
 
 
@@ -406,23 +299,3 @@ def _stage(cursor: CursorWrapper, table: str, columns: str, rows: Iterable[Seque
     with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
-
-
-def _wkb(frame: gpd.GeoDataFrame) -> list[bytes]:
-    return list(shapely.to_wkb(frame.geometry.to_numpy()))
-
-
-def _csv(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _integer(text: object) -> int | None:
-    """Numbers the sources store as text ('114486', '36', '')."""
-    value = pd.to_numeric(text, errors="coerce")
-    return None if pd.isna(value) else int(value)
-
-
-def _french_name(name: str) -> str:
-    # The official list writes a few names with a shouting article: "EL kram".
-    return re.sub(r"\b(EL|LA|LE|ES|EZ|ER)\b", lambda m: m.group(1).capitalize(), name.strip())

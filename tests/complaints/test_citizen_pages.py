@@ -201,3 +201,14 @@ def test_page_weight_of_the_where_step(client, db):
     assert weight < 200 * 1024
     # Without JavaScript the page is the HTML and two small style sheets.
     assert len(html) < 10 * 1024
+
+
+@pytest.mark.parametrize(
+    ("prefix", "direction", "title"),
+    [("/ar/", "rtl", "الإبلاغ عن مشكلة"), ("/", "ltr", "Signaler un problème"), ("/en/", "ltr", "Report a problem")],
+)
+def test_report_page_in_three_languages(client, tozeur, prefix, direction, title):
+    page = client.get(prefix + "report/", {"lat": TOZEUR_LAT, "lon": TOZEUR_LON, "category": "waste"})
+    html = page.content.decode()
+    assert f'dir="{direction}"' in html
+    assert title in html

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from gisportal.api import tile_views
+from gisportal.api import analysis_views, tile_views
 from gisportal.api.ogc import views as ogc
 from gisportal.api.rest import VIEWSETS
 
@@ -20,5 +20,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/analyses/", analysis_views.AnalysisIndex.as_view(), name="api-analyses"),
+    path("api/analyses/<str:name>/", analysis_views.AnalysisRun.as_view(), name="api-analysis"),
     path("api/", include(router.urls)),
 ]

@@ -1,0 +1,56 @@
+"""/api/analyses/ (the list) and /api/analyses/{name}/ (one analysis, as JSON, CSV or GeoJSON)."""
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gisportal.api import analyses, exports
+from gisportal.api.rest import IsStaff, LayerViewSet
+
+
+class AnalysisIndex(APIView):
+    authentication_classes = LayerViewSet.authentication_classes
+    permission_classes = (IsStaff,)
+
+    @extend_schema(summary="The analyses, their parameters and their links")
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {
+                    "name": a.name,
+                    "title": a.title,
+                    "url": request.build_absolute_uri(f"/api/analyses/{a.name}/"),
+                    "parameters": {p.name: p.help for p in a.parameters},
+                }
+                for a in analyses.ANALYSES.values()
+            ]
+        )
+
+
+class AnalysisRun(APIView):
+    authentication_classes = LayerViewSet.authentication_classes
+    permission_classes = (IsStaff,)
+
+    @extend_schema(
+        summary="Run one analysis (scoped to your municipalities); parameters are listed at /api/analyses/",
+        parameters=[OpenApiParameter("output", str, enum=list(exports.FORMATS), description="json, csv or geojson")],
+    )
+    def get(self, request: Request, name: str) -> HttpResponse:
+        raw = {k: v for k, v in request.query_params.items() if k != "output"}
+        output = request.query_params.get("output", "json")
+        if output not in exports.FORMATS:
+            raise exceptions.ValidationError({"output": f"output must be one of: {', '.join(exports.FORMATS)}."})
+        if name not in analyses.ANALYSES:
+            raise exceptions.NotFound(f"No analysis {name!r}.")
+        try:
+            result = analyses.run(name, raw, user=request.user)
+            body = exports.render(result, output)
+        except (analyses.BadAnalysisParameter, ValueError) as bad:
+            raise exceptions.ValidationError({"detail": str(bad)}) from None
+        response = HttpResponse(body, content_type=exports.CONTENT_TYPES[output])
+        if output != "json":
+            response["Content-Disposition"] = f'attachment; filename="{name}.{output}"'
+        return response

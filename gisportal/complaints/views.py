@@ -33,11 +33,12 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _submit(request)
     place = public_forms.PlaceForm(request.GET) if {"lat", "lon"} <= set(request.GET) else None
-    if place is None or not place.is_valid():
+    # "change" goes back to the map, centred on the place chosen so far.
+    if place is None or not place.is_valid() or "change" in request.GET:
         query = request.GET.get("q", "")
         context = {"step": "where", "place_form": place or public_forms.PlaceForm(), "query": query}
         context["places"] = selectors.search_places(query) if query else None
-        return _page(request, context, status=400 if place is not None else 200)
+        return _page(request, context, status=400 if place is not None and place.errors else 200)
     lat, lon = place.cleaned_data["lat"], place.cleaned_data["lon"]
     point = Point(lon, lat, srid=4326)
     municipality = layer_selectors.municipality_at(point)

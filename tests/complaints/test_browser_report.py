@@ -1,0 +1,106 @@
+"""A citizen reports in Arabic from a phone-sized headless Chromium; Tozeur's staff follow it to resolution."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from gisportal.complaints import gazetteer
+from gisportal.complaints.models import SatisfactionAnswer
+from layers.models import Complaint
+from tests.conftest import Town
+from tests.test_browser import Traffic, browser, log_in  # noqa: F401 -- the session's Chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = {"width": 390, "height": 844}
+DESCRIPTION = "الحاوية ممتلئة منذ ثلاثة أيام أمام المدرسة"
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server: LiveServer) -> Iterator[tuple[Page, Traffic]]:  # noqa: F811
+    """A phone-sized Arabic tab whose requests may not leave the live server."""
+    traffic = Traffic(origin=live_server.url)
+    context = browser.new_context(locale="ar-TN", viewport=PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    context.route("**/*", lambda route: route.continue_() if traffic.is_local(route.request.url) else route.abort())
+    context.on("request", lambda request: traffic.requests.append(request.url))
+    tab = context.new_page()
+    tab.on("pageerror", lambda error: traffic.console_errors.append(str(error)))
+    yield tab, traffic
+    context.close()
+
+
+def test_arabic_phone_report_followed_to_resolution(
+    browser: Browser,  # noqa: F811
+    phone: tuple[Page, Traffic],
+    live_server: LiveServer,
+    tozeur: Town,
+    beja: Town,
+    planner_tozeur: User,
+) -> None:
+    gazetteer.load_places()
+    page, traffic = phone
+
+    # Where: the place search finds Tozeur by its Arabic name.
+    page.goto(f"{live_server.url}/ar/report/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#report-map")).to_be_visible()
+    page.fill("#id_q", "توزر")
+    with page.expect_navigation():
+        page.click(".place-search button")
+    with page.expect_navigation():
+        page.locator(".places a").first.click()
+
+    # Move the pin on the map: back to the "where" step, which centres the map on the place found.
+    with page.expect_navigation():
+        page.click(".where a")
+    box = page.locator("#report-map").bounding_box()
+    assert box is not None
+    before = page.input_value("#id_lon")
+    page.tap("#report-map", position={"x": box["width"] / 2 + 40, "y": box["height"] / 2 + 30})
+    assert page.input_value("#id_lon") != before
+    with page.expect_navigation():
+        page.click("#where-form button[type=submit]")
+
+    # What, then the details, in Arabic.
+    with page.expect_navigation():
+        page.click("a[data-category=waste]")
+    expect(page.locator("h2").first).to_have_text("فضلات لم تُرفع")
+    # Nothing sticks out sideways on a phone (the honeypot once did, in right-to-left).
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.select_option("#id_q_container", "full")
+    page.fill("#id_description", DESCRIPTION)
+    with page.expect_navigation():
+        page.click("#report-form button[type=submit]")
+    expect(page.locator(".thanks")).to_be_visible()
+    code = page.locator(".thanks .code").inner_text()
+    complaint = Complaint.objects.get(tracking_code=code)
+    assert (complaint.municipality, complaint.description) == (tozeur.municipality, DESCRIPTION)
+    assert page.locator("#status").get_attribute("data-status") == "submitted"
+
+    # Tozeur's planner sees it in her list and resolves it with a public note.
+    staff_context = browser.new_context(locale="fr-TN", viewport={"width": 1280, "height": 900})
+    staff_page = staff_context.new_page()
+    log_in(staff_page, live_server, planner_tozeur, "/staff/complaints/")
+    expect(staff_page.locator(f"text={code}")).to_be_visible()
+    with staff_page.expect_navigation():
+        staff_page.click(f"text={code}")
+    for status, note in [("in_progress", "فريق النظافة في الطريق"), ("resolved", "تم إفراغ الحاوية")]:
+        staff_page.select_option("select[name=status]", status)
+        staff_page.fill("textarea[name=note]", note)
+        with staff_page.expect_navigation():
+            staff_page.click("form[action$='/status'] button[type=submit]")
+    staff_context.close()
+
+    # The citizen's status page shows the resolution, and she answers the satisfaction question.
+    page.reload()
+    assert page.locator("#status").get_attribute("data-status") == "resolved"
+    expect(page.locator(".updates")).to_contain_text("تم إفراغ الحاوية")
+    page.check("input[name=satisfied][value=yes]")
+    with page.expect_navigation():
+        page.click("#satisfaction button[type=submit]")
+    assert SatisfactionAnswer.objects.get(complaint=complaint).satisfied is True
+    assert [url for url in traffic.requests if not traffic.is_local(url)] == []
+    assert traffic.console_errors == []

@@ -14,7 +14,7 @@ import folium
 from branca.element import Figure
 from django.conf import settings
 from django.utils.translation import get_language_bidi, gettext, pgettext
-from folium.plugins import MarkerCluster
+from folium.plugins import FastMarkerCluster
 from folium.utilities import JsCode
 
 from layers.models import CollectionRoute, Complaint, ServicePoint
@@ -161,21 +161,23 @@ def _swatch_item(colour: str, label: str, *, line: bool = False) -> str:
     return f'<li><span class="gisportal-swatch{extra}" style="background:{colour}"></span>{escape(label)}</li>'
 
 
-def add_services(m: folium.Map, municipality_id: int | None, *, clustered: bool = False) -> str:
-    """One layer per type of service, each with its own icon; returns the legend section."""
-    target: folium.Map | MarkerCluster = m
-    if clustered:
-        # Country-wide: one clustered layer, since 1,700 separate markers would crowd the national view.
-        target = MarkerCluster(name=gettext("Service points"), overlay=True)
-        target.add_to(m)
+def _service_legend(kinds: list[str]) -> str:
     items = []
-    for kind, collection in selectors.service_points_by_kind(municipality_id).items():
+    for kind in kinds:
         icon, colour = SERVICE_ICONS.get(kind, SERVICE_ICONS[ServicePoint.Kind.OTHER])
-        label = str(ServicePoint.Kind(kind).label)
+        label = escape(str(ServicePoint.Kind(kind).label))
+        items.append(f'<li><i class="fa fa-{icon}" style="color:{MARKER_HEX[colour]}"></i>{label}</li>')
+    return _legend_section(gettext("Service points"), items)
+
+
+def add_services(m: folium.Map, municipality_id: int) -> str:
+    """One layer per type of service, each with its own icon; returns the legend section."""
+    by_kind = selectors.service_points_by_kind(municipality_id)
+    for kind, collection in by_kind.items():
+        icon, colour = SERVICE_ICONS.get(kind, SERVICE_ICONS[ServicePoint.Kind.OTHER])
         folium.GeoJson(
             collection,
-            name=label,
-            control=not clustered,
+            name=str(ServicePoint.Kind(kind).label),
             marker=folium.Marker(icon=folium.Icon(color=colour, icon=icon, prefix="fa")),
             popup=folium.GeoJsonPopup(
                 fields=["name", "hours"],
@@ -183,9 +185,38 @@ def add_services(m: folium.Map, municipality_id: int | None, *, clustered: bool 
                 class_name="gisportal-popup",
             ),
             tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-        ).add_to(target)
-        items.append(f'<li><i class="fa fa-{icon}" style="color:{MARKER_HEX[colour]}"></i>{escape(label)}</li>')
-    return _legend_section(gettext("Service points"), items)
+        ).add_to(m)
+    return _service_legend(list(by_kind))
+
+
+# Country-wide the points come as compact rows, clustered; each marker is made with its type's icon.
+NATIONAL_SERVICE_CALLBACK = """(function () {
+    var kinds = %s;
+    return function (row) {
+        var kind = kinds[row[2]] || kinds.other;
+        var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: L.AwesomeMarkers.icon(
+            {icon: kind[1], markerColor: kind[2], prefix: "fa", iconColor: "white"})});
+        var popup = document.createElement("div");
+        var name = document.createElement("strong");
+        name.textContent = row[3];
+        popup.append(name, document.createElement("br"), kind[0]);
+        return marker.bindPopup(popup);
+    };
+})()"""
+
+
+def add_national_services(m: folium.Map) -> str:
+    rows = selectors.service_points_compact()
+    kinds = {
+        kind: [str(label), *SERVICE_ICONS.get(kind, SERVICE_ICONS[ServicePoint.Kind.OTHER])]
+        for kind, label in ServicePoint.Kind.choices
+    }
+    FastMarkerCluster(
+        [list(row) for row in rows],
+        callback=NATIONAL_SERVICE_CALLBACK % _js_json(kinds).js_code,
+        name=gettext("Service points"),
+    ).add_to(m)
+    return _service_legend(sorted({row[2] for row in rows}))
 
 
 def add_collection_routes(m: folium.Map, municipality_id: int | None) -> str:
@@ -393,7 +424,7 @@ def national_map(links: MapLinks) -> folium.Map:
     legend = [
         add_districts(m, None, show=False),
         add_collection_routes(m, None),
-        add_services(m, None, clustered=True),
+        add_national_services(m),
         add_complaints(m, links, None),
     ]
     return _finish(m, legend)

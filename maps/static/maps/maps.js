@@ -80,7 +80,9 @@
         }, this);
         layers.forEach(this.addLayer, this);
       }
+      // For tests and bench/maps.py: how many draws, and when the first one ended.
       window.gisportalComplaintsDrawn = (window.gisportalComplaintsDrawn || 0) + 1;
+      if (!window.gisportalComplaintsDrawnAt) { window.gisportalComplaintsDrawnAt = performance.now(); }
       if (map) { map.fire("gisportal:complaints", { features: collection.features.length }); }
     },
   });

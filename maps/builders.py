@@ -73,6 +73,7 @@ class MapLinks:
     complaints: str
     nearest_service: str | None = None
     collection_day: str | None = None
+    places: str | None = None
 
 
 def weekday_names() -> dict[int, str]:
@@ -344,7 +345,10 @@ def _lookup(m: folium.Map, links: MapLinks | None, *, services: bool, collection
     LookupControl(
         service_url=links.nearest_service if services else None,
         collection_url=links.collection_day if collection else None,
+        places_url=links.places,
         labels={
+            "search": gettext("Search a street, district or place"),
+            "noPlace": gettext("No place of that name here."),
             "whereAmI": gettext("Where am I?"),
             "hint": gettext("Tap the map to find what is near."),
             "searching": gettext("Searching…"),

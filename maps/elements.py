@@ -59,10 +59,17 @@ class LookupControl(JSCSSMixin, MacroElement):
     default_js = MAPS_JS
     default_css = MAPS_CSS
 
-    def __init__(self, *, labels: dict[str, str], service_url: str | None, collection_url: str | None) -> None:
+    def __init__(
+        self, *, labels: dict[str, str], service_url: str | None, collection_url: str | None, places_url: str | None
+    ) -> None:
         super().__init__()
         self._name = "GisportalLookup"
-        self.options = {"serviceUrl": service_url, "collectionUrl": collection_url, "labels": labels}
+        self.options = {
+            "serviceUrl": service_url,
+            "collectionUrl": collection_url,
+            "placesUrl": places_url,
+            "labels": labels,
+        }
 
 
 class Legend(JSCSSMixin, MacroElement):

@@ -247,3 +247,24 @@ def nearest_route(lon: float, lat: float, *, municipality_id: int) -> dict[str, 
         "ends": ends,
         "distance_m": int(metres),
     }
+
+
+def places_named(query: str, *, municipality_id: int, limit: int = 8) -> list[dict[str, Any]]:
+    """Districts and named service points of the municipality whose name contains `query` (either script)."""
+    rows = _rows(
+        """SELECT name, ST_X(point), ST_Y(point) FROM (
+               SELECT CASE WHEN name_ar ILIKE %(pattern)s THEN name_ar ELSE name END AS name,
+                      ST_PointOnSurface(boundary) AS point, 0 AS rank
+                 FROM layers_district
+                WHERE municipality_id = %(id)s AND (name ILIKE %(pattern)s OR name_ar ILIKE %(pattern)s)
+               UNION ALL
+               SELECT name, location, 1 FROM layers_servicepoint
+                WHERE municipality_id = %(id)s AND status = 'in_service' AND name ILIKE %(pattern)s) places
+            ORDER BY rank, name LIMIT %(limit)s""",
+        {
+            "pattern": "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+            "id": municipality_id,
+            "limit": limit,
+        },
+    )
+    return [{"name": name, "lon": round(lon, 6), "lat": round(lat, 6)} for name, lon, lat in rows]

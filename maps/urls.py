@@ -13,4 +13,5 @@ urlpatterns = [
     path("<str:code>/districts/", views.municipality, {"kind": "districts"}, name="districts"),
     path("<str:code>/nearest-service.json", views.nearest_service, name="nearest-service"),
     path("<str:code>/collection-day.json", views.collection_day, name="collection-day"),
+    path("<str:code>/places.json", views.places, name="places"),
 ]

@@ -32,6 +32,7 @@ def _links(code: str | None) -> builders.MapLinks:
         complaints=reverse("maps:complaints"),
         nearest_service=reverse("maps:nearest-service", args=[code]) if code else None,
         collection_day=reverse("maps:collection-day", args=[code]) if code else None,
+        places=reverse("maps:places", args=[code]) if code else None,
     )
 
 
@@ -134,3 +135,13 @@ def collection_day(request: HttpRequest, code: str) -> JsonResponse:
     route["days_label"] = builders.days_label(route["days"])
     route["distance"] = builders.metres_label(route["distance_m"])
     return JsonResponse(route)
+
+
+@require_GET
+def places(request: HttpRequest, code: str) -> JsonResponse:
+    """Search a place by name (districts, named service points), for the "when is my street collected?" box."""
+    frame = _frame(code)
+    query = request.GET.get("q", "").strip()
+    if not 2 <= len(query) <= 100:
+        return _bad(BadQuery(gettext("Type between 2 and 100 letters of the place's name.")))
+    return JsonResponse({"places": selectors.places_named(query, municipality_id=frame.id)})

@@ -106,6 +106,16 @@ def test_collection_day_lookup_answers_for_a_point_in_tozeur(
     traffic.assert_no_console_errors()
 
 
+def test_searching_a_place_tells_when_it_is_collected(page: Page, live_server: LiveServer, tozeur: Town) -> None:
+    open_map(page, f"{live_server.url}/en/m/6211/collection/", complaints=False)
+
+    page.fill(".gisportal-search input", "centre")
+    page.press(".gisportal-search input", "Enter")
+
+    expect(page.locator(".gisportal-place")).to_have_text("Tozeur centre")
+    expect(page.locator(".gisportal-collection")).to_contain_text("Monday, Wednesday, Friday")
+
+
 def test_tap_finds_the_nearest_service(page: Page, live_server: LiveServer, tozeur: Town) -> None:
     open_map(page, f"{live_server.url}/en/m/6211/services/", complaints=False)
 

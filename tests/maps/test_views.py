@@ -148,3 +148,13 @@ def test_export_command_writes_a_file_per_municipality(tozeur: Town, beja: Town,
     assert capsys.readouterr().out.strip().endswith("2 map(s) written to " + str(tmp_path) + ".")
     with pytest.raises(CommandError, match="No municipality has the code 0000"):
         call_command("export-map", "0000", "--output", str(tmp_path))
+
+
+def test_places_are_found_by_name_in_the_municipality(client: Client, tozeur: Town, beja: Town) -> None:
+    found = client.get("/m/6211/places.json?q=tozeur").json()["places"]
+
+    # The district first (at its centre), then the named container; nothing of Béja.
+    assert [place["name"] for place in found] == ["Tozeur centre", "Conteneur Tozeur"]
+    assert (found[0]["lon"], found[0]["lat"]) == pytest.approx((LON, LAT), abs=1e-6)
+    assert client.get("/m/6211/places.json?q=100%").json()["places"] == []  # % is a letter, not a wildcard
+    assert client.get("/en/m/6211/places.json?q=a").status_code == 400

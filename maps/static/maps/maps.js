@@ -98,6 +98,17 @@
       var locate = L.DomUtil.create("button", "gisportal-locate", box);
       locate.type = "button";
       locate.textContent = labels.whereAmI;
+      if (this.options.placesUrl) {
+        var search = L.DomUtil.create("form", "gisportal-search", box);
+        var input = L.DomUtil.create("input", "", search);
+        input.type = "search";
+        input.placeholder = labels.search;
+        input.setAttribute("aria-label", labels.search);
+        L.DomEvent.on(search, "submit", function (e) {
+          L.DomEvent.preventDefault(e);
+          self.search(input.value);
+        });
+      }
       this._answer = L.DomUtil.create("div", "gisportal-answer", box);
       this._answer.setAttribute("aria-live", "polite");
       this._answer.textContent = labels.hint;
@@ -108,7 +119,18 @@
       map.on("click", function (e) { self.lookup(e.latlng); });
       return box;
     },
-    lookup: function (latlng) {
+    search: function (text) {
+      var map = this._map, labels = this.options.labels, answer = this._answer, self = this;
+      if (text.trim().length < 2) { return; }
+      answer.textContent = labels.searching;
+      getJSON(withQuery(this.options.placesUrl, { q: text.trim() })).then(function (found) {
+        if (!found.places.length) { answer.textContent = labels.noPlace; return; }
+        var place = found.places[0], latlng = L.latLng(place.lat, place.lon);
+        map.setView(latlng, Math.max(map.getZoom(), 15));
+        self.lookup(latlng, place.name);
+      }).catch(function (error) { answer.textContent = labels.failed; console.warn(error.message); });
+    },
+    lookup: function (latlng, placeName) {
       var map = this._map, labels = this.options.labels, answer = this._answer, here = { lat: latlng.lat.toFixed(6), lon: latlng.lng.toFixed(6) };
       if (this._marker) { this._marker.setLatLng(latlng); } else {
         this._marker = L.circleMarker(latlng, { radius: 6, color: "#0b5a6b", fillOpacity: 1, interactive: false }).addTo(map);
@@ -128,7 +150,9 @@
         }));
       }
       answer.textContent = labels.searching;
-      Promise.all(asks).then(function (parts) { answer.innerHTML = parts.join(""); })
+      Promise.all(asks).then(function (parts) {
+        answer.innerHTML = (placeName ? "<p class=\"gisportal-place\"><strong>" + esc(placeName) + "</strong></p>" : "") + parts.join("");
+      })
         .catch(function (error) { answer.textContent = labels.failed; console.warn(error.message); });
     },
   });

@@ -20,8 +20,12 @@ OPEN_STATUSES = (
 )
 RESOLVED_STATUSES = (Complaint.Status.RESOLVED, Complaint.Status.CLOSED_WITHOUT_FIX)
 STATES = {"open": OPEN_STATUSES, "resolved": RESOLVED_STATUSES, "all": OPEN_STATUSES + RESOLVED_STATUSES}
-# No response carries more features than this: beyond it, complaints are counted in grid cells.
+# Complaints come one by one up to this many in view; beyond it, they are counted.
+MAX_POINTS = 1000
+# No response carries more features than this (grid cells at high zoom on very dense data).
 MAX_FEATURES = 2000
+# Below this zoom (a municipality a few dozen pixels wide), complaints are counted per municipality.
+MUNICIPALITY_ZOOM = 9
 # Grid cell side in screen pixels at the requested zoom: about 500 cells on a laptop screen.
 CELL_PIXELS = 48
 # Simplification of the national boundaries, in degrees (about 600 m, a pixel at zoom 8): light enough for one page.
@@ -168,9 +172,10 @@ def municipalities_geojson(*, arabic: bool) -> str:
 def complaints_in_view(
     bbox: tuple[float, float, float, float], zoom: int, state: str, municipality_id: int | None = None
 ) -> str:
-    """Public complaints in a bounding box as GeoJSON: points when few, else counts per grid cell.
+    """Public complaints in a bounding box as GeoJSON: points when few, else counts.
 
-    Points carry only category, status and day; cells carry `count` and sit at the mean of their points.
+    Points carry only category, status and day. Counts are per municipality (at its centre) below
+    MUNICIPALITY_ZOOM, else per grid cell (at the mean of its points); each carries `count` alone.
     """
     west, south, east, north = bbox
     params = {
@@ -180,16 +185,18 @@ def complaints_in_view(
         "north": north,
         "statuses": list(STATES[state]),
         "municipality": municipality_id,
+        "points": MAX_POINTS,
         "limit": MAX_FEATURES,
         # Degrees per CELL_PIXELS at this zoom (256-pixel tiles); coarse enough for a few hundred cells.
         "cell": 360.0 / (2**zoom) / 256 * CELL_PIXELS,
     }
-    where = """location && ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)
-               AND status = ANY(%(statuses)s) AND NOT is_hidden
-               AND (%(municipality)s::bigint IS NULL OR municipality_id = %(municipality)s)"""
+    public = """status = ANY(%(statuses)s) AND NOT is_hidden
+                AND (%(municipality)s::bigint IS NULL OR municipality_id = %(municipality)s)"""
+    envelope = "ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326)"
+    where = f"location && {envelope} AND {public}"
     # Cheap: stops reading after one row more than a points response may hold.
     few = _one(
-        f"SELECT count(*) <= %(limit)s FROM (SELECT 1 FROM layers_complaint WHERE {where} LIMIT %(limit)s + 1) s",  # noqa: S608
+        f"SELECT count(*) <= %(points)s FROM (SELECT 1 FROM layers_complaint WHERE {where} LIMIT %(points)s + 1) s",  # noqa: S608
         params,
     )
     if few:
@@ -198,6 +205,16 @@ def complaints_in_view(
                         'properties', json_build_object('category', category, 'status', status,
                                                         'day', to_char(created_at, 'YYYY-MM-DD')))), '[]'))::text
                     FROM layers_complaint WHERE {where}"""  # noqa: S608
+    elif zoom < MUNICIPALITY_ZOOM:
+        # A count per municipality needs no geometry per complaint: several times faster over a million.
+        sql = f"""SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+                        'type', 'Feature', 'geometry', ST_AsGeoJSON(ST_PointOnSurface(m.boundary), 4)::json,
+                        'properties', json_build_object('count', c.n)) ORDER BY c.n DESC), '[]'))::text
+                    FROM (SELECT municipality_id, count(*) AS n FROM layers_complaint
+                           WHERE {public} AND municipality_id IN (
+                                 SELECT id FROM layers_municipality WHERE boundary && {envelope})
+                           GROUP BY municipality_id) c
+                    JOIN layers_municipality m ON m.id = c.municipality_id"""  # noqa: S608
     else:
         sql = f"""SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
                         'type', 'Feature',

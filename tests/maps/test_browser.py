@@ -10,6 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from maps.export import municipality_html
 from tests.conftest import TOZEUR_CENTRE, Town
+from tests.maps.test_selectors import add_complaints
 from tests.test_browser import Traffic
 
 pytestmark = pytest.mark.browser
@@ -71,6 +72,26 @@ def test_layers_toggle(page: Page, traffic: Traffic, live_server: LiveServer, to
     traffic.assert_no_console_errors()
 
 
+def test_dense_complaints_come_as_cells_that_zoom_in_and_a_heat_view(
+    page: Page, traffic: Traffic, live_server: LiveServer, tozeur: Town
+) -> None:
+    add_complaints(tozeur, 2500)
+    open_map(page, f"{live_server.url}/m/6211/complaints/")
+    cells = page.locator(".leaflet-marker-pane .gisportal-cell")
+    expect(cells.first).to_be_visible()
+    total = sum(int(text) for text in cells.all_inner_texts())
+    assert total == 2501  # every open complaint counted once, with the fixture's own
+    zoom = page.evaluate(f"{THE_MAP}.getZoom()")
+
+    cells.first.click()
+
+    page.wait_for_function(f"() => {THE_MAP}.getZoom() > {zoom}")
+    overlay(page, "Réclamations : carte de chaleur").check()
+    expect(page.locator("canvas.leaflet-heatmap-layer")).to_have_count(1)
+    traffic.assert_offline()
+    traffic.assert_no_console_errors()
+
+
 def test_a_service_popup_opens(page: Page, live_server: LiveServer, tozeur: Town) -> None:
     open_map(page, f"{live_server.url}/m/6211/services/", complaints=False)
 
@@ -127,10 +148,11 @@ def test_tap_finds_the_nearest_service(page: Page, live_server: LiveServer, toze
 def test_national_map_loads_from_the_server_alone(
     page: Page, traffic: Traffic, live_server: LiveServer, tozeur: Town, beja: Town
 ) -> None:
-    open_map(page, f"{live_server.url}/m/")
+    open_map(page, f"{live_server.url}/en/m/")
     page.wait_for_load_state("networkidle")
 
-    expect(page.locator(".leaflet-control-layers-overlays")).to_contain_text("Communes")
+    expect(page.locator(".leaflet-control-layers-overlays")).to_contain_text("Municipalities")
+    expect(page.locator(".leaflet-marker-pane .awesome-marker")).to_have_count(2)  # a container in each town
     traffic.assert_offline()
     traffic.assert_no_console_errors()
 

@@ -53,7 +53,7 @@ def test_few_complaints_come_as_points_without_personal_data(tozeur: Town) -> No
     assert json.loads(selectors.complaints_in_view(TOZEUR_BBOX, 14, "resolved"))["features"] == []
 
 
-def _add_complaints(town: Town, count: int) -> None:
+def add_complaints(town: Town, count: int) -> None:
     """`count` open complaints on a 50 x 50 grid of about 50 m around the town centre, in one INSERT."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -67,18 +67,30 @@ def _add_complaints(town: Town, count: int) -> None:
 
 
 def test_dense_complaints_are_counted_in_grid_cells(tozeur: Town) -> None:
-    _add_complaints(tozeur, 2500)
+    add_complaints(tozeur, 2500)
 
     collection = json.loads(selectors.complaints_in_view(TOZEUR_BBOX, 12, "open"))
 
     features = collection["features"]
-    assert 1 < len(features) <= selectors.MAX_FEATURES
+    assert 1 < len(features) <= selectors.MAX_POINTS
     assert sum(f["properties"]["count"] for f in features) == 2501  # with the fixture's own complaint
     assert all(set(f["properties"]) == {"count"} for f in features)
 
 
+def test_at_national_zoom_complaints_are_counted_per_municipality(tozeur: Town, beja: Town) -> None:
+    add_complaints(tozeur, 2500)
+
+    collection = json.loads(selectors.complaints_in_view((7, 30, 12, 38), 6, "open"))
+
+    counts = [(f["properties"], f["geometry"]["coordinates"]) for f in collection["features"]]
+    assert counts == [
+        ({"count": 2501}, pytest.approx([LON, LAT], abs=0.02)),
+        ({"count": 1}, pytest.approx([9.18, 36.72], abs=0.02)),
+    ]
+
+
 def test_a_response_never_carries_more_than_the_cap(tozeur: Town) -> None:
-    _add_complaints(tozeur, 2500)
+    add_complaints(tozeur, 2500)
 
     # At zoom 22 a cell is a few centimetres: every complaint has its own cell, and the cap still holds.
     collection = json.loads(selectors.complaints_in_view(TOZEUR_BBOX, 22, "open"))

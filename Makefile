@@ -43,7 +43,7 @@ lint: python-packages
 	$(BIN)/mypy .
 
 # Every benchmark, each side by side with its peer tool; targets bench-<topic> are listed here.
-bench: bench-maps
+bench: bench-maps bench-import
 
 clean:
 	-$(GISPORTAL) db stop
@@ -52,3 +52,7 @@ clean:
 # Citizen maps at 1k, 100k and 1M complaints against a plain Folium map: page weight, time to load in Chromium.
 bench-maps: setup
 	$(BIN)/python bench/maps.py
+
+# 1M points from a GeoPackage: the import pipeline against ogr2ogr (COPY, index first / after), in a scratch database.
+bench-import: setup
+	$(BIN)/python bench/import_points.py

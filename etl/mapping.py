@@ -18,7 +18,6 @@ Without a spec, columns named like the layer's fields are taken as they are.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,21 +39,6 @@ FIELD_OPTIONS = {"source", "default", "values", "transform", "replace", "zfill"}
 SPEC_OPTIONS = {"layer", "key", "dissolve", "fields", "join", "description", "source"}
 TRUE = {"1", "true", "t", "yes", "y", "oui", "vrai", "نعم"}
 FALSE = {"0", "false", "f", "no", "n", "non", "faux", "لا"}
-
-
-def _french_name(text: str) -> str:
-    # Official lists write a few articles shouting: "EL kram".
-    return re.sub(r"\b(EL|LA|LE|ES|EZ|ER)\b", lambda m: m.group(1).capitalize(), text.strip())
-
-
-TRANSFORMS: dict[str, Callable[[str], str]] = {
-    "strip": str.strip,
-    "spaces": lambda text: re.sub(r"\s+", " ", text).strip(),
-    "arabic": normalise_arabic,
-    "french_name": _french_name,
-    "upper": str.upper,
-    "lower": str.lower,
-}
 
 
 class MappingError(Exception):
@@ -121,8 +105,10 @@ def load_mapping(spec: str | Path) -> Mapping:
                 f"{path.name}: field '{name}' has unknown options {sorted(set(options) - FIELD_OPTIONS)}"
             )
         for transform in options.get("transform", ()):
-            if transform not in TRANSFORMS:
-                raise MappingError(f"{path.name}: unknown transform '{transform}' (known: {sorted(TRANSFORMS)})")
+            if transform not in VECTOR_TRANSFORMS:
+                raise MappingError(
+                    f"{path.name}: unknown transform '{transform}' (known: {', '.join(sorted(VECTOR_TRANSFORMS))})"
+                )
         rules[name] = FieldRule(
             source=options.get("source"),
             default=options.get("default"),
@@ -195,7 +181,8 @@ class Mapper:
 
     def apply(self, attributes: pd.DataFrame, offset: int) -> Mapped:
         frame = attributes.copy()
-        frame["$index"] = (np.arange(len(frame)) + offset).astype(str)
+        if any(join.on == "$index" for join in self.mapping.joins):
+            frame["$index"] = (np.arange(len(frame)) + offset).astype(str)
         reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
         values = pd.DataFrame(index=frame.index)
         pending = dict(self.rules)
@@ -221,25 +208,30 @@ class Mapper:
         return Mapped(values[list(self.rules)], reasons)
 
     def _raw(self, frame: pd.DataFrame, rule: FieldRule) -> pd.Series:
-        """The source value as text after transforms and the value map; None when absent."""
+        """The source value as text after transforms and the value map; NA when absent."""
         if rule.source is None:
-            items: list[str | None] = [None] * len(frame)
+            text = pd.Series(pd.NA, index=frame.index, dtype="string")
         else:
-            items = [None if _missing(v) else _as_text(v) for v in frame[rule.source].tolist()]
-        steps = [TRANSFORMS[name] for name in rule.transform]
+            text = _as_strings(frame[rule.source])
+        for name in rule.transform:
+            text = VECTOR_TRANSFORMS[name](text)
         if rule.replace:
-            pattern, replacement = re.compile(rule.replace[0]), rule.replace[1]
-            steps.append(lambda v: pattern.sub(replacement, v))
+            text = text.str.replace(rule.replace[0], rule.replace[1], regex=True)
         if rule.zfill:
-            width = rule.zfill
-            steps.append(lambda v: v.zfill(width))
-        for step in steps:
-            items = [None if v is None else step(v) for v in items]
+            text = text.str.zfill(rule.zfill)
         if rule.values is not None:
             table = {str(k): None if v is None else _as_text(v) for k, v in rule.values.items()}
-            items = [table.get(v or "", table.get("*", v)) for v in items]
-        default = None if rule.default is None else _as_text(rule.default)
-        return pd.Series([default if v is None or v == "" else v for v in items], index=frame.index, dtype=object)
+            known = text.isin(list(table))
+            mapped = text.map(table).astype("string")
+            other = table.get("*")
+            fallback = text if other is None else pd.Series(other, index=text.index, dtype="string")
+            text = mapped.where(known, fallback)
+            if "" in table:
+                text = text.fillna(table[""])
+        text = text.mask(text == "")
+        if rule.default is not None:
+            text = text.fillna(_as_text(rule.default))
+        return text
 
     def _coerce(self, name: str, text: pd.Series, reasons: pd.Series) -> pd.Series:
         """Text as the layer's column type wants it; rows that do not fit get a reason."""
@@ -248,35 +240,40 @@ class Mapper:
         result = text.copy()
         problem = pd.Series(False, index=text.index)
         if isinstance(f, models.IntegerField | models.FloatField | models.DecimalField):
-            cleaned = text.str.replace(r"[\s\u202f\u00a0']", "", regex=True).str.replace(",", ".", regex=False)
-            number = pd.to_numeric(cleaned, errors="coerce")
-            problem = present & number.isna()
+            number = pd.to_numeric(text, errors="coerce").astype("Float64")
+            retry = present & number.isna()
+            if retry.any():  # numbers stored as text the way people type them: "1 100", "3,5"
+                cleaned = text[retry].str.replace(r"[\s\u202f\u00a0']", "", regex=True).str.replace(",", ".")
+                number[retry] = pd.to_numeric(cleaned, errors="coerce").astype("Float64")
+            problem = (present & number.isna()).fillna(False)
             if isinstance(f, models.IntegerField):
-                problem |= present & number.notna() & (number % 1 != 0)
+                problem |= (number % 1 != 0).fillna(False)
                 if isinstance(f, models.PositiveIntegerField | models.PositiveSmallIntegerField):
-                    problem |= present & (number < 0)
-                result = number.map(lambda v: None if pd.isna(v) or v % 1 else str(int(v)))
+                    problem |= (number < 0).fillna(False)
+                result = number.mask(problem).astype("Int64").astype("string")
             else:
-                result = number.map(lambda v: None if pd.isna(v) else repr(float(v)))
+                result = number.mask(problem).astype("string")
         elif isinstance(f, models.BooleanField):
             lowered = text.str.lower()
             problem = present & ~lowered.isin(TRUE | FALSE)
-            result = lowered.map(lambda v: None if v is None or pd.isna(v) else str(v in TRUE).lower())
+            result = lowered.isin(TRUE).map({True: "true", False: "false"}).astype("string").where(present)
         elif isinstance(f, ArrayField):
-            result = text.map(lambda v: None if v is None else "{" + ",".join(re.findall(r"-?\d+", v)) + "}")
+            numbers = text.str.findall(r"-?\d+")
+            result = numbers.map(lambda v: "{" + ",".join(v) + "}" if isinstance(v, list) else None).astype("string")
         elif isinstance(f, models.DateTimeField):
-            moment = pd.to_datetime(text, errors="coerce", utc=True)
+            moment = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
             problem = present & moment.isna()
-            result = moment.map(lambda v: None if pd.isna(v) else v.isoformat())
+            result = moment.map(lambda v: None if pd.isna(v) else v.isoformat()).astype("string")
         elif isinstance(f, models.TimeField):
             problem = present & ~text.str.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?").fillna(False).astype(bool)
         elif isinstance(f, models.CharField | models.TextField) and not isinstance(f, models.ForeignKey):
             if f.choices:
-                allowed = {str(choice) for choice, _ in f.flatchoices}
+                allowed = [str(choice) for choice, _ in f.flatchoices]
                 problem = present & ~text.isin(allowed)
             if f.max_length:
-                problem |= present & (text.str.len() > f.max_length)
-        result = result.astype(object).where(~problem & result.notna(), None)
+                problem |= present & (text.str.len() > f.max_length).fillna(False)
+        problem = problem.astype(bool)
+        result = result.astype("string").mask(problem)
         for index in text.index[problem & reasons.isna()]:
             reasons[index] = _problem(f, name, text[index])
         missing = result.isna() & ~problem
@@ -290,6 +287,37 @@ class Mapper:
             elif self.target.required(name):
                 reasons[missing & reasons.isna()] = f"{name} is missing"
         return result
+
+
+def _as_strings(column: pd.Series) -> pd.Series:
+    """Any source column as text: integral numbers without a decimal point, booleans lower-case."""
+    if pd.api.types.is_bool_dtype(column):
+        return column.map({True: "true", False: "false"}).astype("string")
+    if pd.api.types.is_integer_dtype(column):
+        return column.astype("Int64").astype("string")
+    if pd.api.types.is_float_dtype(column):
+        present = column.dropna()
+        if (present % 1 == 0).all():
+            return column.astype("Int64").astype("string")
+        return column.astype("string")
+    if pd.api.types.is_string_dtype(column) and not pd.api.types.is_object_dtype(column):
+        return column.astype("string")
+    return column.map(lambda v: pd.NA if _missing(v) else _as_text(v)).astype("string")
+
+
+def _sub_articles(text: pd.Series) -> pd.Series:
+    # Official lists write a few articles shouting: "EL kram".
+    return text.str.strip().str.replace(r"\b(EL|LA|LE|ES|EZ|ER)\b", lambda m: m.group(1).capitalize(), regex=True)
+
+
+VECTOR_TRANSFORMS: dict[str, Callable[[pd.Series], pd.Series]] = {
+    "strip": lambda text: text.str.strip(),
+    "spaces": lambda text: text.str.replace(r"\s+", " ", regex=True).str.strip(),
+    "arabic": lambda text: text.map(normalise_arabic, na_action="ignore").astype("string"),
+    "french_name": _sub_articles,
+    "upper": lambda text: text.str.upper(),
+    "lower": lambda text: text.str.lower(),
+}
 
 
 def _missing(value: object) -> bool:

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--update-on", nargs="+", metavar="FIELD", help="natural key: update rows that match")
         parser.add_argument("--dry-run", action="store_true", help="check everything, store nothing")
         parser.add_argument("--report", type=Path, help="where to write the CSV of rejected rows")
+        parser.add_argument("--timings", action="store_true", help="print the seconds spent in each phase")
 
     def handle(self, *args: object, **options: object) -> None:
         path = options["file"]
@@ -49,3 +50,6 @@ class Command(BaseCommand):
             bar.close()
         self.stdout.write(f"{path.name} → {options['layer']}: {summary.line()}")
         self.stdout.write(f"report of rows not imported: {summary.report}")
+        if options["timings"]:
+            for phase, seconds in summary.seconds.items():
+                self.stdout.write(f"  {phase}: {seconds:.2f} s")

@@ -43,7 +43,7 @@ lint: python-packages
 	$(BIN)/mypy .
 
 # Every benchmark, each side by side with its peer tool; targets bench-<topic> are listed here.
-bench: bench-maps bench-import
+bench: bench-maps bench-import bench-intake
 
 clean:
 	-$(GISPORTAL) db stop
@@ -56,3 +56,8 @@ bench-maps: setup
 # 1M points from a GeoPackage: the import pipeline against ogr2ogr (COPY, index first / after), in a scratch database.
 bench-import: setup
 	$(BIN)/python bench/import_points.py
+
+# Citizen report intake under load on loopback (scratch database): gunicorn + wrk, zero lost reports
+bench-intake: setup
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk)
+	$(BIN)/python bench/intake.py

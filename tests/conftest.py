@@ -14,6 +14,9 @@ from gisportal.accounts.models import Role
 from gisportal.accounts.services import create_staff
 from layers.models import CollectionRoute, Complaint, District, Governorate, Municipality, ServicePoint
 
+# The session's one Chromium and its guarded tabs, for every browser test.
+pytest_plugins = ["tests.browser"]
+
 TOZEUR_CENTRE = (8.13, 33.92)
 BEJA_CENTRE = (9.18, 36.72)
 

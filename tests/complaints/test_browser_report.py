@@ -10,8 +10,8 @@ from pytest_django.live_server_helper import LiveServer
 from gisportal.complaints import gazetteer
 from gisportal.complaints.models import SatisfactionAnswer
 from layers.models import Complaint
+from tests.browser import Traffic, log_in
 from tests.conftest import Town
-from tests.test_browser import Traffic, browser, log_in  # noqa: F401 -- the session's Chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -19,7 +19,7 @@ DESCRIPTION = "الحاوية ممتلئة منذ ثلاثة أيام أمام �
 
 
 @pytest.fixture
-def phone(browser: Browser, live_server: LiveServer) -> Iterator[tuple[Page, Traffic]]:  # noqa: F811
+def phone(browser: Browser, live_server: LiveServer) -> Iterator[tuple[Page, Traffic]]:
     """A phone-sized Arabic tab whose requests may not leave the live server."""
     traffic = Traffic(origin=live_server.url)
     context = browser.new_context(locale="ar-TN", viewport=PHONE, is_mobile=True, has_touch=True)
@@ -33,7 +33,7 @@ def phone(browser: Browser, live_server: LiveServer) -> Iterator[tuple[Page, Tra
 
 
 def test_arabic_phone_report_followed_to_resolution(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     phone: tuple[Page, Traffic],
     live_server: LiveServer,
     tozeur: Town,

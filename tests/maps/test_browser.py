@@ -9,9 +9,9 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
 from maps.export import municipality_html
+from tests.browser import Traffic
 from tests.conftest import TOZEUR_CENTRE, Town
 from tests.maps.test_selectors import add_complaints
-from tests.test_browser import Traffic
 
 pytestmark = pytest.mark.browser
 

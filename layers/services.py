@@ -34,12 +34,13 @@ def report_complaint(
     reporter_contact: str = "",
     answers: dict[str, Any] | None = None,
     source: str = "",
-    target_days: Callable[[Complaint], int | None] | None = None,
+    apply_charter: Callable[[Complaint], int | None] | None = None,
 ) -> Complaint:
     """Record a citizen's complaint, routed to its municipality and district.
 
-    `target_days` gives the service-level target of the routed complaint (the citizen charter of
-    gisportal.complaints), from which its due date is set.
+    `apply_charter` sees the routed complaint before it is saved (gisportal.complaints checks it against
+    the municipality's service catalogue there, raising ValidationError) and returns the service-level
+    target in days, from which the due date is set.
     """
     complaint = Complaint(
         location=location,
@@ -51,8 +52,10 @@ def report_complaint(
         source=source,
     )
     place_complaint(complaint)
-    if target_days is not None and (days := target_days(complaint)):
+    if apply_charter is not None and (days := apply_charter(complaint)):
         complaint.due_at = timezone.now() + timedelta(days=days)
-    complaint.full_clean()
+    # Routing just read the municipality and district from the database, and the random tracking code
+    # (31^10 values) has a unique index behind it: three checking queries saved on every report.
+    complaint.full_clean(exclude=["municipality", "district"], validate_unique=False)
     complaint.save()
     return complaint

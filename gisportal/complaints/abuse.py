@@ -5,6 +5,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from gisportal.complaints.models import Ban
 
@@ -32,12 +33,11 @@ def normalise_contact(contact: str) -> str:
 
 
 def check_ban(*, ip: str, contact: str) -> None:
-    entries = [(Ban.Kind.IP, ip)]
+    banned = Q(kind=Ban.Kind.IP, value=ip) if ip else Q(pk__in=[])
     if contact:
-        entries.append((Ban.Kind.CONTACT, normalise_contact(contact)))
-    for kind, value in entries:
-        if value and Ban.objects.filter(kind=kind, value=value).exists():
-            raise Banned(kind)
+        banned |= Q(kind=Ban.Kind.CONTACT, value=normalise_contact(contact))
+    if Ban.objects.filter(banned).exists():
+        raise Banned()
 
 
 def _key(kind: str, value: str) -> str:

@@ -7,12 +7,12 @@ from django.contrib.auth.models import User
 from django.contrib.gis.geos import Point
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from gisportal.accounts import roles
 from gisportal.accounts.models import Role
-from gisportal.complaints.models import ComplaintUpdate, Place, ResponseTemplate, ServiceCategory
+from gisportal.complaints.models import ComplaintUpdate, Place, ResponseTemplate, ServiceCategory, ServiceQuestion
 from layers import selectors as layer_selectors
 from layers.models import Complaint, Municipality
 
@@ -30,9 +30,15 @@ def catalogue(municipality: Municipality | None) -> list[ServiceCategory]:
 
 def service_category(municipality: Municipality | None, code: str) -> ServiceCategory | None:
     """The category a report falls under, in the municipality's own catalogue or else the national one."""
-    own = ServiceCategory.objects.filter(municipality=municipality) if municipality else ServiceCategory.objects.none()
-    source = own if own.exists() else ServiceCategory.objects.filter(municipality=None)
-    return source.filter(code=code, is_active=True).prefetch_related("questions").first()
+    has_own = ServiceCategory.objects.filter(municipality=municipality) if municipality else None
+    national = Q(municipality=None) & ~Exists(has_own) if has_own is not None else Q(municipality=None)
+    own = Q(municipality=municipality) if municipality else Q(pk__in=[])
+    candidates = ServiceCategory.objects.filter(own | national, code=code, is_active=True)
+    return (
+        candidates.order_by("pk")
+        .prefetch_related(Prefetch("questions", ServiceQuestion.objects.order_by("order", "pk")))
+        .first()
+    )
 
 
 def target_days(complaint: Complaint) -> int | None:

@@ -133,12 +133,13 @@ def submit_report(
     cleaned_photos = photos.clean_photos(photo_uploads or [])
     abuse.check_ban(ip=client_ip, contact=reporter_contact)
 
-    municipality = layer_selectors.municipality_at(location)
-    service = selectors.service_category(municipality, category)
-    questions = list(service.questions.all()) if service else []
-    if service is None and municipality is not None and selectors.catalogue(municipality):
-        raise _invalid("category", _("This municipality does not handle this category."), "category_not_offered")
-    cleaned_answers = clean_answers(questions, answers or {})
+    def apply_charter(routed: Complaint) -> int | None:
+        """The routed municipality's catalogue: the category must be offered, its questions answered."""
+        service = selectors.service_category(routed.municipality, category)
+        if service is None and selectors.catalogue(routed.municipality):
+            raise _invalid("category", _("This municipality does not handle this category."), "category_not_offered")
+        routed.answers = clean_answers(list(service.questions.all()) if service else [], answers or {})
+        return service.target_days if service else None
 
     complaint = layer_services.report_complaint(
         location=location,
@@ -146,9 +147,8 @@ def submit_report(
         description=description,
         reporter_name=reporter_name,
         reporter_contact=reporter_contact,
-        answers=cleaned_answers,
         source=source,
-        target_days=lambda routed: service.target_days if service else None,
+        apply_charter=apply_charter,
     )
     # Counted only once the report is valid, so a citizen's typo does not use up her quota.
     abuse.hit_rate_limit(ip=client_ip, contact=reporter_contact)

@@ -28,6 +28,18 @@ class Banned(PermissionDenied):
     """The IP address or the contact is on the ban list."""
 
 
+# Three photos at their limit and the form's text: anything larger is refused unread (413).
+MAX_REQUEST_BYTES = 3 * 8 * 1024 * 1024 + 1024 * 1024
+
+
+def body_too_large(meta: dict) -> bool:
+    """Whether a request announces a body larger than a report can be (the proxy should cap it too)."""
+    try:
+        return int(meta.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES
+    except ValueError:
+        return True
+
+
 def normalise_contact(contact: str) -> str:
     return "".join(contact.lower().split())
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gisportal.accounts import roles
-from gisportal.complaints import abuse, photos, selectors, workflow
+from gisportal.complaints import abuse, notifications, photos, selectors, workflow
 from gisportal.complaints.models import (
     ComplaintPhoto,
     ComplaintUpdate,
@@ -197,6 +197,7 @@ def change_status(
     complaint.status = to
     complaint.save(update_fields=fields)
     update.save()
+    notifications.notify_public_update(update)
     return update
 
 
@@ -210,7 +211,7 @@ def add_note(complaint: Complaint, *, by: User, note: str, public: bool) -> Comp
     _require_staff(complaint, by)
     note = _clean_text("note", note, maximum=MAX_DESCRIPTION, minimum=1)
     complaint.save(update_fields=["updated_at"])
-    return ComplaintUpdate.objects.create(
+    update = ComplaintUpdate.objects.create(
         complaint=complaint,
         status_from=complaint.status,
         status=complaint.status,
@@ -218,6 +219,8 @@ def add_note(complaint: Complaint, *, by: User, note: str, public: bool) -> Comp
         is_public=public,
         author=by,
     )
+    notifications.notify_public_update(update)
+    return update
 
 
 @transaction.atomic

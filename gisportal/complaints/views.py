@@ -80,6 +80,8 @@ def _details(
 
 
 def _submit(request: HttpRequest) -> HttpResponse:
+    if abuse.body_too_large(request.META):
+        return HttpResponse(_("This report is too large: at most three photos of 8 MB."), status=413)
     place = public_forms.PlaceForm(request.POST)
     if not place.is_valid():
         return _page(request, {"step": "where", "place_form": place}, status=400)

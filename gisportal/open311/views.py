@@ -4,6 +4,7 @@ import datetime
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -97,8 +98,6 @@ def _request_query(request: HttpRequest) -> selectors.RequestQuery:
 
 
 def _media_root(request: HttpRequest) -> str:
-    from django.conf import settings
-
     return request.build_absolute_uri(settings.MEDIA_URL)
 
 
@@ -213,6 +212,8 @@ def _coordinate(request: HttpRequest, name: str) -> float:
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    if abuse.body_too_large(request.META):
+        return errors(fmt, 413, _("The request is too large: at most three media of 8 MB"))
     key = request.POST.get("api_key", "")
     client = ApiKey.objects.filter(key=key, is_active=True).first() if key else None
     if client is None:

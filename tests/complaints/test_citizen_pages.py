@@ -212,3 +212,10 @@ def test_report_page_in_three_languages(client, tozeur, prefix, direction, title
     html = page.content.decode()
     assert f'dir="{direction}"' in html
     assert title in html
+
+
+def test_oversized_request_is_413(client, tozeur):
+    before = Complaint.objects.count()
+    response = client.post(REPORT, details(), CONTENT_LENGTH=str(30 * 1024 * 1024))
+    assert response.status_code == 413
+    assert Complaint.objects.count() == before

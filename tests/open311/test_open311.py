@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from gisportal.complaints import services
-from gisportal.complaints.models import ComplaintPhoto, ServiceCategory, ServiceQuestion
+from gisportal.complaints.models import Ban, ComplaintPhoto, ServiceCategory, ServiceQuestion
 from layers.models import Complaint
 from tests.complaints.conftest import TOZEUR_LAT, TOZEUR_LON
 from tests.open311.conftest import check, jpeg_with_gps
@@ -20,7 +20,7 @@ def parse_xml(content: bytes) -> ElementTree.Element:
     return ElementTree.fromstring(content)  # noqa: S314 -- our own server's output, in a test
 
 
-def post(client, key, **fields):
+def post(client, key, REMOTE_ADDR="127.0.0.1", **fields):
     data = {
         "api_key": key,
         "service_code": "waste",
@@ -30,7 +30,7 @@ def post(client, key, **fields):
         "email": "reporter@example.org",
         "first_name": "Amel",
     } | fields
-    return client.post(V2 + "requests.json", {k: v for k, v in data.items() if v is not None})
+    return client.post(V2 + "requests.json", {k: v for k, v in data.items() if v is not None}, REMOTE_ADDR=REMOTE_ADDR)
 
 
 def test_discovery(client, db):
@@ -270,3 +270,17 @@ def test_multivalue_attribute(client, tozeur, api_key):
     assert Complaint.objects.get(tracking_code=response.json()[0]["service_request_id"]).answers == {
         "hazards": ["hole", "water"]
     }
+
+
+def test_post_abuse_controls(client, tozeur, api_key, settings):
+    settings.COMPLAINTS_REPORTS_PER_IP_PER_HOUR = 2
+    assert [post(client, api_key, email=f"u{n}@example.org").status_code for n in range(3)] == [200, 200, 429]
+    Ban.objects.create(kind=Ban.Kind.CONTACT, value="troll@example.org")
+    banned = post(client, api_key, email="troll@example.org", REMOTE_ADDR="10.7.7.7")
+    assert banned.status_code == 403
+    check("errors", banned.json())
+    too_big = client.post(
+        V2 + "requests.json", {"api_key": api_key}, CONTENT_LENGTH=str(30 * 1024 * 1024), REMOTE_ADDR="10.7.7.8"
+    )
+    assert too_big.status_code == 413
+    assert Complaint.objects.filter(source__startswith="open311").count() == 2

@@ -414,13 +414,12 @@ def national_map(links: MapLinks) -> folium.Map:
         style_function=lambda _: {"color": "#0b5a6b", "weight": 1, "fillColor": "#0b5a6b", "fillOpacity": 0.05},
         highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.15},
         popup=folium.GeoJsonPopup(
-            fields=["name", "code", "governorate", "population", "open_complaints"],
+            fields=["name", "code", "governorate", "population"],
             aliases=[
                 pgettext("map popup", "Municipality"),
                 gettext("Code"),
                 gettext("Governorate"),
                 gettext("Population"),
-                gettext("Open complaints"),
             ],
             class_name="gisportal-popup",
         ),

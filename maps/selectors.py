@@ -149,23 +149,24 @@ def districts_geojson(municipality_id: int | None, *, arabic: bool) -> str | Non
 
 
 def municipalities_geojson(*, arabic: bool) -> str:
-    """All municipalities, simplified, with their open-complaint count: the national map's one embedded layer."""
+    """All municipalities, simplified: the national map's one large embedded layer.
+
+    No complaint counts here: over a million complaints they would hold the page back; the complaints
+    layer brings them per municipality, after the page has loaded.
+    """
     return _one(
-        """WITH counts AS (SELECT municipality_id, count(*) AS n FROM layers_complaint
-                            WHERE status = ANY(%(open)s) AND NOT is_hidden GROUP BY municipality_id)
-           SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
+        """SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
                     'type', 'Feature',
                     'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(m.boundary, %(tolerance)s), 3)::json,
                     'properties', json_build_object(
                         'code', m.code,
                         'name', CASE WHEN %(arabic)s THEN m.name_ar ELSE m.name_fr END,
                         'governorate', CASE WHEN %(arabic)s THEN g.name_ar ELSE g.name_fr END,
-                        'population', m.population, 'open_complaints', coalesce(c.n, 0)))
+                        'population', m.population))
                     ORDER BY m.code))::text
              FROM layers_municipality m
-             JOIN layers_governorate g ON g.id = m.governorate_id
-             LEFT JOIN counts c ON c.municipality_id = m.id""",
-        {"tolerance": NATIONAL_TOLERANCE, "arabic": arabic, "open": list(OPEN_STATUSES)},
+             JOIN layers_governorate g ON g.id = m.governorate_id""",
+        {"tolerance": NATIONAL_TOLERANCE, "arabic": arabic},
     )
 
 

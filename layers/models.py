@@ -335,7 +335,10 @@ class Complaint(models.Model):
         verbose_name=_("assigned to"),
     )
     is_hidden = models.BooleanField(
-        _("hidden from the public"), default=False, db_default=False, help_text=_("Moderation: abusive or personal content.")
+        _("hidden from the public"),
+        default=False,
+        db_default=False,
+        help_text=_("Moderation: abusive or personal content."),
     )
     duplicate_of = models.ForeignKey(
         "self",
@@ -346,6 +349,16 @@ class Complaint(models.Model):
         verbose_name=_("duplicate of"),
     )
     source = models.CharField(_("reported through"), max_length=40, blank=True, default="", db_default="")
+    # Routing: the nearest asset the problem is probably about (a container for uncollected waste, …).
+    service_point = models.ForeignKey(
+        ServicePoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        editable=False,
+        verbose_name=_("nearest asset"),
+    )
     history = HistoricalRecords()
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.REOPENED)

@@ -4,6 +4,7 @@ from enum import Enum
 from typing import TypeVar
 
 from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.db import connection
@@ -93,6 +94,29 @@ def municipality_at(point: Point) -> Municipality | None:
 
 def district_at(municipality: Municipality, point: Point) -> District | None:
     return municipality.districts.filter(boundary__intersects=point).order_by("pk").first()
+
+
+# The assets a category of complaint is about, and how far from the pin one may be to count.
+ASSETS_BY_CATEGORY: dict[str, tuple[str, ...]] = {
+    Complaint.Category.WASTE: (
+        ServicePoint.Kind.WASTE_CONTAINER,
+        ServicePoint.Kind.COLLECTION_POINT,
+        ServicePoint.Kind.RECYCLING_POINT,
+    ),
+    Complaint.Category.ILLEGAL_DUMPING: (ServicePoint.Kind.WASTE_CONTAINER, ServicePoint.Kind.COLLECTION_POINT),
+    Complaint.Category.WATER: (ServicePoint.Kind.WATER_POINT,),
+}
+ASSET_RADIUS_M = 100
+
+
+def nearest_asset(municipality: Municipality, point: Point, category: str) -> ServicePoint | None:
+    """The municipality's nearest asset of the kinds a complaint category is about, within ASSET_RADIUS_M."""
+    kinds = ASSETS_BY_CATEGORY.get(category)
+    if not kinds:
+        return None
+    candidates = ServicePoint.objects.filter(municipality=municipality, kind__in=kinds)
+    nearby = within_metres(candidates, "location", point, ASSET_RADIUS_M)
+    return nearby.annotate(metres=Distance("location", point)).order_by("metres", "pk").first()
 
 
 def within_metres(queryset: QuerySet[M], field: str, point: Point, metres: float) -> QuerySet[M]:

@@ -22,6 +22,7 @@ def place_complaint(complaint: Complaint) -> None:
         raise ValidationError({"location": ValidationError(outside, code="outside_municipalities")})
     complaint.municipality = municipality
     complaint.district = selectors.district_at(municipality, complaint.location)
+    complaint.service_point = selectors.nearest_asset(municipality, complaint.location, complaint.category)
 
 
 @transaction.atomic

@@ -194,3 +194,15 @@ def test_point_outside_every_municipality_is_refused(tozeur):
     assert error.value.message_dict["location"]
     assert Complaint.objects.count() == before
     assert ComplaintUpdate.objects.count() == 0
+
+
+def test_routed_to_the_nearest_relevant_asset(tozeur):
+    # The usual pin is about 250 m from the container at the town centre: beyond the 100 m asset radius.
+    assert report().service_point is None
+    near = report(lon=tozeur.container.location.x + 0.0005, lat=tozeur.container.location.y, client_ip="10.0.0.4")
+    assert near.service_point == tozeur.container
+    # A pothole is not about a container.
+    roads = report(
+        category="roads", lon=tozeur.container.location.x, lat=tozeur.container.location.y, client_ip="10.0.0.5"
+    )
+    assert roads.service_point is None

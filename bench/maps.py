@@ -344,6 +344,8 @@ def main() -> None:
 
 def report(rows: list[tuple[str, int, Load | None, str]]) -> None:
     print()
+    # Browser, server and database share this machine's cores: a busy machine shows in the times.
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end of the run")
     print(
         "| map | complaints | HTML + data | transferred (all, first visit) | load event | complaints on the map |"
         " plain FastMarkerCluster / this (HTML + data, load event) |"

@@ -158,3 +158,15 @@ def test_places_are_found_by_name_in_the_municipality(client: Client, tozeur: To
     assert (found[0]["lon"], found[0]["lat"]) == pytest.approx((LON, LAT), abs=1e-6)
     assert client.get("/m/6211/places.json?q=100%").json()["places"] == []  # % is a letter, not a wildcard
     assert client.get("/en/m/6211/places.json?q=a").status_code == 400
+
+
+def test_basemap_only_when_configured(tozeur: Town, settings) -> None:
+    frame = selectors.municipality_frame("6211")
+    assert frame is not None
+    settings.BASEMAP_TILE_URL = ""
+    assert "L.tileLayer" not in builders.render_parts(builders.services_map(frame, None)).script
+
+    settings.BASEMAP_TILE_URL = "https://tiles.example.tn/{z}/{x}/{y}.png"
+    script = builders.render_parts(builders.services_map(frame, None)).script
+
+    assert "L.tileLayer" in script and "https://tiles.example.tn/{z}/{x}/{y}.png" in script

@@ -1,9 +1,14 @@
 """What the ETL app keeps: registered rasters and the zonal statistics computed from them."""
 
 from django.contrib.gis.db import models
+from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext_lazy as _
 
+from gisportal.paths import VAR_DIR
 from layers.models import SRID
+
+# Uploads and their reports hold whatever the office sent: never under the public MEDIA_URL.
+private_files = FileSystemStorage(location=VAR_DIR / "private")
 
 
 class RasterLayer(models.Model):
@@ -69,3 +74,41 @@ class ZonalStatistic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.raster} / {self.zone} {self.feature_id}"
+
+
+class ImportJob(models.Model):
+    """A file a planner uploaded, imported by a background job whose progress the upload page shows."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Refused")
+
+    user = models.ForeignKey("auth.User", models.CASCADE, related_name="import_jobs", verbose_name=_("user"))
+    layer = models.CharField(_("layer"), max_length=24)
+    municipality = models.ForeignKey(
+        "layers.Municipality", models.CASCADE, null=True, blank=True, verbose_name=_("municipality")
+    )
+    mapping = models.CharField(_("mapping spec"), max_length=100, blank=True)
+    file = models.FileField(_("file"), upload_to="imports/", storage=private_files)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_("features read"), default=0)
+    total = models.PositiveIntegerField(_("features in the file"), default=0)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    report = models.FileField(_("report of rows not imported"), upload_to="imports/", storage=private_files, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.file.name} → {self.layer}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else (100 if self.status == self.Status.DONE else 0)

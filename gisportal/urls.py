@@ -18,6 +18,7 @@ urlpatterns = [
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("m/", include("maps.urls")),
+        path("imports/", include("etl.urls")),
         path("", include("gisportal.complaints.urls")),
         path("", views.home, name="home"),
         prefix_default_language=False,

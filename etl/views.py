@@ -1,0 +1,54 @@
+"""The planner's upload page: a file in, a background import, its progress and summary on the page."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from etl import services
+from etl.forms import UploadForm
+from etl.models import ImportJob
+
+
+def _staff(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # staff_member_required let only staff in
+    return request.user
+
+
+@staff_member_required
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        job = services.queue_import(user=_staff(request), **form.cleaned_data)
+        return redirect("etl:job", job_id=job.pk)
+    jobs = ImportJob.objects.filter(user=_staff(request))[:10]
+    return render(request, "etl/upload.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)
+
+
+@staff_member_required
+@transaction.non_atomic_requests
+def job(request: HttpRequest, job_id: int) -> HttpResponse:
+    found = get_object_or_404(ImportJob, pk=job_id, user=_staff(request))
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": found.status,
+                "status_label": found.get_status_display(),
+                "done": found.done,
+                "total": found.total,
+                "percent": found.percent,
+                "summary": found.summary,
+                "error": found.error,
+            }
+        )
+    return render(request, "etl/job.html", {"job": found})
+
+
+@staff_member_required
+def report(request: HttpRequest, job_id: int) -> FileResponse:
+    """The CSV of rows not imported, for the planner who uploaded the file only."""
+    found = get_object_or_404(ImportJob, pk=job_id, user=_staff(request))
+    if not found.report:
+        raise Http404
+    return FileResponse(found.report.open("rb"), as_attachment=True, filename=f"import-{found.pk}-report.csv")

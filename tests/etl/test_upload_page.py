@@ -1,0 +1,97 @@
+"""The planner's upload page: scoped to her municipalities, the import runs as a job (inline in tests)."""
+
+import shutil
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from etl.models import ImportJob, private_files
+from layers.models import ServicePoint
+from tests.etl.conftest import write
+
+
+@pytest.fixture(autouse=True)
+def private_folder(tmp_path, monkeypatch):
+    """Uploads go to a temporary private folder, removed afterwards."""
+    monkeypatch.setattr(private_files, "_location", str(tmp_path / "private"))
+    monkeypatch.setattr(private_files, "base_location", str(tmp_path / "private"))
+    monkeypatch.setattr(private_files, "location", str(tmp_path / "private"))
+    yield
+    shutil.rmtree(tmp_path / "private", ignore_errors=True)
+
+
+@pytest.fixture
+def upload(client, django_capture_on_commit_callbacks):
+    """Post a file; the job starts when the request's transaction commits, as in production."""
+
+    def post(path, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("etl:upload"), {"file": SimpleUploadedFile(path.name, path.read_bytes()), **fields}
+            )
+
+    return post
+
+
+def test_planner_imports_into_her_municipality(client, upload, planner_tozeur, tozeur, containers, tmp_path):
+    client.force_login(planner_tozeur)
+    page = client.get(reverse("etl:upload"))
+    assert page.status_code == 200
+    layers = [value for value, _ in page.context["form"].fields["layer"].choices]
+    assert "service_point" in layers and "municipality" not in layers and "governorate" not in layers
+    before = ServicePoint.objects.count()
+    response = upload(
+        write(containers, tmp_path / "c.geojson"), layer="service_point", municipality=tozeur.municipality.pk
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("etl:job", args=[job.pk])
+    assert job.status == "done" and job.done == job.total == 6
+    assert job.summary.startswith("6 read, 4 imported")
+    assert ServicePoint.objects.count() == before + 4
+    page = client.get(response.url)
+    assert "6 read, 4 imported" in page.content.decode() and page.context["job"].percent == 100
+    status = client.get(response.url, {"format": "json"}).json()
+    assert (status["status"], status["percent"]) == ("done", 100)
+    report = client.get(reverse("etl:report", args=[job.pk]))
+    assert b"outside the municipality" in b"".join(report.streaming_content)
+
+
+def test_planner_cannot_import_into_another_municipality(
+    client, upload, planner_tozeur, tozeur, beja, containers, tmp_path
+):
+    client.force_login(planner_tozeur)
+    response = upload(
+        write(containers, tmp_path / "c.geojson"), layer="service_point", municipality=beja.municipality.pk
+    )
+    assert response.status_code == 400 and "municipality" in response.context["form"].errors
+    response = upload(write(containers, tmp_path / "c.geojson"), layer="service_point")
+    assert response.status_code == 400
+    assert not ImportJob.objects.exists()
+
+
+def test_a_refused_file_shows_why(client, upload, planner_tozeur, tozeur, tmp_path):
+    client.force_login(planner_tozeur)
+    broken = tmp_path / "broken.geojson"
+    broken.write_text("{not json")
+    upload(broken, layer="service_point", municipality=tozeur.municipality.pk)
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and "broken.geojson: is not valid JSON" in job.error
+    assert "is not valid JSON" in client.get(reverse("etl:job", args=[job.pk])).content.decode()
+
+
+def test_jobs_are_private(client, upload, planner_tozeur, analyst, tozeur, containers, tmp_path):
+    client.force_login(planner_tozeur)
+    upload(write(containers, tmp_path / "c.geojson"), layer="service_point", municipality=tozeur.municipality.pk)
+    job = ImportJob.objects.get()
+    client.force_login(analyst)
+    assert client.get(reverse("etl:job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("etl:report", args=[job.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("etl:upload")).status_code == 302  # to the login page
+
+
+def test_the_page_in_arabic(client, planner_tozeur):
+    client.force_login(planner_tozeur)
+    page = client.get("/ar/imports/")
+    assert 'dir="rtl"' in page.content.decode() and "استيراد طبقة" in page.content.decode()

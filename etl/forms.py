@@ -17,6 +17,7 @@ LAYER_NAMES = {
     "service_point": _("Service points"),
     "collection_route": _("Collection routes"),
     "complaint": _("Complaints"),
+    "road": _("Road network"),
 }
 
 

@@ -35,8 +35,8 @@ from gisportal.paths import BASE_DIR
 from layers.models import new_tracking_code
 
 MAPPINGS_DIR = BASE_DIR / "etl" / "mappings"
-FIELD_OPTIONS = {"source", "default", "values", "transform", "replace", "zfill"}
-SPEC_OPTIONS = {"layer", "key", "dissolve", "fields", "join", "description", "source"}
+FIELD_OPTIONS = {"source", "default", "values", "transform", "replace", "pattern", "zfill"}
+SPEC_OPTIONS = {"layer", "key", "dissolve", "fields", "join", "description", "source", "source_layer", "where"}
 TRUE = {"1", "true", "t", "yes", "y", "oui", "vrai", "نعم"}
 FALSE = {"0", "false", "f", "no", "n", "non", "faux", "لا"}
 
@@ -52,6 +52,7 @@ class FieldRule:
     values: dict[str, Any] | None = None
     transform: tuple[str, ...] = ()
     replace: tuple[str, str] | None = None
+    pattern: str | None = None  # a regex whose first group is the value (e.g. one tag of OSM other_tags)
     zfill: int | None = None
 
 
@@ -71,6 +72,8 @@ class Mapping:
     dissolve: bool = False
     joins: list[Join] = field(default_factory=list)
     origin: str = "default"
+    source_layer: str | None = None  # the layer to read in a multi-layer source (OSM: "lines")
+    where: str | None = None  # an OGR SQL filter on the source's attributes
 
     @property
     def target(self) -> Target:
@@ -115,11 +118,21 @@ def load_mapping(spec: str | Path) -> Mapping:
             values=options.get("values"),
             transform=tuple(options.get("transform", ())),
             replace=tuple(options["replace"]) if "replace" in options else None,  # type: ignore[arg-type]
+            pattern=options.get("pattern"),
             zfill=options.get("zfill"),
         )
     joins = [Join(j["name"], j["file"], j["on"], j["key"]) for j in data.get("join", [])]
     key = tuple(data["key"]) if isinstance(data.get("key"), list) else (data["key"],) if data.get("key") else None
-    return Mapping(data["layer"], rules, key, bool(data.get("dissolve", False)), joins, origin=path.name)
+    return Mapping(
+        data["layer"],
+        rules,
+        key,
+        bool(data.get("dissolve", False)),
+        joins,
+        origin=path.name,
+        source_layer=data.get("source_layer"),
+        where=data.get("where"),
+    )
 
 
 def default_mapping(layer: str, columns: list[str]) -> Mapping:
@@ -215,6 +228,8 @@ class Mapper:
             text = _as_strings(frame[rule.source])
         for name in rule.transform:
             text = VECTOR_TRANSFORMS[name](text)
+        if rule.pattern:
+            text = text.str.extract(rule.pattern, expand=False).astype("string")
         if rule.replace:
             text = text.str.replace(rule.replace[0], rule.replace[1], regex=True)
         if rule.zfill:

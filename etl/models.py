@@ -112,3 +112,25 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else (100 if self.status == self.Status.DONE else 0)
+
+
+class RoadSegment(models.Model):
+    """A street or road from OpenStreetMap: the network routing will run on."""
+
+    municipality = models.ForeignKey(
+        "layers.Municipality", models.CASCADE, related_name="road_segments", verbose_name=_("municipality")
+    )
+    osm_id = models.BigIntegerField(_("OpenStreetMap way"), null=True, blank=True, unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    highway = models.CharField(_("road class"), max_length=40, help_text=_("OpenStreetMap highway=*"))
+    oneway = models.BooleanField(_("one way"), default=False)
+    maxspeed = models.PositiveSmallIntegerField(_("speed limit (km/h)"), null=True, blank=True)
+    path = models.MultiLineStringField(_("path"), srid=SRID)
+
+    class Meta:
+        ordering = ["municipality", "name"]
+        verbose_name = _("road segment")
+        verbose_name_plural = _("road segments")
+
+    def __str__(self) -> str:
+        return self.name or f"{self.highway} {self.osm_id}"

@@ -80,7 +80,9 @@ def import_file(
         spec = load_mapping(mapping) if isinstance(mapping, str | Path) else mapping
         if spec is not None and spec.layer != layer:
             raise ImportFailed(f"the mapping {spec.origin} is for the {spec.layer} layer, not {layer}")
-        with open_source(path, layer=source_layer, encoding=encoding, source_crs=source_crs) as source:
+        layer_name = source_layer or (spec.source_layer if spec else None)
+        where = spec.where if spec else None
+        with open_source(path, layer=layer_name, encoding=encoding, source_crs=source_crs, where=where) as source:
             _check_geometry_type(source.geometry_type, target, path)
             spec = spec or default_mapping(layer, source.fields)
             mapper = Mapper(spec, source.path.parent, source.fields)

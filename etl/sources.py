@@ -24,7 +24,7 @@ from django.conf import settings
 from pyogrio.errors import DataLayerError, DataSourceError
 
 # Formats read by GDAL through pyogrio, by file extension.
-VECTOR_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".kml", ".kmz", ".fgb", ".gml", ".gpx"}
+VECTOR_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".kml", ".kmz", ".fgb", ".gml", ".gpx", ".osm", ".pbf"}
 TABLE_SUFFIXES = {".csv", ".xlsx", ".ods"}
 ARCHIVE_SUFFIXES = {".zip", ".kmz"}
 SHAPEFILE_PARTS = (".shx", ".dbf")
@@ -96,6 +96,7 @@ class Source:
     coordinates: tuple[str, str] | None = None  # lon/lat (or x/y) columns of a table
     wkt_column: str | None = None
     open_options: dict[str, str] = field(default_factory=dict)
+    where: str | None = None
 
     def batches(self, size: int = 50_000) -> Iterator[Batch]:
         """Stream the features, `size` at a time, reprojected to EPSG:4326."""
@@ -109,6 +110,7 @@ class Source:
                 layer=self.layer,
                 encoding=self.encoding,
                 batch_size=size,
+                where=self.where,
                 use_pyarrow=True,
                 **self.open_options,
             ) as (meta, reader):
@@ -287,6 +289,7 @@ def open_source(
     layer: str | None = None,
     encoding: str | None = None,
     source_crs: str | int | None = None,
+    where: str | None = None,
 ) -> Iterator[Source]:
     """Check and open a file (archives are unpacked into a temporary folder removed afterwards)."""
     path = Path(path)
@@ -304,7 +307,9 @@ def open_source(
             _check_shapefile(dataset, path)
         if suffix in {".geojson", ".json"}:
             _check_json(dataset, path)
-        yield _describe(path, dataset, _choose_layer(path, dataset, layer), encoding, _parse_crs(path, source_crs))
+        source = _describe(path, dataset, _choose_layer(path, dataset, layer), encoding, _parse_crs(path, source_crs))
+        source.where = where
+        yield source
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -9,6 +9,7 @@ from django.contrib.gis.db.models import GeometryField
 from django.db import connection
 from django.db.models import NOT_PROVIDED, Field, ForeignKey, GeneratedField, Model
 
+from etl.models import RoadSegment
 from layers.models import CollectionRoute, Complaint, Delegation, District, Governorate, Municipality, ServicePoint
 
 # Geometry families: what a source geometry may be for a layer of this type.
@@ -81,5 +82,6 @@ TARGETS = {
         Target("service_point", ServicePoint, ("osm_id",), {"municipality": "code"}),
         Target("collection_route", CollectionRoute, ("municipality", "name"), {"municipality": "code"}),
         Target("complaint", Complaint, ("tracking_code",), {"municipality": "code"}),
+        Target("road", RoadSegment, ("osm_id",), {"municipality": "code"}),
     )
 }

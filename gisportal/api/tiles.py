@@ -7,6 +7,7 @@ below their `cluster_below` zoom: a map needs a density there, not 100,000 singl
 
 import functools
 import hashlib
+import math
 import uuid
 from dataclasses import dataclass
 
@@ -24,7 +25,6 @@ from layers.selectors import Scope
 EXTENT = 4096  # MVT coordinate units per tile side
 BUFFER = 64  # units drawn beyond the edge so that symbols are not cut between tiles
 GRID_CELLS = 64  # cells per tile side when points are counted instead of drawn
-WEB_MERCATOR_WIDTH = 40_075_016.685578488
 CACHE_SECONDS = 24 * 3600  # a safety net: edits invalidate at once, bulk SQL loads within a day
 
 
@@ -82,17 +82,22 @@ def tile_sql(collection: Collection, user: roles.User, z: int, x: int, y: int) -
     # The envelope with its buffer, in the layer's SRID, so that `&&` runs on the layer's GiST index.
     search = f"ST_Transform(ST_TileEnvelope(%s, %s, %s, margin => {BUFFER / EXTENT}), {collection.model_srid})"
     if collection.cluster_below is not None and z < collection.cluster_below:
-        cell = WEB_MERCATOR_WIDTH / 2**z / GRID_CELLS
+        # Counted on a grid in degrees (no per-point projection); only the cell centres go to Web Mercator.
+        width = 360 / 2**z / GRID_CELLS
+        latitude = math.atan(math.sinh(math.pi * (1 - 2 * (y + 0.5) / 2**z)))
+        height = width * math.cos(latitude)  # cells about square on the map
         query = f"""
             SELECT ST_AsMVT(cells, %s, {EXTENT}, 'geom') FROM (
-                SELECT count(*) AS count,
-                       ST_AsMVTGeom(ST_Centroid(ST_Collect(t.mercator)), {envelope}, {EXTENT}, {BUFFER}, true) AS geom
-                FROM (SELECT ST_Transform(f.{geometry}, 3857) AS mercator FROM ({sql}) AS f
-                      WHERE f.{geometry} && {search}) AS t
-                GROUP BY ST_SnapToGrid(t.mercator, %s)
+                SELECT g.count,
+                       ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_MakePoint(g.x, g.y), {collection.model_srid}), 3857),
+                                    {envelope}, {EXTENT}, {BUFFER}, true) AS geom
+                FROM (SELECT count(*) AS count, avg(ST_X(f.{geometry})) AS x, avg(ST_Y(f.{geometry})) AS y
+                      FROM ({sql}) AS f
+                      WHERE f.{geometry} && {search}
+                      GROUP BY floor(ST_X(f.{geometry}) / %s), floor(ST_Y(f.{geometry}) / %s)) AS g
             ) AS cells WHERE cells.geom IS NOT NULL
         """  # noqa: S608 (Django's SQL; every value is a parameter)
-        return query, (collection.id, z, x, y, *params, z, x, y, cell)
+        return query, (collection.id, z, x, y, *params, z, x, y, width, height)
     properties = "".join(f", f.{name}" for name in collection.tile_properties)
     query = f"""
         SELECT ST_AsMVT(features, %s, {EXTENT}, 'geom', 'id') FROM (

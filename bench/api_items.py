@@ -1,0 +1,283 @@
+"""Benchmark: the items endpoint, 1,000 complaints by bbox out of 1,000,000, side by side with its peers.
+
+    make bench-api            # or: .venv/bin/python bench/api_items.py [--points N] [--seconds S]
+
+One scratch database (bench/api_data.py: 1,000,000 seeded complaints, dropped at the end); every
+server runs under gunicorn with 2 workers on loopback and is loaded by `wrk` in turn:
+  - the portal's OGC API items endpoint and its REST list (GeoJSON built by PostGIS, keyset paging),
+  - (a) pygeoapi 0.x on the same table (PostgreSQL provider; installed in its own venv under var/bench),
+  - (b) a plain djangorestframework-gis view (GeoFeatureModelSerializer, InBBoxFilter, GeoJsonPagination),
+  - (c) the ceiling: a framework-free WSGI function running one json_agg(ST_AsGeoJSON(...)) query.
+Then the portal's request is taken apart in-process: its SQL alone against the whole request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from api_data import CENTRAL_TUNIS, ROOT, Scratch, scratch_database
+
+BIN = ROOT / ".venv" / "bin"
+PYGEOAPI_VENV = ROOT / "var" / "bench" / "pygeoapi-venv"
+BBOX = ",".join(map(str, CENTRAL_TUNIS))
+WORKERS = "2"
+
+PYGEOAPI_CONFIG = """
+server:
+  bind: {{host: 127.0.0.1, port: {port}}}
+  url: http://127.0.0.1:{port}
+  mimetype: application/json; charset=UTF-8
+  encoding: utf-8
+  languages: [en-US]
+  limits: {{default_items: 1000, max_items: 10000}}
+  map: {{url: "http://localhost/{{z}}/{{x}}/{{y}}.png", attribution: none}}
+logging: {{level: ERROR}}
+metadata:
+  identification: {{title: bench, description: bench, keywords: [bench], url: "http://localhost", terms_of_service: "http://localhost"}}
+  license: {{name: CC-BY 4.0, url: "http://localhost"}}
+  provider: {{name: bench, url: "http://localhost"}}
+  contact: {{name: bench}}
+resources:
+  complaints:
+    type: collection
+    title: Complaints
+    description: Complaints
+    keywords: [complaints]
+    extents:
+      spatial: {{bbox: [7, 30, 12, 38], crs: "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}
+    providers:
+      - type: feature
+        name: PostgreSQL
+        data:
+          {{host: {db.hostname}, port: {db.port}, dbname: {dbname}, user: {db.username}, password: "",
+           search_path: [public]}}
+        id_field: id
+        table: layers_complaint
+        geom_field: location
+        properties: [tracking_code, municipality_id, district_id, category, description, status, created_at, updated_at]
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(gunicorn_bin: Path, app: str, env: dict[str, str], *, chdir: Path = ROOT):
+    port = free_port()
+    command = [str(gunicorn_bin), app, "--workers", WORKERS, "--bind", f"127.0.0.1:{port}", "--chdir", str(chdir)]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers (404, 401…): it is up
+            except OSError:
+                if server.poll() is not None:
+                    raise SystemExit(f"{app} did not start:\n{server.stderr.read() if server.stderr else ''}") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def fetch(url: str, headers: dict[str, str]) -> tuple[int, int]:
+    """Features returned and bytes, checked once before the load."""
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=120) as response:  # noqa: S310
+        body = response.read()
+    return len(json.loads(body)["features"]), len(body)
+
+
+def wrk(url: str, headers: dict[str, str], seconds: int) -> tuple[float, float]:
+    """Requests per second and mean latency (ms) with 2 threads and 8 connections."""
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "60s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = re.search(r"Latency\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[latency.group(2)]
+    return rate, float(latency.group(1)) * scale
+
+
+def pygeoapi_env(scratch: Scratch, folder: Path, port_hint: int) -> tuple[dict[str, str], Path] | None:
+    if not (PYGEOAPI_VENV / "bin" / "pygeoapi").exists():
+        print("installing pygeoapi in its own venv (var/bench/pygeoapi-venv) …", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(PYGEOAPI_VENV)], check=True)
+        pip = [str(PYGEOAPI_VENV / "bin" / "pip"), "install", "-q"]
+        done = subprocess.run(
+            [*pip, "pygeoapi", "psycopg2-binary", "sqlalchemy", "geoalchemy2", "gunicorn"], check=False
+        )
+        if done.returncode:
+            return None
+    db = urlsplit(scratch.url)
+    config = folder / "pygeoapi.yml"
+    config.write_text(PYGEOAPI_CONFIG.format(port=port_hint, db=db, dbname=db.path.lstrip("/")))
+    openapi = folder / "openapi.yml"
+    env = {**os.environ, "PYGEOAPI_CONFIG": str(config), "PYGEOAPI_OPENAPI": str(openapi)}
+    subprocess.run(
+        [str(PYGEOAPI_VENV / "bin" / "pygeoapi"), "openapi", "generate", str(config), "--output-file", str(openapi)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return env, config
+
+
+def where_the_time_goes(scratch: Scratch, token: str, runs: int = 30) -> list[tuple[str, float]]:
+    """The portal's items request in-process: total, SQL by query, and the rest (Python, Django, the response)."""
+    code = f"""
+import json, statistics, time
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION="Token {token}")
+url = "/ogc/collections/complaints/items?bbox={BBOX}&limit=1000"
+client.get(url)
+totals, page_sql, auth_sql = [], [], []
+for _ in range({runs}):
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        client.get(url)
+        totals.append(time.perf_counter() - started)
+    times = [float(q["time"]) for q in queries.captured_queries]
+    page_sql.append(max(times))
+    auth_sql.append(sum(times) - max(times))
+print(json.dumps([statistics.median(totals), statistics.median(page_sql), statistics.median(auth_sql)]))
+"""
+    env = {**scratch.env, "DJANGO_DEBUG": "1"}  # query times are recorded in debug mode only
+    out = subprocess.run(
+        [str(BIN / "gisportal"), "shell", "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    total, page, auth = json.loads(out.stdout.strip().splitlines()[-1])
+    return [
+        ("whole request (in-process)", total),
+        ("page query (PostGIS builds the GeoJSON)", page),
+        ("token and role queries", auth),
+        ("Python: parsing, links, response", total - page - auth),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per server")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--reuse", action="store_true", help="reuse the scratch database a --keep run left")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench-api installs it)")
+
+    with (
+        scratch_database(args.points, keep=args.keep, reuse=args.reuse) as scratch,
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        auth = {"Authorization": f"Token {scratch.token}"}
+        portal_env = {**scratch.env, "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+        peers_env = {
+            **portal_env,
+            "DJANGO_SETTINGS_MODULE": "peer_drf_settings",
+            "PYTHONPATH": str(ROOT / "bench" / "api_peers"),
+        }
+        query = f"bbox={BBOX}&limit=1000"
+        candidates = [
+            (
+                "portal OGC API items",
+                BIN / "gunicorn",
+                "gisportal.wsgi",
+                portal_env,
+                ROOT,
+                f"/ogc/collections/complaints/items?{query}",
+                auth,
+            ),
+            (
+                "portal REST /api/",
+                BIN / "gunicorn",
+                "gisportal.wsgi",
+                portal_env,
+                ROOT,
+                f"/api/complaints/?{query}",
+                auth,
+            ),
+            (
+                "(b) plain DRF-gis view",
+                BIN / "gunicorn",
+                "gisportal.wsgi",
+                peers_env,
+                ROOT,
+                f"/complaints?in_bbox={BBOX}",
+                {},
+            ),
+            (
+                "(c) framework-free WSGI + json_agg",
+                BIN / "gunicorn",
+                "peer_wsgi:application",
+                portal_env,
+                ROOT / "bench" / "api_peers",
+                f"/?{query}",
+                {},
+            ),
+        ]
+        pygeoapi = pygeoapi_env(scratch, Path(folder), free_port())
+        if pygeoapi:
+            env, _ = pygeoapi
+            candidates.insert(
+                2,
+                (
+                    "(a) pygeoapi 0.x",
+                    PYGEOAPI_VENV / "bin" / "gunicorn",
+                    "pygeoapi.flask_app:APP",
+                    env,
+                    ROOT,
+                    f"/collections/complaints/items?f=json&{query}",
+                    {},
+                ),
+            )
+        results = []
+        for name, gunicorn_bin, app, env, chdir, path, headers in candidates:
+            with gunicorn(gunicorn_bin, app, env, chdir=chdir) as base:
+                features, size = fetch(base + path, headers)
+                print(
+                    f"{name}: {features} features, {size / 1e6:.2f} MB per page; loading {args.seconds} s …", flush=True
+                )
+                rate, latency = wrk(base + path, headers, args.seconds)
+                results.append((name, features, size, rate, latency))
+        breakdown = where_the_time_goes(scratch, scratch.token)
+
+    ceiling = next(r[3] for r in results if r[0].startswith("(c)"))
+    print(
+        f"\n1,000 features by bbox out of {args.points:,} complaints ({scratch.in_box:,} in the bbox), "
+        f"gunicorn {WORKERS} workers, wrk -t2 -c8 -d{args.seconds}s on loopback, 2 cores shared"
+    )
+    print(f"{'server':38} {'features':>8} {'MB/page':>8} {'req/s':>8} {'latency ms':>11} {'of ceiling':>11}")
+    for name, features, size, rate, latency in results:
+        print(f"{name:38} {features:8d} {size / 1e6:8.2f} {rate:8.1f} {latency:11.1f} {rate / ceiling:10.0%}")
+    portal = results[0][3]
+    print("\nportal OGC items against each peer: " + ", ".join(f"{r[0]} x{portal / r[3]:.2f}" for r in results[1:]))
+    print("\nwhere the portal's request time goes (in-process, median of 30):")
+    total = breakdown[0][1]
+    for label, seconds in breakdown:
+        print(f"  {label:42} {seconds * 1000:8.1f} ms {seconds / total:6.0%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -364,10 +364,11 @@ def main() -> None:
             for label, endpoint, script, source in cases:
                 # Warm every worker up (imports, translations, first connection), outside the figures.
                 wrk(endpoint, script, WORKERS * 2, 3)
+                time.sleep(2)  # the warm-up's last requests land before the first count
                 for connections in levels:
                     before = count(scratch, source)
                     rate, p50, p99, accepted, refused = wrk(endpoint, script, connections, options.duration)
-                    time.sleep(1)  # the last requests wrk cut off finish
+                    time.sleep(2)  # the last requests wrk cut off finish
                     stored = count(scratch, source) - before
                     runs.append(Run(label, connections, rate, p50, p99, accepted, refused, stored))
                     progress(runs[-1])

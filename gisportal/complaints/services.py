@@ -9,6 +9,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -272,9 +273,10 @@ def _internal(complaint: Complaint, by: User, note: str) -> None:
 
 
 @transaction.atomic
-def reopen_by_reporter(complaint: Complaint, *, note: str) -> ComplaintUpdate:
+def reopen_by_reporter(complaint: Complaint, *, note: str, client_ip: str = "") -> ComplaintUpdate:
     """The reporter says the problem is still there."""
     note = _clean_text("note", note, maximum=MAX_DESCRIPTION, minimum=MIN_DESCRIPTION)
+    abuse.check_ban(ip=client_ip, contact="")
     if complaint.status not in workflow.REPORTER_REOPENS_FROM:
         raise _invalid("status", _("Only a resolved or closed report can be reopened."), "not_reopenable")
     update = ComplaintUpdate(
@@ -284,6 +286,7 @@ def reopen_by_reporter(complaint: Complaint, *, note: str) -> ComplaintUpdate:
     complaint.due_at = _new_due_date(complaint)
     complaint.save(update_fields=["status", "due_at", "updated_at"])
     update.save()
+    abuse.hit_rate_limit(ip=client_ip, contact="")
     return update
 
 
@@ -292,7 +295,13 @@ def answer_satisfaction(complaint: Complaint, *, satisfied: bool, comment: str =
     if complaint.status not in workflow.REPORTER_REOPENS_FROM:
         raise _invalid("satisfied", _("You can answer once the report is resolved."), "not_resolved")
     comment = _clean_text("comment", comment, maximum=500)
-    if complaint.satisfaction_answers.filter(created_at__gte=complaint.updated_at).exists():
+    # One answer per closing: a staff note added afterwards does not open a second vote.
+    closed_at = (
+        complaint.updates.filter(status__in=workflow.REPORTER_REOPENS_FROM)
+        .exclude(status_from=F("status"))
+        .aggregate(latest=Max("created_at"))["latest"]
+    )
+    if complaint.satisfaction_answers.filter(created_at__gte=closed_at or complaint.created_at).exists():
         raise _invalid("satisfied", _("You have already answered."), "already_answered")
     return SatisfactionAnswer.objects.create(complaint=complaint, satisfied=satisfied, comment=comment)
 

@@ -199,7 +199,13 @@ def reopen(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return _status_page(request, complaint, status=400, reopen_form=form)
     note = form.cleaned_data["note"]
-    return _posted(request, complaint, "reopen_form", form, lambda: services.reopen_by_reporter(complaint, note=note))
+    return _posted(
+        request,
+        complaint,
+        "reopen_form",
+        form,
+        lambda: services.reopen_by_reporter(complaint, note=note, client_ip=_client_ip(request)),
+    )
 
 
 @require_POST

@@ -136,3 +136,18 @@ def test_analyst_reads_but_cannot_act(client, analyst, tozeur):
     assert response.status_code == 403
     tozeur.complaint.refresh_from_db()
     assert tozeur.complaint.priority == 2
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_list_query_count_does_not_grow(planner_client, tozeur, extra, django_assert_max_num_queries):
+    for n in range(extra):
+        Complaint.objects.create(
+            municipality=tozeur.municipality,
+            district=tozeur.district,
+            category="roads",
+            description=f"Trou {n}",
+            location=tozeur.complaint.location,
+        )
+    # Session and user, scope, count, page, map GeoJSON, filter choices (municipalities, districts).
+    with django_assert_max_num_queries(12):
+        assert planner_client.get("/en/staff/complaints/").status_code == 200

@@ -182,9 +182,15 @@ def test_reopen_and_satisfaction_by_the_reporter(tozeur, planner_tozeur):
         services.answer_satisfaction(complaint, satisfied=True)
     services.change_status(complaint, to=Status.RESOLVED, by=planner_tozeur, note="Fait")
     services.answer_satisfaction(complaint, satisfied=True, comment="Merci")
+    services.add_note(complaint, by=planner_tozeur, note="Photo du conteneur vide jointe", public=True)
     with pytest.raises(ValidationError):
         services.answer_satisfaction(complaint, satisfied=False)
     assert complaint.satisfaction_answers.count() == 1
+    # Reopened and resolved again: a new answer is welcome.
+    services.reopen_by_reporter(complaint, note="Plein de nouveau")
+    services.change_status(complaint, to=Status.RESOLVED, by=planner_tozeur, note="Vidé encore")
+    services.answer_satisfaction(complaint, satisfied=False, comment="Trop lent")
+    assert complaint.satisfaction_answers.count() == 2
 
 
 def test_point_outside_every_municipality_is_refused(tozeur):

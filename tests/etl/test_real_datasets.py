@@ -15,6 +15,8 @@ DATASETS = {
     "delegation": (REAL / "tn-admin-riatelab" / "TN-delegations.geojson", "tn-delegations"),
     "service_point": (REAL / "tn-osm-poi-2019" / "tunisia_municipal_services_2019.geojson", "tn-osm-services"),
 }
+# The 24,969 OSM nodes of the GeoPackage, filtered to public services: the same nodes as the GeoJSON.
+NODES = REAL / "tn-osm-poi-2019" / "tunisia_osm_nodes_2019.gpkg"
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +29,9 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
             first = import_file(path, layer=layer, mapping=spec, report=reports / f"{layer}.csv")
             again = import_file(path, layer=layer, mapping=spec, report=reports / f"{layer}-again.csv")
             summaries[layer] = (first, again)
+        summaries["nodes"] = (
+            import_file(NODES, layer="service_point", mapping="tn-osm-nodes", report=reports / "nodes.csv"),
+        ) * 2
         yield summaries
         transaction.set_rollback(True)
 
@@ -70,3 +75,8 @@ def test_osm_service_points_in_their_municipality(imported):
                WHERE NOT ST_Intersects(m.boundary, p.location)"""
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_osm_nodes_geopackage_adds_nothing_twice(imported):
+    nodes, _ = imported["nodes"]
+    assert (nodes.read, nodes.imported, nodes.unchanged, nodes.rejected) == (1_704, 0, 1_694, 10)

@@ -8,3 +8,9 @@ urlpatterns = [
     path("<int:job_id>/", views.job, name="job"),
     path("<int:job_id>/report.csv", views.report, name="report"),
 ]
+
+# Open data downloads, mounted at /open-data/ (see gisportal/urls.py).
+open_data_patterns = (
+    [path("<str:layer>.<str:fmt>", views.download, name="download")],
+    "open_data",
+)

@@ -4,6 +4,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from etl.urls import open_data_patterns
 from gisportal import views
 
 admin.site.site_header = "gisportal"
@@ -19,6 +20,7 @@ urlpatterns = [
         path("admin/", admin.site.urls),
         path("m/", include("maps.urls")),
         path("imports/", include("etl.urls")),
+        path("open-data/", include(open_data_patterns)),
         path("", include("gisportal.complaints.urls")),
         path("", views.home, name="home"),
         prefix_default_language=False,

@@ -88,3 +88,14 @@ def test_geopackage_is_version_1_2(tozeur, tmp_path):
     with open(path, "rb") as handle:
         header = handle.read(72)  # SQLite header: user_version at 60, application_id at 68
     assert header[60:64] == (10200).to_bytes(4, "big") and header[68:72] == b"GPKG"
+
+
+def test_open_data_download(client, tozeur, beja, tmp_path):
+    response = client.get("/open-data/service_point.gpkg", {"municipality": "6211"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/geopackage+sqlite3"
+    assert 'filename="service_point-6211.gpkg"' in response["Content-Disposition"]
+    path = tmp_path / "download.gpkg"
+    path.write_bytes(b"".join(response.streaming_content))
+    assert pyogrio.read_dataframe(path)["municipality"].tolist() == ["6211"]
+    assert client.get("/open-data/complaint.geojson").status_code == 404  # people's reports stay inside
+    assert client.get("/open-data/district.xlsx").status_code == 404

@@ -340,13 +340,15 @@ def add_districts(m: folium.Map, municipality_id: int | None, *, show: bool = Tr
 
 
 def _lookup(m: folium.Map, links: MapLinks | None, *, services: bool, collection: bool) -> None:
-    if links is None:
-        return
+    """The "what is near?" panel: asks the server, or, in an exported file, measures on the drawn layers."""
     LookupControl(
-        service_url=links.nearest_service if services else None,
-        collection_url=links.collection_day if collection else None,
-        places_url=links.places,
+        service_url=links.nearest_service if links and services else None,
+        collection_url=links.collection_day if links and collection else None,
+        places_url=links.places if links else None,
+        offline=links is None,
         labels={
+            "m": gettext("%(m)d m"),
+            "km": gettext("%(km).1f km"),
             "search": gettext("Search a street, district or place"),
             "noPlace": gettext("No place of that name here."),
             "whereAmI": gettext("Where am I?"),

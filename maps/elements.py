@@ -60,7 +60,13 @@ class LookupControl(JSCSSMixin, MacroElement):
     default_css = MAPS_CSS
 
     def __init__(
-        self, *, labels: dict[str, str], service_url: str | None, collection_url: str | None, places_url: str | None
+        self,
+        *,
+        labels: dict[str, str],
+        service_url: str | None = None,
+        collection_url: str | None = None,
+        places_url: str | None = None,
+        offline: bool = False,
     ) -> None:
         super().__init__()
         self._name = "GisportalLookup"
@@ -68,6 +74,7 @@ class LookupControl(JSCSSMixin, MacroElement):
             "serviceUrl": service_url,
             "collectionUrl": collection_url,
             "placesUrl": places_url,
+            "offline": offline,
             "labels": labels,
         }
 

@@ -14,7 +14,10 @@ class UnknownMunicipality(LookupError):
 
 
 def municipality_html(code: str, *, language: str = "fr") -> str:
-    """The municipality's home map as one offline HTML page (complaints as a snapshot, no lookups)."""
+    """The municipality's home map as one offline HTML page.
+
+    Complaints are a snapshot at the opening zoom; a tap is answered from the drawn layers, not the server.
+    """
     frame = selectors.municipality_frame(code)
     if frame is None:
         raise UnknownMunicipality(code)

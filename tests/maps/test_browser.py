@@ -188,6 +188,11 @@ def test_exported_map_opens_offline(browser: Browser, tozeur: Town, tmp_path: Pa
         assert tab.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
         tab.locator(MARKERS).click()
         expect(tab.locator(".leaflet-popup-content")).to_contain_text("Conteneur Tozeur")
+        # A tap about 330 m south of the route (away from the container's icon) is answered from the map itself.
+        click_map_at(tab, LON + 0.006, LAT - 0.003)
+        expect(tab.locator(".gisportal-collection")).to_contain_text("الاثنين، الأربعاء، الجمعة, 06:00\u201310:00")
+        expect(tab.locator(".gisportal-collection")).to_contain_text("Tournée Tozeur, 333 م")
+        expect(tab.locator(".gisportal-service")).to_contain_text("Conteneur Tozeur")
     finally:
         context.close()
     assert blocked == []

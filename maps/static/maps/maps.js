@@ -88,9 +88,41 @@
   });
   L.gisportalComplaints = function (options) { return new L.GisportalComplaints(options); };
 
+  function collectedHTML(route, days, starts, ends, distance, labels) {
+    return "<p class=\"gisportal-collection\"><strong>" + esc(labels.collected) + "</strong> " + esc(days) + ", " +
+      esc(starts) + "\u2013" + esc(ends) + " (" + esc(route) + ", " + esc(distance) + ")</p>";
+  }
+  function metres(distance, labels) {
+    return distance >= 1000 ? labels.km.replace("%(km).1f", (distance / 1000).toFixed(1))
+      : labels.m.replace("%(m)d", String(Math.round(distance)));
+  }
+  // The service point and the collection route drawn nearest to a place (shown layers only).
+  function nearestOnMap(map, latlng) {
+    var found = { service: null, route: null }, here = map.latLngToLayerPoint(latlng);
+    function keep(kind, layer, distance) {
+      if (!found[kind] || distance < found[kind].distance) { found[kind] = { properties: layer.feature.properties, distance: distance }; }
+    }
+    map.eachLayer(function (layer) {
+      var feature = layer.feature;
+      if (!feature || !feature.properties) { return; }
+      if (feature.geometry.type === "Point" && layer.getLatLng) {
+        keep("service", layer, map.distance(latlng, layer.getLatLng()));
+      } else if (/LineString$/.test(feature.geometry.type) && feature.properties.days_label) {
+        var lines = layer.getLatLngs();
+        (L.LineUtil.isFlat(lines) ? [lines] : lines).forEach(function (line) {
+          for (var i = 1; i < line.length; i++) {
+            var closest = L.LineUtil.closestPointOnSegment(here, map.latLngToLayerPoint(line[i - 1]), map.latLngToLayerPoint(line[i]));
+            keep("route", layer, map.distance(latlng, map.layerPointToLatLng(closest)));
+          }
+        });
+      }
+    });
+    return found;
+  }
+
   // Tap the map (or ask for your position): the nearest service point and when the street is collected.
   L.Control.GisportalLookup = L.Control.extend({
-    options: { position: "bottomleft", serviceUrl: null, collectionUrl: null, labels: {} },
+    options: { position: "bottomleft", serviceUrl: null, collectionUrl: null, placesUrl: null, offline: false, labels: {} },
 
     onAdd: function (map) {
       var labels = this.options.labels, self = this;
@@ -136,6 +168,14 @@
         this._marker = L.circleMarker(latlng, { radius: 6, color: "#0b5a6b", fillOpacity: 1, interactive: false }).addTo(map);
       }
       var asks = [];
+      if (this.options.offline) {
+        // An exported file has no server: the answer comes from the layers drawn on the map.
+        var near = nearestOnMap(map, latlng), format = function (d) { return metres(d, labels); };
+        asks.push(Promise.resolve(near.service ? "<p class=\"gisportal-service\"><strong>" + esc(labels.nearestService) +
+          "</strong> " + esc(near.service.properties.name) + ", " + esc(format(near.service.distance)) + "</p>" : ""));
+        asks.push(Promise.resolve(near.route ? collectedHTML(near.route.properties.name, near.route.properties.days_label,
+          near.route.properties.starts, near.route.properties.ends, format(near.route.distance), labels) : ""));
+      }
       if (this.options.serviceUrl) {
         asks.push(getJSON(withQuery(this.options.serviceUrl, here)).then(function (s) {
           return s.nearest ? "<p class=\"gisportal-service\"><strong>" + esc(labels.nearestService) + "</strong> " +
@@ -144,8 +184,7 @@
       }
       if (this.options.collectionUrl) {
         asks.push(getJSON(withQuery(this.options.collectionUrl, here)).then(function (c) {
-          return c.route ? "<p class=\"gisportal-collection\"><strong>" + esc(labels.collected) + "</strong> " +
-            esc(c.days_label) + ", " + esc(c.starts) + "–" + esc(c.ends) + " (" + esc(c.route) + ", " + esc(c.distance) + ")</p>"
+          return c.route ? collectedHTML(c.route, c.days_label, c.starts, c.ends, c.distance, labels)
             : "<p>" + esc(labels.noRoute) + "</p>";
         }));
       }

@@ -8,7 +8,7 @@ from a snapshot aggregated to the municipality's extent.
 import json
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 import folium
 from branca.element import Figure
@@ -25,6 +25,7 @@ from maps.elements import ComplaintsLayer, Legend, LookupControl
 MAX_ZOOM = 18
 EN_DASH = "\u2013"  # between the two ends of a range of hours
 MAP_HEIGHT = "78vh"
+PHONE_WIDTH = 700  # pixels: narrower screens get the layer list folded
 # Font Awesome 6 icon and awesome-markers colour per service type.
 SERVICE_ICONS: dict[str, tuple[str, str]] = {
     ServicePoint.Kind.WASTE_CONTAINER: ("trash", "green"),
@@ -138,7 +139,11 @@ def _finish(m: folium.Map, legend: list[str]) -> folium.Map:
     opened = " open" if len(sections) == 1 else ""
     summary = escape(gettext("Legend"))
     Legend(f"<details{opened}><summary>{summary}</summary>{''.join(sections)}</details>").add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    # Open beside the map on a wide screen; folded into its button on a phone, where it would cover the map.
+    control = folium.LayerControl()
+    # Folium types its options as JSON values; a JsCode is written into the script as it is.
+    cast(dict[str, Any], control.options)["collapsed"] = JsCode(f"window.innerWidth < {PHONE_WIDTH}")
+    control.add_to(m)
     use_local_assets(m)
     return m
 

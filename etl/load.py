@@ -1,0 +1,364 @@
+"""The SQL side of an import: the staging table, the checks and repairs, duplicates and dissolved parts,
+and the write into the layer (secondary indexes and foreign keys rebuilt after a bulk load).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from django.db import connection
+from django.db.backends.utils import CursorWrapper
+from django.db.models import ForeignKey
+
+from etl.mapping import Mapper, Mapping
+from etl.sources import Batch
+from etl.summary import ImportFailed, ImportSummary, Progress
+from etl.targets import DIMENSION, FAMILIES, Target
+
+# Above this many new rows (and more than the layer holds), secondary indexes and foreign keys are
+# dropped for the load and rebuilt after it.
+BULK_ROWS = 50_000
+GRID = "1e-9"  # degrees: about 0.1 mm, well below any survey's precision
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Loader:
+    def __init__(
+        self, target: Target, spec: Mapping, mapper: Mapper, municipality: str | None, update_on: list[str] | None
+    ) -> None:
+        self.target, self.spec, self.mapper = target, spec, mapper
+        self.fields = mapper.field_names
+        self.update_on = update_on
+        for name in update_on or []:
+            if name not in self.fields:
+                raise ImportFailed(f"--update-on {name}: the file gives no {name} to match on")
+        self.municipality_id: int | None = None
+        if municipality is not None:
+            if not target.municipality_scoped:
+                raise ImportFailed(f"--municipality does not apply to the {target.name} layer")
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT id FROM layers_municipality WHERE code = %s", [municipality])
+                row = cursor.fetchone()
+            if row is None:
+                raise ImportFailed(f"no municipality with code {municipality}")
+            self.municipality_id = row[0]
+        self.read = 0
+        self.seconds: dict[str, float] = {}
+
+    # -- staging ---------------------------------------------------------------------------------
+
+    def stage(self, batches: Iterable[Batch], total: int, progress: Progress | None) -> None:
+        columns = ", ".join(f"{_q(name)} text" for name in self.fields)
+        with connection.cursor() as cursor:
+            # PostGIS functions look costly to the planner, which then compiles every query with JIT: seconds lost.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("DROP TABLE IF EXISTS etl_stage")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE etl_stage (_row bigint, _reason text, {columns}, _geom geometry) "
+                "ON COMMIT DROP"
+            )
+            names = ["_row", "_reason", *self.fields, "_geom"]
+            copy_sql = f"COPY etl_stage ({', '.join(map(_q, names))}) FROM STDIN (FORMAT csv)"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for batch in batches:
+                    mapped = self.mapper.apply(batch.attributes, batch.offset)
+                    rows = len(mapped.values)
+                    arrays = [
+                        pa.array(np.arange(batch.offset + 1, batch.offset + 1 + rows, dtype=np.int64)),
+                        pa.array(mapped.reasons.to_numpy(dtype=object), pa.string()),
+                        *(pa.array(mapped.values[name], pa.string(), from_pandas=True) for name in self.fields),
+                        batch.wkb_hex,
+                    ]
+                    copy.write(_csv_bytes(pa.Table.from_arrays(arrays, names=names)))
+                    self.read += rows
+                    if progress:
+                        progress(self.read, max(total, self.read))
+            cursor.execute("ANALYZE etl_stage")
+
+    # -- checks, repair, load --------------------------------------------------------------------
+
+    def load(self) -> ImportSummary:
+        summary = ImportSummary(read=self.read)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            self._check(cursor)
+            cursor.execute("SELECT count(*) FILTER (WHERE _repaired AND _reject IS NULL) FROM etl_checked")
+            summary.repaired = cursor.fetchone()[0]
+            summary.dropped = self._drop_duplicates(cursor)
+            summary.dissolved = self._dissolve(cursor)
+            self._reject_key_conflicts(cursor)
+            self.seconds["checks, repair, dedupe"] = time.perf_counter() - started
+            summary.imported, summary.updated, summary.unchanged = self._write(cursor)
+            cursor.execute("SELECT count(*) FROM etl_checked WHERE _reject IS NOT NULL AND NOT _dropped")
+            summary.rejected = cursor.fetchone()[0]
+        return summary
+
+    def _geometry_sql(self) -> tuple[str, str]:
+        """The repaired geometry, and whether it needed repair."""
+        g = "ST_SetSRID(ST_Force2D(s._geom), 4326)"
+        kind = self.target.geometry_type
+        if kind == "POINT":  # a one-point MultiPoint (KML, some GeoPackages) is that point
+            return f"CASE WHEN ST_NumGeometries({g}) = 1 THEN ST_GeometryN({g}, 1) END", "false"
+        return f"ST_Multi(ST_CollectionExtract(ST_MakeValid({g}), {DIMENSION[kind]}))", f"NOT ST_IsValid({g})"
+
+    def _check(self, cursor: CursorWrapper) -> None:
+        geometry, repaired = self._geometry_sql()
+        if self.target.municipality_scoped and self.municipality_id is None and "municipality" not in self.fields:
+            # Boundaries cut in small parts: each point is tested against a few dozen vertices, not thousands.
+            cursor.execute("DROP TABLE IF EXISTS etl_municipality_parts")
+            cursor.execute(
+                "CREATE TEMPORARY TABLE etl_municipality_parts ON COMMIT DROP AS "
+                "SELECT id, ST_Subdivide(boundary, 128) AS geom FROM layers_municipality"
+            )
+            cursor.execute("CREATE INDEX ON etl_municipality_parts USING gist (geom)")
+            cursor.execute("ANALYZE etl_municipality_parts")
+        families = ", ".join(f"'{f.upper()}'" for f in FAMILIES[self.target.geometry_type])
+        selects = [f"s.{_q(name)}" for name in self.fields if name not in self.target.references]
+        joins, reasons = [], []
+        for name, code_field in self.target.references.items():
+            if name not in self.fields or (name == "municipality" and self.target.municipality_scoped):
+                continue
+            related = self.target.fields[name].related_model._meta.db_table  # type: ignore[union-attr]
+            joins.append(f"LEFT JOIN {related} r_{name} ON r_{name}.{code_field} = s.{_q(name)}")
+            selects.append(f"r_{name}.id AS {_q(name)}")
+            reasons.append(f"WHEN r_{name}.id IS NULL THEN 'unknown {name} ' || coalesce(s.{_q(name)}, '(empty)')")
+        if self.target.municipality_scoped:
+            municipality, municipality_reasons, municipality_join = self._municipality_sql()
+            selects.append(f"{municipality} AS municipality")
+            reasons.extend(municipality_reasons)
+            joins.append(municipality_join)
+        reason = (
+            "coalesce(s._reason, CASE WHEN s._geom IS NULL OR ST_IsEmpty(s._geom) THEN 'empty geometry' "
+            f"WHEN GeometryType(s._geom) NOT IN ({families}) THEN 'wrong geometry type ' || GeometryType(s._geom) "
+            "WHEN g.geom IS NULL OR ST_IsEmpty(g.geom) THEN 'geometry empty after repair' "
+            f"{' '.join(reasons)} END)"
+        )
+        # Exact duplicates share this hash of every mapped value and the geometry as given.
+        content = ", ".join([*(f"s.{_q(name)}" for name in self.fields), "s._geom::bytea"])
+        cursor.execute("DROP TABLE IF EXISTS etl_checked")
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE etl_checked ON COMMIT DROP AS
+                SELECT s._row, hash_record_extended(ROW({content}), 0) AS _content, {", ".join(selects)},
+                       g.geom, coalesce(g.repaired, false) AS _repaired,
+                       {reason} AS _reject, false AS _dropped
+                FROM etl_stage s
+                CROSS JOIN LATERAL (SELECT {geometry} AS geom, {repaired} AS repaired) g
+                {" ".join(joins)}"""
+        )
+
+    def _municipality_sql(self) -> tuple[str, list[str], str]:
+        """The municipality of each row (an id), the reasons to reject it, and the join that finds it."""
+        if self.municipality_id is not None:
+            join = f"LEFT JOIN layers_municipality m ON m.id = {int(self.municipality_id)}"
+            return "m.id", ["WHEN NOT ST_Intersects(m.boundary, g.geom) THEN 'outside the municipality'"], join
+        if "municipality" in self.fields:
+            return (
+                "m.id",
+                [
+                    "WHEN m.id IS NULL THEN 'unknown municipality ' || coalesce(s.municipality, '(empty)')",
+                    "WHEN NOT ST_Intersects(m.boundary, g.geom) THEN 'outside municipality ' || s.municipality",
+                ],
+                "LEFT JOIN layers_municipality m ON m.code = s.municipality",
+            )
+        # The one municipality whose boundary holds the point; where boundaries overlap, municipality_at decides.
+        join = """LEFT JOIN LATERAL (
+                SELECT CASE count(DISTINCT p.id) WHEN 0 THEN NULL WHEN 1 THEN min(p.id)
+                            ELSE municipality_at(ST_PointOnSurface(g.geom)) END AS id
+                FROM etl_municipality_parts p WHERE ST_Intersects(p.geom, ST_PointOnSurface(g.geom))) m ON true"""
+        return "m.id", ["WHEN m.id IS NULL THEN 'outside every municipality'"], join
+
+    def _drop_duplicates(self, cursor: CursorWrapper) -> int:
+        cursor.execute(
+            """UPDATE etl_checked c SET _reject = 'exact duplicate of row ' || first._row, _dropped = true
+               FROM (SELECT _content, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL
+                     GROUP BY _content HAVING count(*) > 1) first
+               WHERE c._content = first._content AND c._row > first._row AND c._reject IS NULL"""
+        )
+        return cursor.rowcount
+
+    def _key(self) -> list[str]:
+        if self.update_on:
+            return self.update_on
+        key = list(self.spec.key or self.target.natural_key)
+        given = set(self.fields) | ({"municipality"} if self.target.municipality_scoped else set())
+        return key if given.issuperset(key) else []
+
+    def _dissolve(self, cursor: CursorWrapper) -> int:
+        """Rows sharing a key are parts of one feature: their geometries are merged into the first."""
+        key = self._key()
+        if not self.spec.dissolve or not key:
+            return 0
+        columns = ", ".join(_q(k) for k in key)
+        not_null = " AND ".join(f"{_q(k)} IS NOT NULL" for k in key)
+        cursor.execute(
+            f"""WITH parts AS (
+                    SELECT min(_row) AS _row, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(geom)),
+                           {DIMENSION[self.target.geometry_type]})) AS geom
+                    FROM etl_checked WHERE _reject IS NULL AND {not_null} GROUP BY {columns} HAVING count(*) > 1)
+                UPDATE etl_checked c SET geom = parts.geom FROM parts WHERE c._row = parts._row"""
+        )
+        cursor.execute(
+            f"""UPDATE etl_checked c SET _reject = 'part of row ' || first._row, _dropped = true
+                FROM (SELECT {columns}, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL AND {not_null}
+                      GROUP BY {columns} HAVING count(*) > 1) first
+                WHERE ({", ".join(f"c.{_q(k)}" for k in key)}) = ({", ".join(f"first.{_q(k)}" for k in key)})
+                  AND c._row > first._row AND c._reject IS NULL"""
+        )
+        return cursor.rowcount
+
+    def _reject_key_conflicts(self, cursor: CursorWrapper) -> None:
+        key = self._key()
+        if not key:
+            return
+        columns = ", ".join(_q(k) for k in key)
+        not_null = " AND ".join(f"{_q(k)} IS NOT NULL" for k in key)
+        cursor.execute(
+            f"""UPDATE etl_checked c SET _reject = 'same {" and ".join(key)} as row ' || first._row
+                FROM (SELECT {columns}, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL AND {not_null}
+                      GROUP BY {columns} HAVING count(*) > 1) first
+                WHERE ({", ".join(f"c.{_q(k)}" for k in key)}) = ({", ".join(f"first.{_q(k)}" for k in key)})
+                  AND c._row > first._row AND c._reject IS NULL"""
+        )
+
+    def _typed(self, name: str, prefix: str = "c.") -> str:
+        """A staged value cast to its column's type (foreign keys are already ids)."""
+        f = self.target.fields[name]
+        value = f"{prefix}{_q(name)}"
+        if isinstance(f, ForeignKey):
+            return f"{value}::bigint"
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            return f"coalesce({value}::timestamptz, now())"
+        return f"{value}::{self.target.db_type(name)}"
+
+    def _write(self, cursor: CursorWrapper) -> tuple[int, int, int]:
+        table, geometry = self.target.table, _q(str(self.target.geometry.column))
+        names = list(self.fields)
+        if self.target.municipality_scoped and "municipality" not in names:
+            names.append("municipality")
+        columns = [_q(self.target.column(n)) for n in names]
+        values = [self._typed(n) for n in names]
+        started = time.perf_counter()
+        key = self._key()
+        identity = [f"t.{c} IS NOT DISTINCT FROM {v}" for c, v in zip(columns, values, strict=True)]
+        # Same geometry: equal once snapped to 0.1 mm, whatever the ring orientation or start vertex
+        # (Shapefiles reorient rings; text formats may round the last binary digit).
+        same_geometry = f"ST_Equals(ST_SnapToGrid(t.{geometry}, {GRID}), ST_SnapToGrid(c.geom, {GRID}))"
+        same = " AND ".join([*identity, same_geometry])
+        cursor.execute("DROP TABLE IF EXISTS etl_matched")
+        cursor.execute("CREATE TEMPORARY TABLE etl_matched (_row bigint, id bigint, same boolean) ON COMMIT DROP")
+        with_key = " AND ".join(f"c.{_q(k)} IS NOT NULL" for k in key) or "false"
+        if key:
+            match = " AND ".join(f"t.{_q(self.target.column(k))} = {self._typed(k)}" for k in key)
+            cursor.execute(
+                f"""INSERT INTO etl_matched SELECT c._row, t.id, ({same})
+                    FROM etl_checked c JOIN {table} t ON {match} WHERE c._reject IS NULL AND {with_key}"""
+            )
+        # Without a natural key, a row is the same row when every value and the geometry are the same
+        # (the && lets the layer's spatial index find the candidates).
+        cursor.execute(
+            f"""INSERT INTO etl_matched SELECT DISTINCT ON (c._row) c._row, t.id, true
+                FROM etl_checked c JOIN {table} t ON t.{geometry} && c.geom AND {same}
+                WHERE c._reject IS NULL AND NOT ({with_key})"""
+        )
+        cursor.execute("SELECT count(*) FILTER (WHERE same), count(*) FILTER (WHERE NOT same) FROM etl_matched")
+        unchanged, changed = cursor.fetchone()
+        updated = 0
+        if changed and self.update_on:
+            assignments = ", ".join(f"{c} = {v}" for c, v in zip(columns, values, strict=True))
+            cursor.execute(
+                f"""UPDATE {table} t SET {assignments}, {geometry} = c.geom
+                    FROM etl_matched m JOIN etl_checked c ON c._row = m._row
+                    WHERE t.id = m.id AND NOT m.same"""
+            )
+            updated = cursor.rowcount
+        elif changed:
+            hint = f"use --update-on {' '.join(key)} to update it" if key else ""
+            cursor.execute(
+                """UPDATE etl_checked c SET _reject = %s FROM etl_matched m WHERE m._row = c._row AND NOT m.same""",
+                [f"already in the layer with other values; {hint}".rstrip("; ")],
+            )
+        cursor.execute(
+            "SELECT count(*) FROM etl_checked c WHERE c._reject IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM etl_matched m WHERE m._row = c._row)"
+        )
+        (new,) = cursor.fetchone()
+        rebuild = self._drop_for_bulk(cursor, table) if new >= BULK_ROWS and new > self._rows(cursor) else []
+        cursor.execute(
+            f"""INSERT INTO {table} ({", ".join(columns)}, {geometry})
+                SELECT {", ".join(values)}, c.geom FROM etl_checked c
+                WHERE c._reject IS NULL AND NOT EXISTS (SELECT 1 FROM etl_matched m WHERE m._row = c._row)"""
+        )
+        imported = cursor.rowcount
+        self.seconds["insert"] = time.perf_counter() - started
+        started = time.perf_counter()
+        if rebuild:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for statement in rebuild:
+            cursor.execute(statement)
+        self.seconds["indexes and foreign keys rebuilt"] = time.perf_counter() - started
+        return imported, updated, unchanged
+
+    def _rows(self, cursor: CursorWrapper) -> int:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [self.target.table])
+        return max(0, cursor.fetchone()[0])
+
+    def _drop_for_bulk(self, cursor: CursorWrapper, table: str) -> list[str]:
+        """Secondary indexes and foreign keys, dropped for a bulk load; returns what recreates them.
+
+        An index built once after the load is faster than one updated row by row, and a foreign key
+        added back is checked by one join instead of a trigger per row. All inside the transaction.
+        """
+        cursor.execute(
+            """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+               WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary""",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+               WHERE conrelid = %s::regclass AND contype = 'f'""",
+            [table],
+        )
+        foreign_keys = cursor.fetchall()
+        for name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_q(name)}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        return [definition for _, definition in indexes] + [
+            f"ALTER TABLE {table} ADD CONSTRAINT {_q(name)} {definition}" for name, definition in foreign_keys
+        ]
+
+    # -- report ----------------------------------------------------------------------------------
+
+    def write_report(self, path: Path) -> Path:
+        """Every row not imported as it was, with its reason: one CSV line each."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shown = [n for n in self.fields if n not in self.target.references][:4]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT _row, _reject, {", ".join(f"{_q(n)}::text" for n in shown) or "NULL"}
+                    FROM etl_checked WHERE _reject IS NOT NULL ORDER BY _row"""
+            )
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["row", "reason", *shown])
+                while rows := cursor.fetchmany(10_000):
+                    writer.writerows(rows)
+        return path
+
+
+def _csv_bytes(table: pa.Table) -> bytes:
+    """CSV for COPY: nulls unquoted and empty, empty text quoted (PostgreSQL tells them apart so)."""
+    sink = io.BytesIO()
+    pa_csv.write_csv(table, sink, pa_csv.WriteOptions(include_header=False, quoting_style="needed"))
+    return sink.getvalue()

@@ -170,3 +170,15 @@ def test_basemap_only_when_configured(tozeur: Town, settings) -> None:
     script = builders.render_parts(builders.services_map(frame, None)).script
 
     assert "L.tileLayer" in script and "https://tiles.example.tn/{z}/{x}/{y}.png" in script
+
+
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [("/m/6211/", 7), ("/m/", 7), ("/m/6211/collection-day.json?lat=33.92&lon=8.13", 4)],
+)
+def test_map_pages_make_a_fixed_number_of_queries(
+    client: Client, tozeur: Town, beja: Town, django_assert_num_queries, path: str, queries: int
+) -> None:
+    # One query per layer, whatever the number of features (the savepoint and its release included).
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200

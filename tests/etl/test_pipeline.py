@@ -170,3 +170,15 @@ def test_kml_and_kmz(tozeur, containers, tmp_path):
         bundle.write(kml, "doc.kml")
     again = run(kmz, "service_point", tmp_path, mapping=spec, municipality="6211")
     assert (again.imported, again.unchanged) == (0, 4)
+
+
+def test_arabic_shapefile_without_cpg_needs_its_encoding(tozeur, containers, tmp_path):
+    """An old Windows-1256 shapefile without .cpg: --encoding cp1256 reads the Arabic names right."""
+    containers["name"] = ["حاوية السوق"] * 6
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    write(containers, folder / "hawiyat.shp", encoding="cp1256")
+    (folder / "hawiyat.cpg").unlink()
+    summary = run(folder / "hawiyat.shp", "service_point", tmp_path, encoding="cp1256", municipality="6211")
+    assert (summary.imported, summary.dropped, summary.rejected) == (4, 1, 1)
+    assert ServicePoint.objects.filter(name="حاوية السوق").count() == 4

@@ -30,6 +30,8 @@ def catalogue(municipality: Municipality | None) -> list[ServiceCategory]:
 
 def service_category(municipality: Municipality | None, code: str) -> ServiceCategory | None:
     """The category a report falls under, in the municipality's own catalogue or else the national one."""
+    if code not in Complaint.Category.values:
+        return None
     has_own = ServiceCategory.objects.filter(municipality=municipality) if municipality else None
     national = Q(municipality=None) & ~Exists(has_own) if has_own is not None else Q(municipality=None)
     own = Q(municipality=municipality) if municipality else Q(pk__in=[])
@@ -150,7 +152,7 @@ def staff_geojson(queryset: QuerySet[Complaint]) -> dict:
 
 def search_places(text: str, *, limit: int = 10) -> QuerySet[Place]:
     """Populated places whose name (Latin, plain Latin or Arabic) contains the text, largest first."""
-    text = text.strip()[:100]
+    text = text.replace("\x00", "").strip()[:100]
     if len(text) < 2:
         return Place.objects.none()
     match = Q(name__icontains=text) | Q(asciiname__icontains=text) | Q(name_ar__contains=text)

@@ -105,6 +105,11 @@ def _handled(view: Any) -> Any:
     """Map the clients' mistakes to the spec's error list, in the format asked for."""
 
     def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST" and abuse.body_too_large(request.META):
+            return errors(fmt, 413, _("The request is too large: at most three media of 8 MB"))
+        # PostgreSQL text cannot hold NUL: refuse it in any parameter before it reaches a query.
+        if any("\x00" in value for query in (request.GET, request.POST) for value in query.values()):
+            return errors(fmt, 400, _("A parameter contains a NUL character"))
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except BadQuery as error:
@@ -212,8 +217,6 @@ def _coordinate(request: HttpRequest, name: str) -> float:
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
-    if abuse.body_too_large(request.META):
-        return errors(fmt, 413, _("The request is too large: at most three media of 8 MB"))
     key = request.POST.get("api_key", "")
     client = ApiKey.objects.filter(key=key, is_active=True).first() if key else None
     if client is None:

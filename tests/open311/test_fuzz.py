@@ -39,3 +39,23 @@ def test_report_form_never_fails_on_bad_text(client, tozeur, field, value):
     response = client.post("/en/report/", data, REMOTE_ADDR="10.99.0.2")
     assert response.status_code in (302, 400, 429), response.content[:300]
     assert Complaint.objects.count() == before + (response.status_code == 302)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    field=st.sampled_from(
+        ["service_request_id", "service_code", "status", "start_date", "jurisdiction_id", "page", "updated_after"]
+    ),
+    value=texts,
+)
+def test_open311_get_never_fails_on_bad_text(client, tozeur, field, value):
+    response = client.get("/open311/v2/requests.json", {field: value})
+    assert response.status_code in (200, 400, 404), response.content
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=texts)
+def test_place_search_and_category_never_fail(client, tozeur, value):
+    assert client.get("/en/report/", {"q": value}).status_code == 200
+    step = client.get("/en/report/", {"lat": TOZEUR_LAT, "lon": TOZEUR_LON, "category": value})
+    assert step.status_code in (200, 400)

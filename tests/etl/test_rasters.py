@@ -102,3 +102,12 @@ def test_command_refuses_a_file_that_is_not_a_raster(db, tmp_path):
     with pytest.raises(CommandError, match=r"raster refused, nothing stored: notes.tif: is not a raster GDAL can read"):
         call_command("import-raster", str(path), "--kind", "population", skip_checks=True)
     assert not RasterLayer.objects.exists()
+
+
+def test_admin_lists_rasters_read_only(client, administrator, tozeur, tmp_path):
+    path = write_raster(tmp_path / "people.tif", np.ones((60, 60)), west=LON - 0.03, north=LAT + 0.03, cell=0.001)
+    import_raster(path, kind="population")
+    client.force_login(administrator)
+    page = client.get("/admin/etl/zonalstatistic/?zone=district")
+    assert page.status_code == 200 and "400" in page.content.decode()
+    assert client.get("/admin/etl/rasterlayer/add/").status_code == 403

@@ -219,3 +219,8 @@ def test_oversized_request_is_413(client, tozeur):
     response = client.post(REPORT, details(), CONTENT_LENGTH=str(30 * 1024 * 1024))
     assert response.status_code == 413
     assert Complaint.objects.count() == before
+
+
+def test_odd_tracking_codes_are_404(client, db):
+    for code in ("%00", "A%00B", "..", "é"):
+        assert client.get(f"/en/report/{code}/").status_code == 404

@@ -103,7 +103,8 @@ def scratch_database(count: int, *, keep: bool = False, reuse: bool = False) -> 
     url = with_database(admin_url, SCRATCH)
     env = {**os.environ, "DATABASE_URL": url.replace("postgresql://", "postgis://", 1), "GISPORTAL_LOG_LEVEL": "ERROR"}
     if reuse and (kept := _kept(url, count)):
-        print(f"reusing the kept scratch database {SCRATCH}", flush=True)
+        print(f"reusing the kept scratch database {SCRATCH} (migrating it to the current models)", flush=True)
+        subprocess.run([str(GISPORTAL), "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
         yield Scratch(url, env, *kept)
         return
     with psycopg.connect(admin_url, autocommit=True) as admin:

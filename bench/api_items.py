@@ -172,7 +172,7 @@ print(json.dumps([statistics.median(totals), statistics.median(page_sql), statis
     return [
         ("whole request (in-process)", total),
         ("page query (PostGIS builds the GeoJSON)", page),
-        ("token and role queries", auth),
+        ("other queries: token, role, transaction", auth),
         ("Python: parsing, links, response", total - page - auth),
     ]
 

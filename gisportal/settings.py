@@ -98,6 +98,9 @@ def _database_url() -> str:
 
 DATABASES = {"default": dj_database_url.parse(_database_url(), engine="django.contrib.gis.db.backends.postgis")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Keep connections between requests: a new PostgreSQL backend (and PostGIS loading in it) costs more than a page query.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("GISPORTAL_CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Lets several test runs share one cluster without sharing a test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GISPORTAL_TEST_DATABASE", "test_gisportal")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -30,9 +30,13 @@ _connection: psycopg.Connection | None = None
 def application(environ, start_response):
     global _connection
     if _connection is None:  # one connection per worker process
-        _connection = psycopg.connect(
-            os.environ["DATABASE_URL"].replace("postgis://", "postgresql://"), autocommit=True
-        )
+        # No server-side prepared statements (Django does not prepare either): after 5 runs PostgreSQL may
+        # switch to a generic plan that ignores the bbox's selectivity and sorts the whole box.
+        url = os.environ["DATABASE_URL"].replace("postgis://", "postgresql://")
+        _connection = psycopg.connect(url, autocommit=True, prepare_threshold=None)
+        # As the portal does for a page: no parallel workers, no JIT.
+        _connection.execute("SET max_parallel_workers_per_gather = 0")
+        _connection.execute("SET jit = off")
     query = parse_qs(environ.get("QUERY_STRING", ""))
     bbox = [float(n) for n in query["bbox"][0].split(",")]
     limit = int(query.get("limit", ["1000"])[0])

@@ -104,9 +104,11 @@ def feature_page(
     """  # noqa: S608 (the inner SQL is Django's, with its parameters passed separately)
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
-            # One page: starting parallel workers costs more (tens of ms) than they save; it also keeps
-            # the planner on the id index, which stops after `limit` rows instead of sorting the whole bbox.
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            # One page: starting parallel workers or JIT-compiling costs more (tens of ms) than they save;
+            # it also keeps the planner on the id index, which stops after `limit` rows instead of sorting the bbox.
+            cursor.execute(
+                "SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
+            )
         cursor.execute(page_sql, (limit, limit, limit, limit, *params))
         features_json, returned, last_key, has_more = cursor.fetchone()
     key = tuple(json.loads(last_key)) if last_key else None

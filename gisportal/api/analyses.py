@@ -255,6 +255,37 @@ def coverage(*, user: roles.User | None, kind: str, distance: float) -> Result:
     return _run(sql, params)
 
 
+def accessibility(*, user: roles.User | None, kind: str, distance: float) -> Result:
+    """Two-step floating catchment (2SFCA): service capacity per 1,000 inhabitants within reach of each district.
+
+    Step 1, per service point: its capacity (1 when unknown) over the population of the districts whose
+    centre lies within `distance`. Step 2, per district: the sum of those ratios over the service points
+    within `distance` of its centre. Catchments cross municipal borders, so every district counts in
+    step 1; the rows returned are the caller's districts.
+    """
+    sql = f"""
+        WITH demand AS (
+            SELECT d.id, d.name, d.municipality_id, d.population, ST_PointOnSurface(d.boundary)::geography AS centre
+            FROM layers_district AS d WHERE d.population > 0
+        ), supply AS (
+            SELECT sp.id, sp.location::geography AS place,
+                   coalesce(sp.capacity, 1)::float
+                   / nullif((SELECT sum(population) FROM demand WHERE ST_DWithin(demand.centre, sp.location::geography,
+                                                                                 %(distance)s)), 0) AS ratio
+            FROM layers_servicepoint AS sp WHERE sp.kind = %(kind)s AND sp.status = 'in_service'
+        )
+        SELECT d.id AS district_id, d.name AS district, d.municipality_id, d.population,
+               count(s.id) AS services_within_reach,
+               round((1000 * coalesce(sum(s.ratio), 0))::numeric, 4) AS capacity_per_1000
+        FROM demand AS d
+        LEFT JOIN supply AS s ON ST_DWithin(d.centre, s.place, %(distance)s)
+        WHERE {SCOPED.format(column="d.municipality_id")}
+        GROUP BY d.id, d.name, d.municipality_id, d.population
+        ORDER BY capacity_per_1000, d.id
+    """  # noqa: S608
+    return _run(sql, {"municipalities": municipalities_of(user), "kind": kind, "distance": distance})
+
+
 def containers_off_route(*, user: roles.User | None, distance: float) -> Result:
     """Waste containers farther than `distance` metres from every collection route, with the distance to the nearest."""
     sql = f"""
@@ -388,6 +419,15 @@ ANALYSES: dict[str, Analysis] = {
             (
                 Parameter("kind", str, "health_facility", "type of service point", KINDS),
                 Parameter("distance", float, 1000.0, "metres"),
+            ),
+        ),
+        Analysis(
+            "accessibility",
+            "Two-step floating catchment: capacity per 1,000 inhabitants within reach",
+            accessibility,
+            (
+                Parameter("kind", str, "health_facility", "type of service point", KINDS),
+                Parameter("distance", float, 5000.0, "catchment radius in metres"),
             ),
         ),
         Analysis(

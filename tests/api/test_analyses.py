@@ -107,6 +107,23 @@ def test_coverage_of_a_district_by_a_health_facility(tozeur, beja):
     assert result["2111"]["covered_population"] == 0
 
 
+def test_two_step_floating_catchment_accessibility(tozeur, beja):
+    ServicePoint.objects.create(
+        municipality=tozeur.municipality, kind="health_facility", capacity=20, location=Point(LON, LAT, srid=4326)
+    )
+    access = {r["district_id"]: r for r in rows("accessibility", kind="health_facility", distance=5000)}
+    assert float(access[tozeur.district.pk]["capacity_per_1000"]) == 2.0  # 20 beds for 10,000 people
+    assert float(access[beja.district.pk]["capacity_per_1000"]) == 0.0
+    # A second district 3 km away shares the same beds: 20 for 40,000 people, 0.5 per 1,000 each.
+    oasis = District.objects.create(
+        municipality=tozeur.municipality, name="Oasis", population=30_000, boundary=square(LON + 0.03, LAT, 0.005)
+    )
+    access = {r["district_id"]: r for r in rows("accessibility", kind="health_facility", distance=5000)}
+    assert float(access[tozeur.district.pk]["capacity_per_1000"]) == 0.5
+    assert float(access[oasis.pk]["capacity_per_1000"]) == 0.5
+    assert access[oasis.pk]["services_within_reach"] == 1
+
+
 def test_waste_collection_coverage(tozeur, beja):
     far = ServicePoint.objects.create(
         municipality=tozeur.municipality,

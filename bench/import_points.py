@@ -111,9 +111,63 @@ def generate(path: Path, municipalities: gpd.GeoDataFrame, count: int) -> None:
     pyogrio.write_dataframe(frame, path, layer="containers", driver="GPKG", dataset_options={"VERSION": "1.2"})
 
 
+def ogr2ogr(pg: str, source: Path, table: str, index: str) -> list[str]:
+    return [
+        "ogr2ogr", "-f", "PostgreSQL", pg, str(source), "containers", "-nln", table, "-overwrite",
+        "-lco", "GEOMETRY_NAME=location", "-lco", f"SPATIAL_INDEX={index}",
+    ]  # fmt: skip
+
+
+def measure_round(
+    source: Path, work: Path, env: dict[str, str], scratch_url: str, points: int
+) -> list[tuple[str, float, int]]:
+    """One run of each tool on the same file, into empty tables."""
+    results = []
+    with psycopg.connect(scratch_url, autocommit=True) as db:
+        db.execute("TRUNCATE layers_servicepoint CASCADE")
+        db.execute("ANALYZE layers_servicepoint")
+        db.execute("DROP TABLE IF EXISTS bench_ogr_index_first, bench_ogr_index_after")
+    seconds, rss, output = run_measured(
+        [
+            str(GISPORTAL), "import", str(source), "--layer", "service_point",
+            "--report", str(work / "report.csv"), "--skip-checks", "--timings",
+        ],
+        env,
+    )  # fmt: skip
+    print(output.strip(), flush=True)
+    results.append(("gisportal import (validated, index after)", seconds, rss))
+
+    pg = f"PG:{scratch_url}"
+    ogr_env = {**env, "PG_USE_COPY": "YES"}
+    seconds, rss, _ = run_measured(ogr2ogr(pg, source, "bench_ogr_index_first", "GIST"), ogr_env)
+    results.append(("ogr2ogr, COPY, GiST index first", seconds, rss))
+    seconds, rss, _ = run_measured(ogr2ogr(pg, source, "bench_ogr_index_after", "NONE"), ogr_env)
+    index_started = time.perf_counter()
+    with psycopg.connect(scratch_url, autocommit=True) as db:
+        db.execute("CREATE INDEX ON bench_ogr_index_after USING gist (location)")
+    ogr_after = seconds + time.perf_counter() - index_started
+    results.append(("ogr2ogr, COPY, index after", ogr_after, rss))
+    # The same table shape as the layer: its metric (geography) index and municipality index too.
+    index_started = time.perf_counter()
+    with psycopg.connect(scratch_url, autocommit=True) as db:
+        db.execute("SET maintenance_work_mem = '256MB'")
+        db.execute("CREATE INDEX ON bench_ogr_index_after USING gist ((location::geography))")
+        db.execute("CREATE INDEX ON bench_ogr_index_after (municipality)")
+    results.append(
+        ("ogr2ogr, index after, + the layer's indexes", ogr_after + time.perf_counter() - index_started, rss)
+    )
+    with psycopg.connect(scratch_url) as db:
+        counts = db.execute(
+            "SELECT (SELECT count(*) FROM layers_servicepoint), (SELECT count(*) FROM bench_ogr_index_after)"
+        ).fetchone()
+    assert counts == (points, points), counts
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each tool; the best counts")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
 
@@ -166,88 +220,21 @@ def main() -> None:
                 flush=True,
             )
 
-            results = []
-            seconds, rss, output = run_measured(
-                [
-                    str(GISPORTAL),
-                    "import",
-                    str(source),
-                    "--layer",
-                    "service_point",
-                    "--report",
-                    str(work / "report.csv"),
-                    "--skip-checks",
-                    "--timings",
-                ],
-                env,
-            )
-            print(output.strip(), flush=True)
-            results.append(("gisportal import (validated, index after)", seconds, rss))
-
-            with psycopg.connect(scratch_url, autocommit=True) as db:
-                db.execute("DROP TABLE IF EXISTS bench_ogr_index_first, bench_ogr_index_after")
-            pg = f"PG:{scratch_url.replace('postgresql://', 'postgresql://', 1)}"
-            ogr_env = {**env, "PG_USE_COPY": "YES"}
-            seconds, rss, _ = run_measured(
-                [
-                    "ogr2ogr",
-                    "-f",
-                    "PostgreSQL",
-                    pg,
-                    str(source),
-                    "containers",
-                    "-nln",
-                    "bench_ogr_index_first",
-                    "-lco",
-                    "GEOMETRY_NAME=location",
-                    "-lco",
-                    "SPATIAL_INDEX=GIST",
-                ],
-                ogr_env,
-            )
-            results.append(("ogr2ogr, COPY, GiST index first", seconds, rss))
-            seconds, rss, _ = run_measured(
-                [
-                    "ogr2ogr",
-                    "-f",
-                    "PostgreSQL",
-                    pg,
-                    str(source),
-                    "containers",
-                    "-nln",
-                    "bench_ogr_index_after",
-                    "-lco",
-                    "GEOMETRY_NAME=location",
-                    "-lco",
-                    "SPATIAL_INDEX=NONE",
-                ],
-                ogr_env,
-            )
-            index_started = time.perf_counter()
-            with psycopg.connect(scratch_url, autocommit=True) as db:
-                db.execute("CREATE INDEX ON bench_ogr_index_after USING gist (location)")
-            ogr_after = seconds + time.perf_counter() - index_started
-            results.append(("ogr2ogr, COPY, index after", ogr_after, rss))
-            # The same table shape as the layer: its metric (geography) index and municipality index too.
-            index_started = time.perf_counter()
-            with psycopg.connect(scratch_url, autocommit=True) as db:
-                db.execute("SET maintenance_work_mem = '256MB'")
-                db.execute("CREATE INDEX ON bench_ogr_index_after USING gist ((location::geography))")
-                db.execute("CREATE INDEX ON bench_ogr_index_after (municipality)")
-            same_shape = ogr_after + time.perf_counter() - index_started
-            results.append(("ogr2ogr, index after, + the layer's indexes", same_shape, rss))
-            with psycopg.connect(scratch_url) as db:
-                counts = db.execute(
-                    "SELECT (SELECT count(*) FROM layers_servicepoint), (SELECT count(*) FROM bench_ogr_index_after)"
-                ).fetchone()
-            assert counts == (args.points, args.points), counts
+            best: dict[str, tuple[float, int]] = {}
+            for round_number in range(1, args.rounds + 1):
+                # The machine is shared: tools alternate, and each keeps its best round.
+                for name, seconds, rss in measure_round(source, work, env, scratch_url, args.points):
+                    if name not in best or seconds < best[name][0]:
+                        best[name] = (seconds, rss)
+                    print(f"  round {round_number}: {name}: {seconds:.1f} s", flush=True)
     finally:
         if not args.keep:
             with psycopg.connect(admin_url, autocommit=True) as admin:
                 admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
 
+    results = [(name, seconds, rss) for name, (seconds, rss) in best.items()]
     ours = results[0][1]
-    print(f"\n{args.points:,} points, GeoPackage → PostGIS, same file, same run")
+    print(f"\n{args.points:,} points, GeoPackage → PostGIS, same file, same run, best of {args.rounds} rounds")
     print(f"{'tool':44} {'seconds':>8} {'features/s':>11} {'peak MB':>8} {'time ratio':>11}")
     for name, seconds, rss in results:
         print(f"{name:44} {seconds:8.1f} {args.points / seconds:11,.0f} {rss:8,} {seconds / ours:10.2f}x")

@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -18,6 +19,7 @@ from gisportal.complaints import selectors as complaint_selectors
 from gisportal.complaints.models import ApiKey
 from gisportal.open311 import selectors
 from gisportal.open311.formats import errors, respond
+from layers import selectors as layer_selectors
 from layers.models import Complaint, Municipality
 
 ATTRIBUTE_KEY = re.compile(r"^attribute\[([\w-]{1,40})\]$")
@@ -225,10 +227,17 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if not service_code:
         raise BadQuery(_("service_code is required"))
     name = " ".join(p for p in (request.POST.get("first_name", ""), request.POST.get("last_name", "")) if p)
+    lon, lat = _coordinate(request, "long"), _coordinate(request, "lat")
+    jurisdiction = _jurisdiction(request)
+    if jurisdiction is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
+        # Routing is by geometry; a client naming a jurisdiction must place the report inside it.
+        routed = layer_selectors.municipality_at(Point(lon, lat, srid=4326))
+        if routed is not None and routed.pk != jurisdiction.pk:
+            raise BadQuery(_("lat and long lie outside jurisdiction_id %(code)s") % {"code": jurisdiction.code})
     try:
         complaint = services.submit_report(
-            lon=_coordinate(request, "long"),
-            lat=_coordinate(request, "lat"),
+            lon=lon,
+            lat=lat,
             category=service_code,
             description=request.POST.get("description", ""),
             answers=_answers(request),

@@ -284,3 +284,11 @@ def test_post_abuse_controls(client, tozeur, api_key, settings):
     )
     assert too_big.status_code == 413
     assert Complaint.objects.filter(source__startswith="open311").count() == 2
+
+
+def test_post_with_jurisdiction(client, tozeur, beja, api_key):
+    before = Complaint.objects.count()
+    assert post(client, api_key, jurisdiction_id="2111").status_code == 400  # the point is in Tozeur
+    assert post(client, api_key, jurisdiction_id="9999").status_code == 404
+    assert Complaint.objects.count() == before
+    assert post(client, api_key, jurisdiction_id="6211").status_code == 200

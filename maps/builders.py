@@ -280,7 +280,7 @@ def add_complaints(m: folium.Map, links: MapLinks | None, frame: selectors.Munic
     items = [
         _swatch_item(OPEN_COLOUR, gettext("Open")),
         _swatch_item(RESOLVED_COLOUR, gettext("Resolved")),
-        f"<li>{escape(gettext('Numbers: complaints counted in each cell; zoom in to see them one by one.'))}</li>",
+        "<li>" + escape(gettext("Numbers: complaints counted per area; zoom in to see them one by one.")) + "</li>",
     ]
     return _legend_section(gettext("Citizen complaints"), items)
 

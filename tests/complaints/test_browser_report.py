@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from gisportal.complaints import gazetteer
@@ -14,7 +14,7 @@ from tests.browser import Traffic, log_in
 from tests.conftest import Town
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 DESCRIPTION = "الحاوية ممتلئة منذ ثلاثة أيام أمام المدرسة"
 
 

@@ -1,6 +1,7 @@
 """The staff workflow: honest states, notes public or internal, due dates, scope, moderation."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,8 +18,8 @@ from tests.conftest import BEJA_CENTRE, staff
 Status = Complaint.Status
 
 
-def report(**overrides) -> Complaint:
-    fields = {
+def report(**overrides: Any) -> Complaint:
+    fields: dict[str, Any] = {
         "lon": TOZEUR_LON,
         "lat": TOZEUR_LAT,
         "category": "waste",

@@ -43,7 +43,7 @@ lint: python-packages
 	$(BIN)/mypy .
 
 # Every benchmark, each side by side with its peer tool; targets bench-<topic> are listed here.
-bench: bench-maps bench-import bench-api bench-tiles bench-intake
+bench: bench-maps bench-import bench-api bench-tiles bench-analyses bench-intake
 
 clean:
 	-$(GISPORTAL) db stop
@@ -58,13 +58,17 @@ bench-import: setup
 	$(BIN)/python bench/import_points.py
 
 # Analyst API on 1M seeded complaints (scratch database): OGC items by bbox under gunicorn + wrk against pygeoapi
-# (own venv under var/bench), a plain DRF-gis view and a bare WSGI ceiling; vector tiles against the bare ST_AsMVT query.
+# (own venv under var/bench), a plain DRF-gis view and a bare WSGI ceiling; vector tiles against the bare ST_AsMVT query;
+# every analysis through the API against its SQL alone (demo data, read-only).
 bench-api: setup
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk)
 	$(BIN)/python bench/api_items.py
 
 bench-tiles: setup
 	$(BIN)/python bench/tiles.py
+
+bench-analyses: setup
+	$(BIN)/python bench/analyses.py
 
 # Citizen report intake under load on loopback (scratch database): gunicorn + wrk, zero lost reports
 bench-intake: setup

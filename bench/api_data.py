@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -81,16 +82,23 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
+def _one(db: psycopg.Connection, sql: str, params: tuple | list | None = None) -> Any:
+    row = db.execute(sql, params).fetchone()
+    if row is None:
+        raise psycopg.DataError(f"no row: {sql}")
+    return row[0]
+
+
+IN_BOX = "SELECT count(*) FROM layers_complaint WHERE location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"
+
+
 def _kept(url: str, count: int) -> tuple[str, int] | None:
     try:
         with psycopg.connect(url) as db:
-            if db.execute("SELECT count(*) FROM layers_complaint").fetchone()[0] != count:
+            if _one(db, "SELECT count(*) FROM layers_complaint") != count:
                 return None
-            token = db.execute("SELECT key FROM authtoken_token LIMIT 1").fetchone()[0]
-            in_box = db.execute(
-                "SELECT count(*) FROM layers_complaint WHERE location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)",
-                CENTRAL_TUNIS,
-            ).fetchone()[0]
+            token = _one(db, "SELECT key FROM authtoken_token LIMIT 1")
+            in_box = _one(db, IN_BOX, CENTRAL_TUNIS)
     except psycopg.Error:
         return None
     return token, in_box
@@ -128,10 +136,7 @@ def scratch_database(count: int, *, keep: bool = False, reuse: bool = False) -> 
             db.execute("SELECT setseed(%s)", [SEED])
             db.execute(SEED_COMPLAINTS, {"municipality": municipality, "count": count})
             db.execute("VACUUM ANALYZE layers_complaint")
-            in_box = db.execute(
-                "SELECT count(*) FROM layers_complaint WHERE location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)",
-                CENTRAL_TUNIS,
-            ).fetchone()[0]
+            in_box = _one(db, IN_BOX, CENTRAL_TUNIS)
         print(f"ready in {time.perf_counter() - started:.0f} s: {in_box:,} complaints in central Tunis", flush=True)
         yield Scratch(url, env, token, in_box)
     finally:

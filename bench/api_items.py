@@ -113,8 +113,11 @@ def wrk(url: str, headers: dict[str, str], seconds: int) -> tuple[float, float]:
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    found_rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
     latency = re.search(r"Latency\s+([\d.]+)(us|ms|s)", out)
+    if found_rate is None or latency is None:
+        raise SystemExit(f"wrk printed no rate:\n{out}")
+    rate = float(found_rate.group(1))
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[latency.group(2)]
     return rate, float(latency.group(1)) * scale
 

@@ -127,7 +127,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Serve the collected, pre-compressed files (make setup runs collectstatic); finders only when debugging.
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Geometry: stored in WGS 84; metric work in a projected CRS (all of Tunisia lies in UTM 32N).
 STORAGE_SRID = 4326

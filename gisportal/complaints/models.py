@@ -241,3 +241,21 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def new_reporter_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ReporterKey(models.Model):
+    """The reporter's secret: the tracking code is public (Open311 lists it), reopening needs this key."""
+
+    complaint = models.OneToOneField(Complaint, models.CASCADE, related_name="reporter_key")
+    key = models.CharField(max_length=64, default=new_reporter_key)
+
+    class Meta:
+        verbose_name = _("reporter key")
+        verbose_name_plural = _("reporter keys")
+
+    def __str__(self) -> str:
+        return str(self.complaint_id)

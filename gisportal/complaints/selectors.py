@@ -1,6 +1,7 @@
 """Reads of the complaints workflow. Staff querysets start from `layers.selectors.visible`."""
 
 import datetime
+import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -12,7 +13,14 @@ from django.utils import timezone
 
 from gisportal.accounts import roles
 from gisportal.accounts.models import Role
-from gisportal.complaints.models import ComplaintUpdate, Place, ResponseTemplate, ServiceCategory, ServiceQuestion
+from gisportal.complaints.models import (
+    ComplaintUpdate,
+    Place,
+    ReporterKey,
+    ResponseTemplate,
+    ServiceCategory,
+    ServiceQuestion,
+)
 from layers import selectors as layer_selectors
 from layers.models import Complaint, Municipality
 
@@ -157,3 +165,9 @@ def search_places(text: str, *, limit: int = 10) -> QuerySet[Place]:
         return Place.objects.none()
     match = Q(name__icontains=text) | Q(asciiname__icontains=text) | Q(name_ar__contains=text)
     return Place.objects.filter(match).order_by("-population", "name")[:limit]
+
+
+def is_reporter(complaint: Complaint, key: str) -> bool:
+    """Whether `key` is the reporter's secret for this report (compared in constant time)."""
+    stored = ReporterKey.objects.filter(complaint=complaint).values_list("key", flat=True).first()
+    return bool(stored and key and secrets.compare_digest(stored, key))

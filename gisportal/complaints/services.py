@@ -19,6 +19,7 @@ from gisportal.complaints.models import (
     ComplaintPhoto,
     ComplaintUpdate,
     Follower,
+    ReporterKey,
     SatisfactionAnswer,
     ServiceQuestion,
 )
@@ -156,6 +157,7 @@ def submit_report(
     for content in cleaned_photos:
         ComplaintPhoto.objects.create(complaint=complaint, image=content)
     ComplaintUpdate.objects.create(complaint=complaint, status=Status.SUBMITTED, is_public=True, by_reporter=True)
+    ReporterKey.objects.create(complaint=complaint)
     return complaint
 
 

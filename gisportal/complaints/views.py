@@ -15,6 +15,8 @@ from layers import selectors as layer_selectors
 from layers.models import Complaint
 
 NEARBY_SHOWN = 5
+# The reporter's keys of the reports sent from this browser, by tracking code.
+SESSION_KEYS = "complaints_reporter_keys"
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -126,7 +128,16 @@ def _submit(request: HttpRequest) -> HttpResponse:
     except abuse.RateLimited:
         form.add_error(None, _("You have sent many reports in a short time. Please try again later."))
         return _details(request, context, category, form, status=429)
+    keys = request.session.get(SESSION_KEYS, {})
+    keys[complaint.tracking_code] = complaint.reporter_key.key
+    request.session[SESSION_KEYS] = keys
     return redirect(f"{_status_url(complaint)}?new=1")
+
+
+def _reporter_key(request: HttpRequest, complaint: Complaint) -> str:
+    """The reporter's key as this request carries it: form, private link, or this browser's session."""
+    sent = request.POST.get("key") or request.GET.get("key") or ""
+    return sent or request.session.get(SESSION_KEYS, {}).get(complaint.tracking_code, "")
 
 
 def _status_url(complaint: Complaint) -> str:
@@ -146,8 +157,12 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _status_page(request: HttpRequest, complaint: Complaint, *, status: int = 200, **forms: object) -> HttpResponse:
-    closed_by_staff = complaint.status in workflow.REPORTER_REOPENS_FROM
+    key = _reporter_key(request, complaint)
+    reporter = selectors.is_reporter(complaint, key)
+    closed_by_staff = reporter and complaint.status in workflow.REPORTER_REOPENS_FROM
     context = {
+        "reporter_key": key if reporter else "",
+        "private_link": request.build_absolute_uri(f"{_status_url(complaint)}?key={key}") if reporter else "",
         "complaint": complaint,
         "updates": selectors.public_updates(complaint),
         "photos": complaint.photos.all(),
@@ -192,9 +207,17 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _reporter_only(request: HttpRequest, complaint: Complaint) -> HttpResponse | None:
+    if selectors.is_reporter(complaint, _reporter_key(request, complaint)):
+        return None
+    return _status_page(request, complaint, status=403)
+
+
 @require_POST
 def reopen(request: HttpRequest, code: str) -> HttpResponse:
     complaint = _public_or_404(code)
+    if refused := _reporter_only(request, complaint):
+        return refused
     form = public_forms.ReopenForm(request.POST)
     if not form.is_valid():
         return _status_page(request, complaint, status=400, reopen_form=form)
@@ -211,6 +234,8 @@ def reopen(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def satisfaction(request: HttpRequest, code: str) -> HttpResponse:
     complaint = _public_or_404(code)
+    if refused := _reporter_only(request, complaint):
+        return refused
     form = public_forms.SatisfactionForm(request.POST)
     if not form.is_valid():
         return _status_page(request, complaint, status=400, satisfaction_form=form)

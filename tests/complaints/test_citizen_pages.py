@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from gisportal.complaints import gazetteer, services
-from gisportal.complaints.models import Ban, ComplaintPhoto, Follower, SatisfactionAnswer
+from gisportal.complaints.models import Ban, ComplaintPhoto, Follower, ReporterKey, SatisfactionAnswer
 from layers.models import Complaint
 from tests.complaints.conftest import TOZEUR_LAT, TOZEUR_LON
 from tests.open311.conftest import jpeg_with_gps
@@ -163,23 +163,41 @@ def test_ban_list(client, tozeur):
     assert Complaint.objects.count() == before
 
 
-def test_reopen_and_satisfaction_on_the_status_page(client, tozeur, planner_tozeur):
+def test_reopen_and_satisfaction_need_the_reporters_key(client, tozeur, planner_tozeur):
     complaint = tozeur.complaint
+    key = ReporterKey.objects.create(complaint=complaint).key
     url = f"/en/report/{complaint.tracking_code}/"
-    assert 'id="reopen"' not in client.get(url).content.decode()
-    assert client.post(url + "reopen", {"note": "Toujours plein"}).status_code == 400
+    assert 'id="reopen"' not in client.get(url, {"key": key}).content.decode()
+    assert client.post(url + "reopen", {"note": "Toujours plein", "key": key}).status_code == 400
     services.change_status(complaint, to="resolved", by=planner_tozeur, note="Vidé")
-    page = client.get(url).content.decode()
+    # The tracking code is public (Open311 lists it): without the key, no reopening and no vote.
+    stranger = client.get(url).content.decode()
+    assert 'id="reopen"' not in stranger and 'id="satisfaction"' not in stranger
+    assert client.post(url + "reopen", {"note": "Toujours plein ce soir"}).status_code == 403
+    assert client.post(url + "satisfaction", {"satisfied": "no", "key": "guess"}).status_code == 403
+    page = client.get(url, {"key": key}).content.decode()
     assert 'id="reopen"' in page and 'id="satisfaction"' in page
-    assert client.post(url + "satisfaction", {"satisfied": "maybe"}).status_code == 400
-    assert client.post(url + "satisfaction", {"satisfied": "no", "comment": "Lent"}).status_code == 302
-    assert client.post(url + "satisfaction", {"satisfied": "yes"}).status_code == 400
+    assert client.post(url + "satisfaction", {"satisfied": "maybe", "key": key}).status_code == 400
+    assert client.post(url + "satisfaction", {"satisfied": "no", "comment": "Lent", "key": key}).status_code == 302
+    assert client.post(url + "satisfaction", {"satisfied": "yes", "key": key}).status_code == 400
     assert SatisfactionAnswer.objects.get().satisfied is False
-    assert client.post(url + "reopen", {"note": "x"}).status_code == 400
-    assert client.post(url + "reopen", {"note": "Toujours plein ce soir"}).status_code == 302
+    assert client.post(url + "reopen", {"note": "x", "key": key}).status_code == 400
+    assert client.post(url + "reopen", {"note": "Toujours plein ce soir", "key": key}).status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.REOPENED
     assert complaint.due_at is not None
+
+
+def test_the_reporters_browser_keeps_the_key(client, tozeur, planner_tozeur):
+    response = client.post(REPORT, details())
+    complaint = Complaint.objects.get(tracking_code=response["Location"].split("/")[3])
+    page = client.get(response["Location"]).content.decode()
+    assert f"?key={complaint.reporter_key.key}" in page  # the private link, shown to the reporter only
+    services.change_status(complaint, to="resolved", by=planner_tozeur, note="Vidé")
+    url = f"/en/report/{complaint.tracking_code}/"
+    assert client.post(url + "satisfaction", {"satisfied": "yes"}).status_code == 302
+    other_browser = type(client)()
+    assert complaint.reporter_key.key not in other_browser.get(url).content.decode()
 
 
 def test_hidden_or_unknown_report_is_404(client, tozeur, planner_tozeur):

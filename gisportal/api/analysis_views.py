@@ -1,6 +1,7 @@
 """/api/analyses/ (the list) and /api/analyses/{name}/ (one analysis, as JSON, CSV or GeoJSON)."""
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -15,7 +16,11 @@ class AnalysisIndex(APIView):
     authentication_classes = LayerViewSet.authentication_classes
     permission_classes = (IsStaff,)
 
-    @extend_schema(summary="The analyses, their parameters and their links")
+    @extend_schema(
+        summary="The analyses, their parameters and their links",
+        operation_id="analyses_list",
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request) -> Response:
         return Response(
             [
@@ -37,6 +42,12 @@ class AnalysisRun(APIView):
     @extend_schema(
         summary="Run one analysis (scoped to your municipalities); parameters are listed at /api/analyses/",
         parameters=[OpenApiParameter("output", str, enum=list(exports.FORMATS), description="json, csv or geojson")],
+        operation_id="analyses_run",
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/geo+json"): OpenApiTypes.OBJECT,
+        },
     )
     def get(self, request: Request, name: str) -> HttpResponse:
         raw = {k: v for k, v in request.query_params.items() if k != "output"}

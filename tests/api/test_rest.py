@@ -115,3 +115,10 @@ def test_reporter_details_never_leave_the_rest_api(analyst_client, tozeur):
         assert page.status_code == 200
         assert "citizen@example.org" not in page.content.decode()
         assert "reporter_" not in page.content.decode()
+
+
+def test_the_openapi_document_is_valid_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "/api/analyses/{name}/" in (tmp_path / "schema.yml").read_text()

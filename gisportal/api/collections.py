@@ -6,7 +6,7 @@ here (a citizen's name or contact) is left out everywhere.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Model, TextChoices
+from django.db.models import Model, QuerySet, TextChoices
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +40,8 @@ class Collection:
     max_zoom: int = 22
     # Below this zoom, point layers become grid counts instead of single features.
     cluster_below: int | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    # Rows no API shows, whoever asks (a moderated complaint may hold personal or abusive content).
+    withheld: dict[str, object] = field(default_factory=dict)
 
     @property
     def table(self) -> str:
@@ -49,6 +50,10 @@ class Collection:
     @property
     def model_srid(self) -> int:
         return self.model._meta.get_field(self.geometry).srid  # type: ignore[union-attr]
+
+    def readable(self, queryset: QuerySet) -> QuerySet:
+        """A scoped queryset without the withheld rows."""
+        return queryset.exclude(**self.withheld) if self.withheld else queryset
 
     def queryable(self, name: str) -> Queryable | None:
         return next((q for q in self.queryables if q.name == name), None)
@@ -179,6 +184,7 @@ COLLECTIONS: dict[str, Collection] = {
                 Queryable("status", "status", "Status", Complaint.Status),
             ),
             temporal="created_at",
+            withheld={"is_hidden": True},
             tile_properties=("category", "status"),
             min_zoom=6,
             cluster_below=13,

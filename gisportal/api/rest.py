@@ -112,7 +112,7 @@ class LayerViewSet(viewsets.ModelViewSet):
         scoped = (
             layer_selectors.visible if self.request.method in permissions.SAFE_METHODS else layer_selectors.editable
         )
-        return scoped(self.collection.model, self.request.user).order_by("pk")
+        return self.collection.readable(scoped(self.collection.model, self.request.user)).order_by("pk")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         try:

@@ -37,7 +37,7 @@ class FeaturePage:
 
 def features(collection: Collection, user: roles.User, where: FeatureFilter) -> QuerySet:
     """The features of a collection the user may see, filtered (bbox is a true intersection, not an overlap)."""
-    queryset = selectors.visible(collection.model, user)
+    queryset = collection.readable(selectors.visible(collection.model, user))
     if where.bbox is not None:
         queryset = queryset.filter(**{f"{collection.geometry}__intersects": where.bbox})
     if collection.temporal and where.start is not None:
@@ -117,7 +117,8 @@ def feature_page(
 
 def feature_json(collection: Collection, user: roles.User, feature_id: int, *, for_update: bool = False) -> str | None:
     """One feature as GeoJSON text, or None when it does not exist or is out of the user's scope."""
-    queryset = (selectors.editable if for_update else selectors.visible)(collection.model, user).filter(pk=feature_id)
+    scoped = (selectors.editable if for_update else selectors.visible)(collection.model, user)
+    queryset = collection.readable(scoped).filter(pk=feature_id)
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     try:

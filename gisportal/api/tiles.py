@@ -75,7 +75,8 @@ def tile_sql(collection: Collection, user: roles.User, z: int, x: int, y: int) -
     geometry = collection.geometry
     columns = ("pk", geometry, *collection.tile_properties)
     try:
-        sql, params = selectors.visible(collection.model, user).order_by().values(*columns).query.sql_with_params()
+        readable = collection.readable(selectors.visible(collection.model, user))
+        sql, params = readable.order_by().values(*columns).query.sql_with_params()
     except EmptyResultSet:
         return None
     envelope = "ST_TileEnvelope(%s, %s, %s)"

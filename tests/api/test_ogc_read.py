@@ -1,8 +1,10 @@
 """OGC API - Features Part 1 at /ogc, on the two known towns (Tozeur and Béja), one feature of each layer."""
 
 import json
+import math
 from datetime import UTC, datetime
 
+import pyogrio
 import pytest
 from django.contrib.gis.geos import LineString, MultiLineString, Point
 from django.db import connection
@@ -238,3 +240,23 @@ def test_reporter_details_never_leave_the_api(analyst_client, tozeur):
             assert secret not in text
     for collection in COLLECTIONS.values():
         assert not {"reporter_name", "reporter_contact"} & {*collection.properties, *collection.tile_properties}
+
+
+def test_moderated_complaints_are_withheld_everywhere(analyst_client, tozeur, tmp_path, settings):
+    settings.TILE_CACHE_DIR = str(tmp_path)
+    hidden = complaints_at(tozeur, [datetime(2026, 3, 1, tzinfo=UTC)])[0]
+    Complaint.objects.filter(pk=hidden.pk).update(is_hidden=True, description="Le voisin, M. X, au 3 rue Y")
+    assert ids(analyst_client.get(ITEMS.format("complaints"))) == [tozeur.complaint.pk]
+    assert analyst_client.get(f"{ITEMS.format('complaints')}/{hidden.pk}").status_code == 404
+    rest = json.loads(analyst_client.get("/api/complaints/").content)
+    assert [f["id"] for f in rest["features"]] == [tozeur.complaint.pk]
+    assert analyst_client.get(f"/api/complaints/{hidden.pk}/").status_code == 404
+    z, n = 14, 2**14  # the tile holding both complaints counts one
+    x = int((TOZEUR_CENTRE[0] + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(TOZEUR_CENTRE[1]))) / math.pi) / 2 * n)
+    tile = analyst_client.get(f"/tiles/complaints/{z}/{x}/{y}.pbf")
+    assert b"M. X" not in tile.content
+    path = tmp_path / str(z) / str(x) / f"{y}.pbf"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(tile.content)
+    assert len(pyogrio.read_dataframe(path)) == 1

@@ -81,6 +81,9 @@ def export_layer(
     if fmt not in FORMATS:
         raise ExportFailed(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
     target = TARGETS[layer]
+    if target.geometry is None or target.geometry_type is None:
+        raise ExportFailed(f"the {layer} layer is a table without geometry: it has no map layer to export")
+    geometry = target.geometry
     driver, suffix, dataset_options, layer_options = FORMATS[fmt]
     if fmt == "shp":  # a shapefile is several files: it travels as one zip
         path = path.with_suffix(".zip")
@@ -99,10 +102,10 @@ def export_layer(
     else:
         join = ""
     if bbox is not None:
-        where.append(f't."{target.geometry.column}" && ST_MakeEnvelope(%s, %s, %s, %s, 4326)')
+        where.append(f't."{geometry.column}" && ST_MakeEnvelope(%s, %s, %s, %s, 4326)')
         params.extend(bbox)
     sql = (
-        f'SELECT {", ".join(selects)}, ST_AsBinary(t."{target.geometry.column}") '
+        f'SELECT {", ".join(selects)}, ST_AsBinary(t."{geometry.column}") '
         f"FROM {target.table} t{join} WHERE {' AND '.join(where)} ORDER BY t.id"
     )
     # WKT with every significant digit, so that a CSV export imports back to the same geometries.

@@ -23,7 +23,11 @@ LAYER_NAMES = {
 
 def importable_layers(user: roles.User) -> list[str]:
     """The layers a staff member may fill: those she may edit."""
-    return [name for name, target in TARGETS.items() if scope(target.model, user, for_edit=True) is not Scope.NONE]
+    return [
+        name
+        for name, target in TARGETS.items()
+        if target.uploadable and scope(target.model, user, for_edit=True) is not Scope.NONE
+    ]
 
 
 def her_municipalities(user: roles.User) -> QuerySet[Municipality]:

@@ -107,6 +107,8 @@ class Loader:
         """The repaired geometry, and whether it needed repair."""
         g = "ST_SetSRID(ST_Force2D(s._geom), 4326)"
         kind = self.target.geometry_type
+        if kind is None:  # a table: no geometry to check
+            return "NULL::geometry", "false"
         if kind == "POINT":  # a one-point MultiPoint (KML, some GeoPackages) is that point
             return f"CASE WHEN ST_NumGeometries({g}) = 1 THEN ST_GeometryN({g}, 1) END", "false"
         return f"ST_Multi(ST_CollectionExtract(ST_MakeValid({g}), {DIMENSION[kind]}))", f"NOT ST_IsValid({g})"
@@ -122,7 +124,7 @@ class Loader:
             )
             cursor.execute("CREATE INDEX ON etl_municipality_parts USING gist (geom)")
             cursor.execute("ANALYZE etl_municipality_parts")
-        families = ", ".join(f"'{f.upper()}'" for f in FAMILIES[self.target.geometry_type])
+        kind = self.target.geometry_type
         selects = [f"s.{_q(name)}" for name in self.fields if name not in self.target.references]
         joins, reasons = [], []
         for name, code_field in self.target.references.items():
@@ -137,12 +139,14 @@ class Loader:
             selects.append(f"{municipality} AS municipality")
             reasons.extend(municipality_reasons)
             joins.append(municipality_join)
-        reason = (
-            "coalesce(s._reason, CASE WHEN s._geom IS NULL OR ST_IsEmpty(s._geom) THEN 'empty geometry' "
-            f"WHEN GeometryType(s._geom) NOT IN ({families}) THEN 'wrong geometry type ' || GeometryType(s._geom) "
-            "WHEN g.geom IS NULL OR ST_IsEmpty(g.geom) THEN 'geometry empty after repair' "
-            f"{' '.join(reasons)} END)"
-        )
+        if kind is not None:
+            families = ", ".join(f"'{f.upper()}'" for f in FAMILIES[kind])
+            reasons[:0] = [
+                "WHEN s._geom IS NULL OR ST_IsEmpty(s._geom) THEN 'empty geometry'",
+                f"WHEN GeometryType(s._geom) NOT IN ({families}) THEN 'wrong geometry type ' || GeometryType(s._geom)",
+                "WHEN g.geom IS NULL OR ST_IsEmpty(g.geom) THEN 'geometry empty after repair'",
+            ]
+        reason = f"coalesce(s._reason, CASE {' '.join(reasons) or 'WHEN false THEN NULL'} END)"
         # Exact duplicates share this hash of every mapped value and the geometry as given.
         content = ", ".join([*(f"s.{_q(name)}" for name in self.fields), "s._geom::bytea"])
         cursor.execute("DROP TABLE IF EXISTS etl_checked")
@@ -196,7 +200,7 @@ class Loader:
     def _dissolve(self, cursor: CursorWrapper) -> int:
         """Rows sharing a key are parts of one feature: their geometries are merged into the first."""
         key = self._key()
-        if not self.spec.dissolve or not key:
+        if not self.spec.dissolve or not key or self.target.geometry_type is None:
             return 0
         columns = ", ".join(_q(k) for k in key)
         not_null = " AND ".join(f"{_q(k)} IS NOT NULL" for k in key)
@@ -241,7 +245,7 @@ class Loader:
         return f"{value}::{self.target.db_type(name)}"
 
     def _write(self, cursor: CursorWrapper) -> tuple[int, int, int]:
-        table, geometry = self.target.table, _q(str(self.target.geometry.column))
+        table = self.target.table
         names = list(self.fields)
         if self.target.municipality_scoped and "municipality" not in names:
             names.append("municipality")
@@ -250,10 +254,17 @@ class Loader:
         started = time.perf_counter()
         key = self._key()
         identity = [f"t.{c} IS NOT DISTINCT FROM {v}" for c, v in zip(columns, values, strict=True)]
-        # Same geometry: equal once snapped to 0.1 mm, whatever the ring orientation or start vertex
-        # (Shapefiles reorient rings; text formats may round the last binary digit).
-        same_geometry = f"ST_Equals(ST_SnapToGrid(t.{geometry}, {GRID}), ST_SnapToGrid(c.geom, {GRID}))"
-        same = " AND ".join([*identity, same_geometry])
+        if self.target.geometry is not None:
+            geometry = _q(str(self.target.geometry.column))
+            # Same geometry: equal once snapped to 0.1 mm, whatever the ring orientation or start vertex
+            # (Shapefiles reorient rings; text formats may round the last binary digit).
+            identity.append(f"ST_Equals(ST_SnapToGrid(t.{geometry}, {GRID}), ST_SnapToGrid(c.geom, {GRID}))")
+            # The && lets the layer's spatial index find the candidates.
+            candidates = f"t.{geometry} && c.geom AND "
+            columns_out, values_out, set_geometry = [*columns, geometry], [*values, "c.geom"], f", {geometry} = c.geom"
+        else:
+            candidates, columns_out, values_out, set_geometry = "", columns, values, ""
+        same = " AND ".join(identity)
         cursor.execute("DROP TABLE IF EXISTS etl_matched")
         cursor.execute("CREATE TEMPORARY TABLE etl_matched (_row bigint, id bigint, same boolean) ON COMMIT DROP")
         with_key = " AND ".join(f"c.{_q(k)} IS NOT NULL" for k in key) or "false"
@@ -263,11 +274,10 @@ class Loader:
                 f"""INSERT INTO etl_matched SELECT c._row, t.id, ({same})
                     FROM etl_checked c JOIN {table} t ON {match} WHERE c._reject IS NULL AND {with_key}"""
             )
-        # Without a natural key, a row is the same row when every value and the geometry are the same
-        # (the && lets the layer's spatial index find the candidates).
+        # Without a natural key, a row is the same row when every value and the geometry are the same.
         cursor.execute(
             f"""INSERT INTO etl_matched SELECT DISTINCT ON (c._row) c._row, t.id, true
-                FROM etl_checked c JOIN {table} t ON t.{geometry} && c.geom AND {same}
+                FROM etl_checked c JOIN {table} t ON {candidates}{same}
                 WHERE c._reject IS NULL AND NOT ({with_key})"""
         )
         cursor.execute("SELECT count(*) FILTER (WHERE same), count(*) FILTER (WHERE NOT same) FROM etl_matched")
@@ -276,7 +286,7 @@ class Loader:
         if changed and self.update_on:
             assignments = ", ".join(f"{c} = {v}" for c, v in zip(columns, values, strict=True))
             cursor.execute(
-                f"""UPDATE {table} t SET {assignments}, {geometry} = c.geom
+                f"""UPDATE {table} t SET {assignments}{set_geometry}
                     FROM etl_matched m JOIN etl_checked c ON c._row = m._row
                     WHERE t.id = m.id AND NOT m.same"""
             )
@@ -294,8 +304,8 @@ class Loader:
         (new,) = cursor.fetchone()
         rebuild = self._drop_for_bulk(cursor, table) if new >= BULK_ROWS and new > self._rows(cursor) else []
         cursor.execute(
-            f"""INSERT INTO {table} ({", ".join(columns)}, {geometry})
-                SELECT {", ".join(values)}, c.geom FROM etl_checked c
+            f"""INSERT INTO {table} ({", ".join(columns_out)})
+                SELECT {", ".join(values_out)} FROM etl_checked c
                 WHERE c._reject IS NULL AND NOT EXISTS (SELECT 1 FROM etl_matched m WHERE m._row = c._row)"""
         )
         imported = cursor.rowcount

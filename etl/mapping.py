@@ -36,7 +36,18 @@ from layers.models import new_tracking_code
 
 MAPPINGS_DIR = BASE_DIR / "etl" / "mappings"
 FIELD_OPTIONS = {"source", "default", "values", "transform", "replace", "pattern", "zfill"}
-SPEC_OPTIONS = {"layer", "key", "dissolve", "fields", "join", "description", "source", "source_layer", "where"}
+SPEC_OPTIONS = {
+    "layer",
+    "key",
+    "dissolve",
+    "fields",
+    "join",
+    "description",
+    "source",
+    "source_layer",
+    "where",
+    "update_on",
+}
 TRUE = {"1", "true", "t", "yes", "y", "oui", "vrai", "نعم"}
 FALSE = {"0", "false", "f", "no", "n", "non", "faux", "لا"}
 
@@ -74,6 +85,7 @@ class Mapping:
     origin: str = "default"
     source_layer: str | None = None  # the layer to read in a multi-layer source (OSM: "lines")
     where: str | None = None  # an OGR SQL filter on the source's attributes
+    update_on: tuple[str, ...] | None = None  # a spec that updates existing rows (as --update-on does)
 
     @property
     def target(self) -> Target:
@@ -132,6 +144,7 @@ def load_mapping(spec: str | Path) -> Mapping:
         origin=path.name,
         source_layer=data.get("source_layer"),
         where=data.get("where"),
+        update_on=tuple(data["update_on"]) if data.get("update_on") else None,
     )
 
 

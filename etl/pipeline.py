@@ -47,10 +47,18 @@ def import_file(
             raise ImportFailed(f"the mapping {spec.origin} is for the {spec.layer} layer, not {layer}")
         layer_name = source_layer or (spec.source_layer if spec else None)
         where = spec.where if spec else None
-        with open_source(path, layer=layer_name, encoding=encoding, source_crs=source_crs, where=where) as source:
+        with open_source(
+            path,
+            layer=layer_name,
+            encoding=encoding,
+            source_crs=source_crs,
+            where=where,
+            geometry=target.geometry is not None,
+        ) as source:
             _check_geometry_type(source.geometry_type, target, path)
             spec = spec or default_mapping(layer, source.fields)
             mapper = Mapper(spec, source.path.parent, source.fields)
+            update_on = update_on or (list(spec.update_on) if spec.update_on else None)
             loader = Loader(target, spec, mapper, municipality, update_on)
             with transaction.atomic():
                 started = time.perf_counter()
@@ -71,6 +79,8 @@ def import_file(
 
 
 def _check_geometry_type(geometry_type: str | None, target: Target, path: Path) -> None:
+    if target.geometry_type is None:
+        return  # a table: any geometry in the file is left out
     kind = (geometry_type or "Unknown").split()[0]
     known = {family for families in FAMILIES.values() for family in families}
     if kind in known and kind not in FAMILIES[target.geometry_type]:

@@ -97,6 +97,7 @@ class Source:
     wkt_column: str | None = None
     open_options: dict[str, str] = field(default_factory=dict)
     where: str | None = None
+    geometry: bool = True  # False: a table for a layer without geometry, read without coordinates
 
     def batches(self, size: int = 50_000) -> Iterator[Batch]:
         """Stream the features, `size` at a time, reprojected to EPSG:4326."""
@@ -122,6 +123,10 @@ class Source:
                         wkb = table.column(geometry_column).combine_chunks()
                         table = table.drop_columns([geometry_column])
                     attributes = table.to_pandas()
+                    if not self.geometry:
+                        yield Batch(offset, attributes, pa.nulls(len(attributes), pa.string()))
+                        offset += len(attributes)
+                        continue
                     if wkb is not None and transformer is None and offset > 0:
                         # Already in the storage CRS: the WKB goes to the database as it came.
                         yield Batch(offset, attributes, hex_wkb(wkb))
@@ -290,8 +295,12 @@ def open_source(
     encoding: str | None = None,
     source_crs: str | int | None = None,
     where: str | None = None,
+    geometry: bool = True,
 ) -> Iterator[Source]:
-    """Check and open a file (archives are unpacked into a temporary folder removed afterwards)."""
+    """Check and open a file (archives are unpacked into a temporary folder removed afterwards).
+
+    With geometry=False the file is read as a table (for a layer without geometry): no coordinates needed.
+    """
     path = Path(path)
     _check_size(path)
     workdir = Path(tempfile.mkdtemp(prefix="gisportal-import-"))
@@ -307,14 +316,17 @@ def open_source(
             _check_shapefile(dataset, path)
         if suffix in {".geojson", ".json"}:
             _check_json(dataset, path)
-        source = _describe(path, dataset, _choose_layer(path, dataset, layer), encoding, _parse_crs(path, source_crs))
+        chosen = _choose_layer(path, dataset, layer)
+        source = _describe(path, dataset, chosen, encoding, _parse_crs(path, source_crs), geometry)
         source.where = where
         yield source
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _describe(path: Path, dataset: Path, layer: str | None, encoding: str | None, given: pyproj.CRS | None) -> Source:
+def _describe(
+    path: Path, dataset: Path, layer: str | None, encoding: str | None, given: pyproj.CRS | None, geometry: bool
+) -> Source:
     # Spreadsheets: the first row names the columns, and every cell is read as typed (text).
     options = {"HEADERS": "FORCE", "FIELD_TYPES": "STRING"} if dataset.suffix.lower() in {".xlsx", ".ods"} else {}
     try:
@@ -333,7 +345,10 @@ def _describe(path: Path, dataset: Path, layer: str | None, encoding: str | None
         features=int(info["features"]),
         encoding=encoding,
         open_options=options,
+        geometry=geometry,
     )
+    if not geometry:
+        return source
     declared = _parse_crs(path, info["crs"]) if info["crs"] else None
     if source.geometry_type is None:
         # A table: geometry from coordinate or WKT columns.

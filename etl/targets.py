@@ -10,6 +10,8 @@ from django.db import connection
 from django.db.models import NOT_PROVIDED, Field, ForeignKey, GeneratedField, Model
 
 from etl.models import RoadSegment
+from gisportal.complaints.models import Place
+from gisportal.scorecards.models import BudgetLine, PerformanceCriterion, PerformanceScore
 from layers.models import CollectionRoute, Complaint, Delegation, District, Governorate, Municipality, ServicePoint
 
 # Geometry families: what a source geometry may be for a layer of this type.
@@ -28,22 +30,26 @@ class Target:
     natural_key: tuple[str, ...]
     # Foreign keys given in files by the referenced layer's code.
     references: dict[str, str] = field(default_factory=dict)
+    # Whether planners may fill it from the upload page (national tables come from the command).
+    uploadable: bool = True
 
     @cached_property
     def table(self) -> str:
         return self.model._meta.db_table
 
     @cached_property
-    def geometry(self) -> GeometryField:
-        return next(f for f in self.model._meta.concrete_fields if isinstance(f, GeometryField))
+    def geometry(self) -> GeometryField | None:
+        """The geometry column; None for a table (budgets, scores) filled from a CSV without coordinates."""
+        return next((f for f in self.model._meta.concrete_fields if isinstance(f, GeometryField)), None)
 
     @cached_property
-    def geometry_type(self) -> str:
-        return self.geometry.geom_type.upper()
+    def geometry_type(self) -> str | None:
+        return self.geometry.geom_type.upper() if self.geometry else None
 
     @property
     def municipality_scoped(self) -> bool:
-        return "municipality" in self.references and self.model is not Municipality
+        """Rows placed in a municipality by their geometry (or checked against its boundary)."""
+        return "municipality" in self.references and self.model is not Municipality and self.geometry is not None
 
     @cached_property
     def fields(self) -> dict[str, Field]:
@@ -83,5 +89,21 @@ TARGETS = {
         Target("collection_route", CollectionRoute, ("municipality", "name"), {"municipality": "code"}),
         Target("complaint", Complaint, ("tracking_code",), {"municipality": "code"}),
         Target("road", RoadSegment, ("osm_id",), {"municipality": "code"}),
+        Target("place", Place, ("geonameid",), uploadable=False),
+        Target(
+            "budget_line",
+            BudgetLine,
+            ("municipality", "year", "kind", "title", "article", "paragraph", "sub_paragraph"),
+            {"municipality": "code"},
+            uploadable=False,
+        ),
+        Target("performance_criterion", PerformanceCriterion, ("code",), uploadable=False),
+        Target(
+            "performance_score",
+            PerformanceScore,
+            ("municipality", "year", "criterion"),
+            {"municipality": "code", "criterion": "code"},
+            uploadable=False,
+        ),
     )
 }

@@ -58,7 +58,7 @@ def _positive(request: HttpRequest, name: str, default: int, maximum: int) -> in
     raw = request.GET.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= maximum:
         raise BadQuery(_("%(name)s must be a whole number from 1 to %(max)d") % {"name": name, "max": maximum})
     return int(raw)
 

@@ -209,6 +209,7 @@ def test_get_requests_filters_and_default_window(client, tozeur, beja, planner_t
         {"page_size": "1001"},
         {"page_size": "0"},
         {"page": "-1"},
+        {"page": "²"},  # a digit to str.isdigit, not to int()
         {"updated_after": "soon"},
         {"jurisdiction_id": "0000"},
         {"service_request_id": ",".join(["A"] * 201)},

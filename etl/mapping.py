@@ -180,6 +180,7 @@ class Mapper:
             table = pd.read_csv(source_folder / join.file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
             if join.key not in table:
                 raise MappingError(f"{mapping.origin}: {join.file} has no column '{join.key}'")
+            table[join.key] = table[join.key].str.strip()  # official lists carry stray spaces ("تونس ")
             self.tables[join.name] = table.drop_duplicates(join.key).set_index(join.key).add_prefix(f"{join.name}.")
         for name, rule in mapping.fields.items():
             joined = any(rule.source.startswith(f"{join.name}.") for join in mapping.joins) if rule.source else True

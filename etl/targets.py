@@ -11,7 +11,7 @@ from django.db.models import NOT_PROVIDED, Field, ForeignKey, GeneratedField, Mo
 
 from etl.models import RoadSegment
 from gisportal.complaints.models import Place
-from gisportal.scorecards.models import BudgetLine, PerformanceCriterion, PerformanceScore
+from gisportal.scorecards.models import BudgetLine, LegacyMunicipality, PerformanceCriterion, PerformanceScore
 from layers.models import CollectionRoute, Complaint, Delegation, District, Governorate, Municipality, ServicePoint
 
 # Geometry families: what a source geometry may be for a layer of this type.
@@ -97,6 +97,7 @@ TARGETS = {
             {"municipality": "code"},
             uploadable=False,
         ),
+        Target("legacy_municipality", LegacyMunicipality, ("legacy_id",), {"municipality": "code"}, uploadable=False),
         Target("performance_criterion", PerformanceCriterion, ("code",), uploadable=False),
         Target(
             "performance_score",

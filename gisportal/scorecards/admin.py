@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from gisportal.scorecards.models import BudgetLine, PerformanceCriterion, PerformanceScore
+from gisportal.scorecards.models import BudgetLine, LegacyMunicipality, PerformanceCriterion, PerformanceScore
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,3 +48,11 @@ class PerformanceScoreAdmin(ReadOnlyAdmin):
     list_filter = ("year", "criterion__level")
     list_select_related = ("municipality", "criterion")
     raw_id_fields = ("municipality", "criterion")
+
+
+@admin.register(LegacyMunicipality)
+class LegacyMunicipalityAdmin(ReadOnlyAdmin):
+    list_display = ("legacy_id", "name", "name_ar", "governorate_name", "municipality")
+    list_select_related = ("municipality",)
+    search_fields = ("legacy_id", "name", "name_ar")
+    exclude = ("centre",)

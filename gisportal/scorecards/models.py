@@ -1,5 +1,6 @@
 """Municipal budget lines and performance scores: tables without geometry, filled by the ETL pipeline."""
 
+from django.contrib.gis.db import models as gis_models
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -81,3 +82,25 @@ class PerformanceScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.criterion_id}: {self.score}/{self.max_score}"
+
+
+class LegacyMunicipality(models.Model):
+    """A pre-2016 municipality id (OpenBaladiati's 5-digit ids, e.g. 34012) and the current municipality it is now.
+
+    Older budget files are named by these ids; the current municipality is the one holding the town centre.
+    """
+
+    legacy_id = models.CharField(_("former id"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100, blank=True)
+    governorate_name = models.CharField(_("governorate"), max_length=100, blank=True)
+    centre = gis_models.PointField(_("town centre"), srid=4326)
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="legacy_ids")
+
+    class Meta:
+        ordering = ["legacy_id"]
+        verbose_name = _("former municipality id")
+        verbose_name_plural = _("former municipality ids")
+
+    def __str__(self) -> str:
+        return f"{self.legacy_id} {self.name}"

@@ -8,7 +8,7 @@ from django.db.models import Sum
 from etl.pipeline import ImportFailed, ImportSummary, import_file
 from gisportal.complaints.models import Place
 from gisportal.paths import BASE_DIR
-from gisportal.scorecards.models import BudgetLine, PerformanceCriterion, PerformanceScore
+from gisportal.scorecards.models import BudgetLine, LegacyMunicipality, PerformanceCriterion, PerformanceScore
 from layers.models import Governorate
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +21,20 @@ IMPORTS = {
     "municipality": (REAL / "tn-municipalities-data4tunisia" / "tun_municipalities.geojson", "tn-municipalities"),
     "riatelab": (REAL / "tn-admin-riatelab" / "TN-gouvernorats.geojson", "tn-governorates-riatelab"),
     "place": (REAL / "tn-geonames" / "geonames_TN.gpkg", "tn-geonames"),
+    "legacy": (BOUARADA / "municipalities_points_openbaladiati.csv", "tn-openbaladiati-municipalities"),
     "revenue": (BOUARADA / "recette_simple_34012_v2.csv", "tn-budget-revenue"),
     "expense": (BOUARADA / "depense_simple_34012_v2.csv", "tn-budget-expense"),
     "criteria": (PERFORMANCE / "criteria.csv", "tn-performance-criteria"),
     "scores": (PERFORMANCE / "evaluations.csv", "tn-performance-scores"),
 }
-LAYERS = {"riatelab": "governorate", "revenue": "budget_line", "expense": "budget_line"}
-LAYERS |= {"criteria": "performance_criterion", "scores": "performance_score"}
+LAYERS = {
+    "riatelab": "governorate",
+    "legacy": "legacy_municipality",
+    "revenue": "budget_line",
+    "expense": "budget_line",
+    "criteria": "performance_criterion",
+    "scores": "performance_score",
+}
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +81,18 @@ def test_riatelab_governorates_update_13_boundaries(imported):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM layers_governorate WHERE NOT ST_IsValid(boundary)")
         assert cursor.fetchone()[0] == 0
+
+
+def test_openbaladiati_ids_tied_to_current_municipalities(imported):
+    first, again = imported["legacy"]
+    assert (first.read, first.imported, first.rejected) == (264, 221, 43)
+    assert (again.imported, again.unchanged) == (0, 221)
+    report = first.report.read_text()
+    assert "61017,Kerkennah" in report  # geocoded at sea
+    assert LegacyMunicipality.objects.get(legacy_id="34012").municipality.code == "2412"  # Bou Arada
+    # Name and centre agree for every link kept.
+    legacy = LegacyMunicipality.objects.select_related("municipality")
+    assert all(x.name_ar == x.municipality.name_ar.strip() for x in legacy)
 
 
 def test_bou_arada_budget_lines(imported):

@@ -51,7 +51,7 @@ clean:
 
 # Citizen maps at 1k, 100k and 1M complaints against a plain Folium map: page weight, time to load in Chromium.
 bench-maps: setup
-	$(BIN)/python bench/maps.py
+	$(BIN)/python bench/citizen_maps.py
 
 # 1M points from a GeoPackage: the import pipeline against ogr2ogr (COPY, index first / after), in a scratch database.
 bench-import: setup

@@ -134,16 +134,27 @@ def explain(queryset: QuerySet) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+# Above this many rows the home page shows PostgreSQL's estimate rather than scanning the table.
+EXACT_COUNT_LIMIT = 100_000
+
+
 def public_layer_counts() -> dict[str, int]:
-    """How much the portal maps, in one query, for the home page."""
+    """How much the portal maps, for the home page: exact for small layers, estimated for big ones."""
+    tables = {
+        "municipalities": Municipality,
+        "districts": District,
+        "service_points": ServicePoint,
+        "collection_routes": CollectionRoute,
+        "complaints": Complaint,
+    }
+    counts = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT (SELECT count(*) FROM layers_municipality),
-                      (SELECT count(*) FROM layers_district),
-                      (SELECT count(*) FROM layers_servicepoint),
-                      (SELECT count(*) FROM layers_collectionroute),
-                      (SELECT count(*) FROM layers_complaint)"""
-        )
-        row = cursor.fetchone()
-    names = ("municipalities", "districts", "service_points", "collection_routes", "complaints")
-    return dict(zip(names, row, strict=True))
+        for name, model in tables.items():
+            table = model._meta.db_table
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+            (estimate,) = cursor.fetchone()
+            if estimate < EXACT_COUNT_LIMIT:
+                cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - a model's table name
+                (estimate,) = cursor.fetchone()
+            counts[name] = estimate
+    return counts

@@ -68,3 +68,14 @@ def test_metric_distance_queries_use_the_geography_index(model, index, tozeur):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = selectors.explain(queryset)
     assert index in plan, plan
+
+
+def test_home_page_counts_are_exact_for_small_layers(tozeur, beja):
+    counts = selectors.public_layer_counts()
+    assert counts == {
+        "municipalities": 2,
+        "districts": 2,
+        "service_points": 2,
+        "collection_routes": 2,
+        "complaints": 2,
+    }

@@ -1,6 +1,6 @@
 """Benchmark: citizen maps at 1k, 100k and 1M complaints, gisportal's maps against a plain Folium map.
 
-    make bench-maps          # or: .venv/bin/python bench/maps.py [--sizes 1000,100000,1000000]
+    make bench-maps          # or: .venv/bin/python bench/citizen_maps.py [--sizes 1000,100000,1000000]
 
 A scratch database (a copy of the dev database's layers, created here and dropped at the end) is topped
 up with seeded complaints spread over the 350 real municipalities in proportion to their population

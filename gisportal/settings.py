@@ -154,7 +154,9 @@ LOGGING = {
 # Rate limits and tile versions must be shared by every gunicorn worker: Redis where configured;
 # the per-process memory cache only suits one-process runs (tests, the local demo).
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
 
 # Background work: Celery on Redis where REDIS_URL is set (docker-compose.yml).
 CELERY_BROKER_URL = os.environ.get("REDIS_URL", "")

@@ -8,7 +8,12 @@ from gisportal.paths import VAR_DIR
 from layers.models import SRID
 
 # Uploads and their reports hold whatever the office sent: never under the public MEDIA_URL.
-private_files = FileSystemStorage(location=VAR_DIR / "private")
+PRIVATE_FILES = FileSystemStorage(location=VAR_DIR / "private")
+
+
+def private_files() -> FileSystemStorage:
+    # A callable, so that migrations record its name rather than this checkout's path.
+    return PRIVATE_FILES
 
 
 class RasterLayer(models.Model):

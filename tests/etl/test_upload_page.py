@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from etl.models import ImportJob, private_files
+from etl.models import PRIVATE_FILES, ImportJob
 from layers.models import ServicePoint
 from tests.etl.conftest import write
 
@@ -14,9 +14,9 @@ from tests.etl.conftest import write
 @pytest.fixture(autouse=True)
 def private_folder(tmp_path, monkeypatch):
     """Uploads go to a temporary private folder, removed afterwards."""
-    monkeypatch.setattr(private_files, "_location", str(tmp_path / "private"))
-    monkeypatch.setattr(private_files, "base_location", str(tmp_path / "private"))
-    monkeypatch.setattr(private_files, "location", str(tmp_path / "private"))
+    monkeypatch.setattr(PRIVATE_FILES, "_location", str(tmp_path / "private"))
+    monkeypatch.setattr(PRIVATE_FILES, "base_location", str(tmp_path / "private"))
+    monkeypatch.setattr(PRIVATE_FILES, "location", str(tmp_path / "private"))
     yield
     shutil.rmtree(tmp_path / "private", ignore_errors=True)
 

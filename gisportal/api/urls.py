@@ -19,7 +19,11 @@ urlpatterns = [
     path("tiles/<str:collection_id>/<int:z>/<int:x>/<int:y>.pbf", tile_views.vector_tile, name="vector-tile"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(
+        "api/redoc/",
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"),
+        name="api-redoc",
+    ),
     path("api/analyses/", analysis_views.AnalysisIndex.as_view(), name="api-analyses"),
     path("api/analyses/<str:name>/", analysis_views.AnalysisRun.as_view(), name="api-analysis"),
     path("api/", include(router.urls)),

@@ -104,7 +104,8 @@ def test_openapi_and_docs_are_served_locally(analyst_client, db):
         html = analyst_client.get(page).content.decode()
         assert "/static/drf_spectacular_sidecar/" in html
         # Every script and stylesheet is local (a bare "cdn" may occur inside an inline hash).
-        assert not re.findall(r"""<(?:script|link)[^>]*(?:src|href)=["']?(?:https?:)?//""", html)
+        remote = re.findall(r"""<(?:script|link)[^>]*(?:src|href)=["']?(?:https?:)?//[^>]*>""", html)
+        assert not remote, remote
 
 
 def test_reporter_details_never_leave_the_rest_api(analyst_client, tozeur):

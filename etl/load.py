@@ -16,6 +16,7 @@ import pyarrow.csv as pa_csv
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import ForeignKey
+from psycopg.copy import QueuedLibpqWriter
 
 from etl.mapping import Mapper, Mapping
 from etl.sources import Batch
@@ -25,6 +26,7 @@ from etl.targets import DIMENSION, FAMILIES, Target
 # Above this many new rows (and more than the layer holds), secondary indexes and foreign keys are
 # dropped for the load and rebuilt after it.
 BULK_ROWS = 50_000
+BULK_MAINTENANCE_MEMORY = "1GB"
 GRID = "1e-9"  # degrees: about 0.1 mm, well below any survey's precision
 
 
@@ -69,7 +71,8 @@ class Loader:
             )
             names = ["_row", "_reason", *self.fields, "_geom"]
             copy_sql = f"COPY etl_stage ({', '.join(map(_q, names))}) FROM STDIN (FORMAT csv)"
-            with cursor.cursor.copy(copy_sql) as copy:
+            # A writer thread sends each batch while the next one is read and mapped: both cores work.
+            with cursor.cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
                 for batch in batches:
                     mapped = self.mapper.apply(batch.attributes, batch.offset)
                     rows = len(mapped.values)
@@ -268,18 +271,21 @@ class Loader:
         cursor.execute("DROP TABLE IF EXISTS etl_matched")
         cursor.execute("CREATE TEMPORARY TABLE etl_matched (_row bigint, id bigint, same boolean) ON COMMIT DROP")
         with_key = " AND ".join(f"c.{_q(k)} IS NOT NULL" for k in key) or "false"
-        if key:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+        (layer_has_rows,) = cursor.fetchone()
+        if key and layer_has_rows:  # an empty layer matches nothing: no join to run
             match = " AND ".join(f"t.{_q(self.target.column(k))} = {self._typed(k)}" for k in key)
             cursor.execute(
                 f"""INSERT INTO etl_matched SELECT c._row, t.id, ({same})
                     FROM etl_checked c JOIN {table} t ON {match} WHERE c._reject IS NULL AND {with_key}"""
             )
-        # Without a natural key, a row is the same row when every value and the geometry are the same.
-        cursor.execute(
-            f"""INSERT INTO etl_matched SELECT DISTINCT ON (c._row) c._row, t.id, true
-                FROM etl_checked c JOIN {table} t ON {candidates}{same}
-                WHERE c._reject IS NULL AND NOT ({with_key})"""
-        )
+        if layer_has_rows:
+            # Without a natural key, a row is the same row when every value and the geometry are the same.
+            cursor.execute(
+                f"""INSERT INTO etl_matched SELECT DISTINCT ON (c._row) c._row, t.id, true
+                    FROM etl_checked c JOIN {table} t ON {candidates}{same}
+                    WHERE c._reject IS NULL AND NOT ({with_key})"""
+            )
         cursor.execute("SELECT count(*) FILTER (WHERE same), count(*) FILTER (WHERE NOT same) FROM etl_matched")
         unchanged, changed = cursor.fetchone()
         updated = 0
@@ -312,9 +318,12 @@ class Loader:
         self.seconds["insert"] = time.perf_counter() - started
         started = time.perf_counter()
         if rebuild:
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            # The sorted GiST build and the geography GiST both keep their work in memory with room enough.
+            cursor.execute(f"SET LOCAL maintenance_work_mem = '{BULK_MAINTENANCE_MEMORY}'")
         for statement in rebuild:
             cursor.execute(statement)
+        if rebuild:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are initially deferred
         self.seconds["indexes and foreign keys rebuilt"] = time.perf_counter() - started
         return imported, updated, unchanged
 
@@ -323,7 +332,7 @@ class Loader:
         return max(0, cursor.fetchone()[0])
 
     def _drop_for_bulk(self, cursor: CursorWrapper, table: str) -> list[str]:
-        """Secondary indexes and foreign keys, dropped for a bulk load; returns what recreates them.
+        """Secondary indexes, foreign keys and unique constraints, dropped for a bulk load; returns what recreates them.
 
         An index built once after the load is faster than one updated row by row, and a foreign key
         added back is checked by one join instead of a trigger per row. All inside the transaction.
@@ -339,13 +348,25 @@ class Loader:
                WHERE conrelid = %s::regclass AND contype = 'f'""",
             [table],
         )
-        foreign_keys = cursor.fetchall()
-        for name, _ in foreign_keys:
+        constraints = cursor.fetchall()
+        # Unique constraints besides the primary key (osm_id) that no foreign key relies on: one sorted build
+        # checks every value at the end instead of a B-tree insertion per row.
+        cursor.execute(
+            """SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
+               WHERE c.conrelid = %s::regclass AND c.contype = 'u'
+                 AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)""",
+            [table],
+        )
+        constraints += cursor.fetchall()
+        # Rows written earlier in this transaction leave deferred checks pending, which forbid ALTER TABLE:
+        # run them now (they would run at commit anyway); rebuild() defers them again.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for name, _ in constraints:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_q(name)}")
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
         return [definition for _, definition in indexes] + [
-            f"ALTER TABLE {table} ADD CONSTRAINT {_q(name)} {definition}" for name, definition in foreign_keys
+            f"ALTER TABLE {table} ADD CONSTRAINT {_q(name)} {definition}" for name, definition in constraints
         ]
 
     # -- report ----------------------------------------------------------------------------------

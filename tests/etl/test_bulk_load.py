@@ -1,0 +1,53 @@
+"""Bulk mode (secondary indexes, foreign keys and unique constraints dropped for the load, rebuilt after it),
+forced on a small file: the layer ends with the same indexes and constraints, and the unique key still holds."""
+
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+import etl.load
+from etl.pipeline import import_file
+from layers.models import ServicePoint
+from tests.etl.conftest import write
+
+
+def layer_shape() -> tuple[list[str], list[str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'layers_servicepoint' ORDER BY 1")
+        indexes = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'layers_servicepoint'::regclass ORDER BY 1"
+        )
+        return indexes, [row[0] for row in cursor.fetchall()]
+
+
+@pytest.fixture
+def bulk(monkeypatch):
+    monkeypatch.setattr(etl.load, "BULK_ROWS", 2)
+
+
+def test_bulk_load_rebuilds_what_it_dropped(tozeur, containers, bulk, tmp_path: Path):
+    before = layer_shape()
+    containers["osm_id"] = [11, 12, 13, 11, 15, 16]
+    summary = import_file(write(containers, tmp_path / "c.geojson"), layer="service_point", report=tmp_path / "r.csv")
+    # Row 4 repeats row 1 entirely (dropped); row 5 lies outside every municipality.
+    assert (summary.imported, summary.dropped, summary.rejected) == (4, 1, 1)
+    assert layer_shape() == before
+    assert sorted(ServicePoint.objects.filter(osm_id__isnull=False).values_list("osm_id", flat=True)) == [
+        11,
+        12,
+        13,
+        16,
+    ]
+
+
+def test_bulk_load_refuses_a_key_already_taken_elsewhere(tozeur, containers, bulk, tmp_path: Path):
+    ServicePoint.objects.filter(pk=tozeur.container.pk).update(osm_id=12)
+    containers["osm_id"] = [11, 12, 13, 14, 15, 16]
+    # osm_id 12 is in the layer with other values: rejected, never a broken unique constraint.
+    summary = import_file(write(containers, tmp_path / "c.geojson"), layer="service_point", report=tmp_path / "r.csv")
+    assert (summary.imported, summary.rejected) == (4, 2)
+    assert ServicePoint.objects.filter(osm_id=12).count() == 1
+    assert "layers_servicepoint_osm_id_key UNIQUE (osm_id)" in layer_shape()[1]

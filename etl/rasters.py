@@ -122,11 +122,12 @@ def _zones(zone: str, crs: str) -> gpd.GeoDataFrame:
     with connection.cursor() as cursor:
         cursor.execute(ZONES[zone], {"metres": catchment_metres()})
         rows = cursor.fetchall()
-    frame = gpd.GeoDataFrame(
-        {"feature_id": [row[0] for row in rows]},
-        geometry=shapely.from_wkb([bytes(row[1]) for row in rows]),
-        crs=4326,
-    )
+    return zone_frame([row[0] for row in rows], [bytes(row[1]) for row in rows], crs)
+
+
+def zone_frame(ids: list[int], wkbs: list[bytes], crs: str) -> gpd.GeoDataFrame:
+    """Zones (WKB in EPSG:4326, as PostGIS gives them) in the raster's CRS, each with its feature id."""
+    frame = gpd.GeoDataFrame({"feature_id": ids}, geometry=shapely.from_wkb(wkbs), crs=4326)
     return frame.to_crs(crs) if crs != "EPSG:4326" else frame
 
 
@@ -136,6 +137,15 @@ def compute_statistics(raster: RasterLayer, zone: str) -> tuple[int, float]:
     zones = _zones(zone, raster.crs)
     if zones.empty:
         return 0, 0.0
+    frame = summarise(raster, zones)
+    ZonalStatistic.objects.bulk_create(
+        ZonalStatistic(raster=raster, zone=zone, **row) for row in frame.to_dict("records")
+    )
+    return len(frame), float(sum(v for v in frame["total"] if v is not None))
+
+
+def summarise(raster: RasterLayer, zones: gpd.GeoDataFrame) -> pd.DataFrame:
+    """One row per zone: feature_id, total, mean, minimum, maximum, cells (None where no cell has data)."""
     # A density is summed over the covered area in km²; a count over the covered share of each cell.
     total = "sum(coverage_weight=area_spherical_km2)" if raster.kind == RasterLayer.Kind.POPULATION_DENSITY else "sum"
     with rasterio.open(raster.file.path) as dataset:
@@ -147,8 +157,4 @@ def compute_statistics(raster: RasterLayer, zone: str) -> tuple[int, float]:
             output="pandas",
         )
     frame.columns = ["feature_id", "total", "mean", "minimum", "maximum", "cells"]
-    frame = frame.astype(object).where(pd.notna(frame), None)
-    ZonalStatistic.objects.bulk_create(
-        ZonalStatistic(raster=raster, zone=zone, **row) for row in frame.to_dict("records")
-    )
-    return len(frame), float(sum(v for v in frame["total"] if v is not None))
+    return frame.astype(object).where(pd.notna(frame), None)

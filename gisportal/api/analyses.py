@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import shapely
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from etl.models import RasterLayer
 from gisportal.accounts import roles
 from layers.models import Municipality, ServicePoint
 from layers.selectors import Scope, scope
@@ -255,6 +257,89 @@ def coverage(*, user: roles.User | None, kind: str, distance: float) -> Result:
     return _run(sql, params)
 
 
+def _population_raster(name: str | None) -> RasterLayer:
+    """The raster asked for by name, else the latest one of people per cell (else of people per km²)."""
+    kinds = (RasterLayer.Kind.POPULATION, RasterLayer.Kind.POPULATION_DENSITY)
+    if name:
+        raster = RasterLayer.objects.filter(name=name).first()
+        if raster is None:
+            raise BadAnalysisParameter(f"raster: no raster named {name!r} (see gisportal import-raster).")
+        if raster.kind not in kinds:
+            raise BadAnalysisParameter(f"raster: {name!r} is a raster of {raster.kind}, not of population.")
+        return raster
+    for kind in kinds:
+        latest = RasterLayer.objects.filter(kind=kind).order_by("-imported_at", "-id").first()
+        if latest is not None:
+            return latest
+    raise BadAnalysisParameter(
+        "No population raster: register one with `gisportal import-raster FILE --kind population`."
+    )
+
+
+def coverage_raster(
+    *, user: roles.User | None, kind: str, distance: float, municipality: str | None, raster: str | None
+) -> Result:
+    """Population within `distance` metres of a service point of a kind, read from a population raster.
+
+    The reach is the union of geodesic buffers of the service points (in service) that touch the area (one
+    municipality, or all the caller's), clipped to the area; exactextract sums the raster over the reach and
+    over the whole area, cells weighted by the share of them covered (densities by the covered km²).
+    """
+    from etl.rasters import summarise, zone_frame  # rasterio and geopandas load only when asked
+
+    layer = _population_raster(raster)
+    sql = f"""
+        WITH area AS (
+            SELECT array_agg(m.id) AS ids, min(m.code) FILTER (WHERE %(code)s::text IS NOT NULL) AS code,
+                   min(m.name_fr) FILTER (WHERE %(code)s::text IS NOT NULL) AS name, ST_Union(m.boundary) AS g
+            FROM layers_municipality AS m
+            WHERE {SCOPED.format(column="m.id")} AND (%(code)s::text IS NULL OR m.code = %(code)s)
+        ), reach AS (
+            SELECT count(*) AS points, ST_Union(b.g) AS g
+            FROM (SELECT ST_Buffer(sp.location::geography, %(distance)s)::geometry AS g
+                  FROM layers_servicepoint AS sp WHERE sp.kind = %(kind)s AND sp.status = 'in_service') AS b
+            WHERE EXISTS (SELECT 1 FROM layers_municipality AS m, area
+                          WHERE m.id = ANY(area.ids) AND ST_Intersects(m.boundary, b.g))
+        ), clipped AS (
+            SELECT area.*, reach.points, ST_Intersection(reach.g, area.g) AS covered FROM area, reach
+        )
+        SELECT code, name, points, ST_AsBinary(g), ST_AsBinary(covered), ST_AsGeoJSON(covered, 6)
+        FROM clipped WHERE g IS NOT NULL
+    """  # noqa: S608
+    params = {
+        "municipalities": municipalities_of(user),
+        "code": municipality,
+        "kind": kind,
+        "distance": distance,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    if found is None:
+        where = f"no municipality {municipality!r} among yours" if municipality else "no municipality among yours"
+        raise BadAnalysisParameter(f"municipality: {where}.")
+    code, name, points, area, covered, geometry = found
+    reached = covered is not None and not shapely.from_wkb(bytes(covered)).is_empty
+    zones = [bytes(area), bytes(covered)] if reached else [bytes(area)]
+    totals = summarise(layer, zone_frame(list(range(len(zones))), zones, layer.crs))["total"].tolist()
+    # None: no cell with data under the zone; no second zone: no service point within reach.
+    population, within = (float(t or 0) for t in [*totals, 0.0][:2])
+    columns = [
+        "code",
+        "municipality",
+        "raster",
+        "service_points",
+        "distance_m",
+        "population",
+        "covered_population",
+        "covered_percent",
+        "geometry",
+    ]
+    percent = round(100 * within / population, 1) if population else None
+    row = (code, name, layer.name, points, distance, round(population), round(within), percent, geometry)
+    return Result(columns, [row])
+
+
 def accessibility(*, user: roles.User | None, kind: str, distance: float) -> Result:
     """Two-step floating catchment (2SFCA): service capacity per 1,000 inhabitants within reach of each district.
 
@@ -419,6 +504,17 @@ ANALYSES: dict[str, Analysis] = {
             (
                 Parameter("kind", str, "health_facility", "type of service point", KINDS),
                 Parameter("distance", float, 1000.0, "metres"),
+            ),
+        ),
+        Analysis(
+            "coverage-raster",
+            "Population within a distance of a service type, from a population raster",
+            coverage_raster,
+            (
+                Parameter("kind", str, "health_facility", "type of service point", KINDS),
+                Parameter("distance", float, 1000.0, "metres"),
+                Parameter("municipality", str, None, "municipality code (else: all yours)"),
+                Parameter("raster", str, None, "population raster name (else: the latest)"),
             ),
         ),
         Analysis(

@@ -64,6 +64,8 @@ class Loader:
         with connection.cursor() as cursor:
             # PostGIS functions look costly to the planner, which then compiles every query with JIT: seconds lost.
             cursor.execute("SET LOCAL jit = off")
+            # Grouping a million rows by content or key stays in memory instead of spilling to disk.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute("DROP TABLE IF EXISTS etl_stage")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE etl_stage (_row bigint, _reason text, {columns}, _geom geometry) "

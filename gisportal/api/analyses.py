@@ -301,7 +301,9 @@ def coverage_raster(
             WHERE EXISTS (SELECT 1 FROM layers_municipality AS m, area
                           WHERE m.id = ANY(area.ids) AND ST_Intersects(m.boundary, b.g))
         ), clipped AS (
-            SELECT area.*, reach.points, ST_Intersection(reach.g, area.g) AS covered FROM area, reach
+            -- Polygons only: a disc touching the area at one point or along a border covers nobody.
+            SELECT area.*, reach.points, ST_CollectionExtract(ST_Intersection(reach.g, area.g), 3) AS covered
+            FROM area, reach
         )
         SELECT code, name, points, ST_AsBinary(g), ST_AsBinary(covered), ST_AsGeoJSON(covered, 6)
         FROM clipped WHERE g IS NOT NULL

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from common import cluster_url, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 GISPORTAL = ROOT / ".venv" / "bin" / "gisportal"
@@ -66,20 +66,6 @@ class Scratch:
     env: dict[str, str]  # environment for the portal's processes (DATABASE_URL set)
     token: str  # an analyst's API token
     in_box: int  # complaints in CENTRAL_TUNIS
-
-
-def cluster_url() -> str:
-    url = (
-        os.environ.get("DATABASE_URL")
-        or subprocess.run([str(GISPORTAL), "db", "url"], capture_output=True, text=True, check=True)
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    return url.replace("postgis://", "postgresql://", 1)
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 def _one(db: psycopg.Connection, sql: str, params: tuple | list | None = None) -> Any:

@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from api_data import CENTRAL_TUNIS, ROOT, Scratch, scratch_database
+from common import free_port
 
 BIN = ROOT / ".venv" / "bin"
 PYGEOAPI_VENV = ROOT / "var" / "bench" / "pygeoapi-venv"
@@ -79,14 +80,6 @@ class Measured:
     size: int
     rate: float = 0.0  # requests per second, best round
     latency: float = 0.0  # mean ms in that round
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

@@ -22,7 +22,6 @@ import argparse
 import http.server
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,10 +31,10 @@ import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
 
 import psycopg
+from common import cluster_url, free_port, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -57,26 +56,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 TARGET_BYTES, TARGET_SECONDS = 500_000, 1.5
-
-
-def cluster_url() -> str:
-    url = (
-        os.environ.get("DATABASE_URL")
-        or subprocess.run([str(BIN / "gisportal"), "db", "url"], capture_output=True, text=True, check=True)
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    return url.replace("postgis://", "postgresql://", 1)
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def create_scratch(url: str) -> str:

@@ -23,34 +23,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import geopandas as gpd
 import numpy as np
 import psycopg
 import pyogrio
 import shapely
+from common import cluster_url, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 GISPORTAL = ROOT / ".venv" / "bin" / "gisportal"
 SCRATCH = "gisportal_bench_import"
 SEED = 2016
 KINDS = np.array(["waste_container", "collection_point", "recycling_point"])
-
-
-def cluster_url() -> str:
-    url = (
-        os.environ.get("DATABASE_URL")
-        or subprocess.run([str(GISPORTAL), "db", "url"], capture_output=True, text=True, check=True)
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    return url.replace("postgis://", "postgresql://", 1)
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:

@@ -30,10 +30,10 @@ import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from urllib.request import Request, urlopen
 
 import psycopg
+from common import cluster_url, free_port, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -137,26 +137,6 @@ done = function(summary, latency, requests)
   io.write(string.format("LATENCY p50 %%f p99 %%f\\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
 """
-
-
-def cluster_url() -> str:
-    url = (
-        os.environ.get("DATABASE_URL")
-        or subprocess.run([str(BIN / "gisportal"), "db", "url"], capture_output=True, text=True, check=True)
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    return url.replace("postgis://", "postgresql://", 1)
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def create_scratch(url: str, env: dict[str, str]) -> str:

@@ -6,6 +6,7 @@ app_name = "maps"
 urlpatterns = [
     path("", views.national, name="national"),
     path("complaints.json", views.complaints_in_view, name="complaints"),
+    path("municipalities.json", views.municipality_outlines, name="outlines"),
     path("<str:code>/", views.municipality, {"kind": "home"}, name="municipality"),
     path("<str:code>/services/", views.municipality, {"kind": "services"}, name="services"),
     path("<str:code>/collection/", views.municipality, {"kind": "collection"}, name="collection"),

@@ -56,6 +56,15 @@ def national(request: HttpRequest) -> HttpResponse:
     return _page(request, gettext("All municipalities"), None, rendered)
 
 
+@require_GET
+@gzip_page
+@cache_control(public=True, max_age=86400)
+def municipality_outlines(request: HttpRequest) -> HttpResponse:
+    """Every municipality's simplified boundary: what a map without a basemap draws to orient the citizen."""
+    geojson = selectors.municipalities_geojson(arabic=request.LANGUAGE_CODE == "ar")
+    return HttpResponse(geojson, content_type="application/geo+json")
+
+
 def _float(request: HttpRequest, name: str, low: float, high: float) -> float:
     try:
         value = float(request.GET[name])

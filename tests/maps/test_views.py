@@ -182,3 +182,15 @@ def test_map_pages_make_a_fixed_number_of_queries(
     # One query per layer, whatever the number of features (the savepoint and its release included).
     with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200
+
+
+def test_municipality_outlines_orient_maps_without_a_basemap(client: Client, tozeur: Town, beja: Town) -> None:
+    response = client.get("/ar/m/municipalities.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    assert "max-age=86400" in response["Cache-Control"]
+    outlines = json.loads(response.content)
+    assert sorted(feature["properties"]["code"] for feature in outlines["features"]) == ["2111", "6211"]
+    assert {feature["geometry"]["type"] for feature in outlines["features"]} <= {"Polygon", "MultiPolygon"}
+    # The citizen's report page draws them when no basemap is configured.
+    assert 'data-outlines="/m/municipalities.json"' in client.get("/report/").content.decode()

@@ -8,7 +8,14 @@
   document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
   var start = lat.value && lon.value ? [parseFloat(lat.value), parseFloat(lon.value)] : null;
   var map = L.map(box).setView(start || [34.5, 9.5], start ? 16 : 6);
-  if (box.dataset.basemap) L.tileLayer(box.dataset.basemap, { maxZoom: 19 }).addTo(map);
+  if (box.dataset.basemap) {
+    L.tileLayer(box.dataset.basemap, { maxZoom: 19 }).addTo(map);
+  } else if (box.dataset.outlines && window.fetch) {
+    // No basemap configured: the municipalities' outlines at least show the citizen where she is.
+    fetch(box.dataset.outlines).then(function (response) { return response.json(); }).then(function (outlines) {
+      L.geoJSON(outlines, { interactive: false, style: { color: "#0b5a6b", weight: 1, fillOpacity: 0.04 } }).addTo(map);
+    });
+  }
   var pin = null;
   function place(latlng) {
     lat.value = latlng.lat.toFixed(6);

@@ -17,4 +17,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{Place.objects.count()} places already loaded, nothing to do")
             return
         count = gazetteer.load_places()
-        self.stdout.write(f"{count} populated places loaded from {gazetteer.GEONAMES_FILE.name}")
+        self.stdout.write(f"{count} populated places in the gazetteer, from {gazetteer.GEONAMES_FILE.name}")

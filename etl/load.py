@@ -18,6 +18,7 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import ForeignKey
 from psycopg.copy import QueuedLibpqWriter
 
+from etl.history import History
 from etl.mapping import Mapper, Mapping
 from etl.sources import Batch
 from etl.summary import ImportFailed, ImportSummary, Progress
@@ -56,6 +57,8 @@ class Loader:
             self.municipality_id = row[0]
         self.read = 0
         self.seconds: dict[str, float] = {}
+        # Set by the pipeline for a layer whose model keeps a simple-history: the import's rows go in it.
+        self.history: History | None = None
 
     # -- staging ---------------------------------------------------------------------------------
 
@@ -291,13 +294,18 @@ class Loader:
         cursor.execute("SELECT count(*) FILTER (WHERE same), count(*) FILTER (WHERE NOT same) FROM etl_matched")
         unchanged, changed = cursor.fetchone()
         updated = 0
+        # The ids this import wrote and how ('+' or '~'), for the history written once the rows are in.
+        cursor.execute("DROP TABLE IF EXISTS etl_written")
+        cursor.execute("CREATE TEMPORARY TABLE etl_written (id bigint, kind char(1)) ON COMMIT DROP")
+        into_written = "WITH written AS ({}) INSERT INTO etl_written SELECT id, '{}' FROM written"
         if changed and self.update_on:
+            if self.history:
+                self.history.keep_before_update(cursor, "SELECT id FROM etl_matched WHERE NOT same")
             assignments = ", ".join(f"{c} = {v}" for c, v in zip(columns, values, strict=True))
-            cursor.execute(
-                f"""UPDATE {table} t SET {assignments}{set_geometry}
+            update = f"""UPDATE {table} t SET {assignments}{set_geometry}
                     FROM etl_matched m JOIN etl_checked c ON c._row = m._row
                     WHERE t.id = m.id AND NOT m.same"""
-            )
+            cursor.execute(into_written.format(f"{update} RETURNING t.id", "~") if self.history else update)
             updated = cursor.rowcount
         elif changed:
             hint = f"use --update-on {' '.join(key)} to update it" if key else ""
@@ -311,11 +319,10 @@ class Loader:
         )
         (new,) = cursor.fetchone()
         rebuild = self._drop_for_bulk(cursor, table) if new >= BULK_ROWS and new > self._rows(cursor) else []
-        cursor.execute(
-            f"""INSERT INTO {table} ({", ".join(columns_out)})
+        insert = f"""INSERT INTO {table} ({", ".join(columns_out)})
                 SELECT {", ".join(values_out)} FROM etl_checked c
                 WHERE c._reject IS NULL AND NOT EXISTS (SELECT 1 FROM etl_matched m WHERE m._row = c._row)"""
-        )
+        cursor.execute(into_written.format(f"{insert} RETURNING id", "+") if self.history else insert)
         imported = cursor.rowcount
         self.seconds["insert"] = time.perf_counter() - started
         started = time.perf_counter()
@@ -327,6 +334,10 @@ class Loader:
         if rebuild:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are initially deferred
         self.seconds["indexes and foreign keys rebuilt"] = time.perf_counter() - started
+        if self.history and (imported or updated):
+            started = time.perf_counter()
+            self.history.record(cursor, "etl_written")
+            self.seconds["history"] = time.perf_counter() - started
         return imported, updated, unchanged
 
     def _rows(self, cursor: CursorWrapper) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.db import DataError, IntegrityError, transaction
 
+from etl.history import History
 from etl.load import Loader
 from etl.mapping import Mapper, Mapping, MappingError, default_mapping, load_mapping
 from etl.sources import SourceError, open_source
@@ -35,8 +36,12 @@ def import_file(
     report: Path | None = None,
     progress: Progress | None = None,
     batch_size: int = 50_000,
+    user_id: int | None = None,
 ) -> ImportSummary:
-    """Import one file into a layer, all or nothing; raise ImportFailed with a clear message."""
+    """Import one file into a layer, all or nothing; raise ImportFailed with a clear message.
+
+    The rows it inserts or updates get a version in the layer's history, by `user_id` (None from the command).
+    """
     if layer not in TARGETS:
         raise ImportFailed(f"unknown layer '{layer}' (layers: {', '.join(TARGETS)})")
     target = TARGETS[layer]
@@ -60,6 +65,7 @@ def import_file(
             mapper = Mapper(spec, source.path.parent, source.fields)
             update_on = update_on or (list(spec.update_on) if spec.update_on else None)
             loader = Loader(target, spec, mapper, municipality, update_on)
+            loader.history = History.of(target.model, target.table, f"import {path.name}", user_id)
             with transaction.atomic():
                 started = time.perf_counter()
                 loader.stage(source.batches(batch_size), source.features, progress)

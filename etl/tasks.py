@@ -44,6 +44,7 @@ def run_import_job(job_id: int) -> None:
             mapping=job.mapping or None,
             report=report,
             progress=progress,
+            user_id=job.user_id,
         )
     except ImportFailed as error:
         job.status, job.error = ImportJob.Status.FAILED, str(error)

@@ -1,0 +1,73 @@
+"""An import's trace in the layers' simple-history tables, written in SQL inside the import's transaction:
+one '+' row per inserted row, one '~' row per updated row, and the version before an update kept too.
+"""
+
+from __future__ import annotations
+
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Model
+
+# What simple-history adds to the model's own columns.
+HISTORY_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+# An import's version before an update that had no history yet: dated just before the import's own rows.
+BEFORE = "now() - interval '1 millisecond'"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# SQL built from model metadata (quoted identifiers); every value is a query parameter.
+class History:
+    """The historical table of a layer's model, and the statements that fill it from the layer table."""
+
+    def __init__(self, model: type[Model], table: str, reason: str, user_id: int | None) -> None:
+        historical = model.history.model  # type: ignore[attr-defined]
+        self.table = table
+        self.historical_table = historical._meta.db_table
+        own = {f.column for f in model._meta.concrete_fields}
+        # Excluded fields (District.marginalisation_score) are not in the historical model: never named here.
+        self.columns = [
+            _q(f.column) for f in historical._meta.concrete_fields if f.name not in HISTORY_FIELDS and f.column in own
+        ]
+        self.user_column = _q(historical._meta.get_field("history_user").column)
+        reason_length = historical._meta.get_field("history_change_reason").max_length or 100
+        self.reason = reason[:reason_length]
+        self.user_id = user_id
+
+    @classmethod
+    def of(cls, model: type[Model], table: str, reason: str, user_id: int | None) -> History | None:
+        return cls(model, table, reason, user_id) if hasattr(model, "history") else None
+
+    def _insert(self, cursor: CursorWrapper, kind: str, date: str, ids: str) -> int:
+        """One INSERT … SELECT: the current state of the layer rows whose ids the subquery `ids` gives."""
+        columns = ", ".join(self.columns)
+        values = ", ".join(f"t.{c}" for c in self.columns)
+        cursor.execute(
+            f"""INSERT INTO {self.historical_table}
+                    ({columns}, history_date, history_change_reason, history_type, {self.user_column})
+                SELECT {values}, {date}, %s, %s, %s FROM {self.table} t WHERE t.id IN ({ids})""",  # noqa: S608
+            [self.reason, kind, self.user_id],
+        )
+        return cursor.rowcount
+
+    def keep_before_update(self, cursor: CursorWrapper, ids: str) -> int:
+        """Rows about to be updated that have no version yet (loaded before history was kept): their state now."""
+        return self._insert(
+            cursor,
+            "+",
+            BEFORE,
+            f"SELECT u.id FROM ({ids}) u WHERE NOT EXISTS (SELECT 1 FROM {self.historical_table} h WHERE h.id = u.id)",  # noqa: S608
+        )
+
+    def record(self, cursor: CursorWrapper, written: str) -> int:
+        """The rows this import wrote (`written`: a table of id and '+' or '~'), as they are now."""
+        columns = ", ".join(self.columns)
+        values = ", ".join(f"t.{c}" for c in self.columns)
+        cursor.execute(
+            f"""INSERT INTO {self.historical_table}
+                    ({columns}, history_date, history_change_reason, history_type, {self.user_column})
+                SELECT {values}, now(), %s, w.kind, %s FROM {self.table} t JOIN {written} w ON w.id = t.id""",  # noqa: S608
+            [self.reason, self.user_id],
+        )
+        return cursor.rowcount

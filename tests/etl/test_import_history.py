@@ -1,0 +1,89 @@
+"""An import leaves a version of every row it wrote in the layer's history, and the version before it."""
+
+from pathlib import Path
+
+import geopandas as gpd
+from django.urls import reverse
+from shapely.geometry import Point
+
+from etl.pipeline import import_file
+from layers.models import ServicePoint
+from tests.etl.conftest import LAT, LON, write
+
+
+def containers_file(tmp_path: Path, name: str, capacities: list[str]) -> Path:
+    frame = gpd.GeoDataFrame(
+        {
+            "osm_id": [101, 102, 103],
+            "kind": ["waste_container"] * 3,
+            "name": ["Conteneur Nord", "Conteneur Est", "Conteneur Sud"],
+            "capacity": capacities,
+        },
+        geometry=[Point(LON + 0.001, LAT), Point(LON + 0.002, LAT), Point(LON + 0.003, LAT)],
+        crs=4326,
+    )
+    return write(frame, tmp_path / name)
+
+
+def run(path: Path, tmp_path: Path, **options: object):
+    return import_file(path, layer="service_point", report=tmp_path / "report.csv", **options)  # type: ignore[arg-type]
+
+
+def imported_history():
+    return ServicePoint.history.filter(osm_id__in=[101, 102, 103])
+
+
+def test_an_import_adds_one_version_per_row_and_none_when_run_again(tozeur, planner_tozeur, tmp_path):
+    path = containers_file(tmp_path, "conteneurs.geojson", ["660", "770", "1100"])
+    assert run(path, tmp_path, user_id=planner_tozeur.pk).imported == 3
+
+    versions = imported_history()
+    assert versions.count() == 3
+    assert set(versions.values_list("history_type", "history_change_reason", "history_user")) == {
+        ("+", "import conteneurs.geojson", planner_tozeur.pk)
+    }
+    assert sorted(versions.values_list("capacity", flat=True)) == [660, 770, 1100]
+    # The container made by the fixture is not touched by the import: still its one version.
+    assert tozeur.container.history.count() == 1
+
+    again = run(path, tmp_path)
+    assert (again.imported, again.updated, again.unchanged) == (0, 0, 3)
+    assert imported_history().count() == 3
+
+
+def test_an_update_is_a_version_shown_in_the_admin_and_the_old_one_restores(client, tozeur, planner_tozeur, tmp_path):
+    run(containers_file(tmp_path, "v1.geojson", ["660", "770", "1100"]), tmp_path)
+    updated = run(containers_file(tmp_path, "v2.geojson", ["660", "990", "1100"]), tmp_path, update_on=["osm_id"])
+    assert (updated.imported, updated.updated, updated.unchanged) == (0, 1, 2)
+
+    east = ServicePoint.objects.get(osm_id=102)
+    assert east.capacity == 990
+    latest, before = east.history.order_by("-history_date", "-history_id")[:2]
+    assert (latest.history_type, latest.capacity, latest.history_change_reason) == ("~", 990, "import v2.geojson")
+    assert latest.history_user is None  # the command: nobody logged in
+    assert (before.history_type, before.capacity) == ("+", 770)
+    assert latest.diff_against(before).changed_fields == ["capacity"]
+
+    client.force_login(planner_tozeur)
+    page = client.get(reverse("admin:layers_servicepoint_history", args=[east.pk]))
+    assert page.status_code == 200
+    assert "import v2.geojson" in page.content.decode()
+
+    before.instance.save()
+    east.refresh_from_db()
+    assert east.capacity == 770
+    assert east.history.count() == 3
+
+
+def test_a_row_without_history_keeps_its_state_before_the_update(tozeur, tmp_path):
+    run(containers_file(tmp_path, "v1.geojson", ["660", "770", "1100"]), tmp_path)
+    # As if loaded before imports kept history.
+    ServicePoint.history.filter(osm_id=103).delete()
+    run(containers_file(tmp_path, "v2.geojson", ["660", "770", "1500"]), tmp_path, update_on=["osm_id"])
+
+    south = ServicePoint.objects.get(osm_id=103)
+    versions = list(south.history.order_by("history_date", "history_id").values_list("history_type", "capacity"))
+    assert versions == [("+", 1100), ("~", 1500)]
+    south.history.earliest().instance.save()
+    south.refresh_from_db()
+    assert south.capacity == 1100

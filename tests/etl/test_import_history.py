@@ -3,11 +3,13 @@
 from pathlib import Path
 
 import geopandas as gpd
+from django.db import connection
 from django.urls import reverse
-from shapely.geometry import Point
+from shapely.geometry import Point, box
 
+import etl.load
 from etl.pipeline import import_file
-from layers.models import ServicePoint
+from layers.models import District, ServicePoint
 from tests.etl.conftest import LAT, LON, write
 
 
@@ -87,3 +89,29 @@ def test_a_row_without_history_keeps_its_state_before_the_update(tozeur, tmp_pat
     south.history.earliest().instance.save()
     south.refresh_from_db()
     assert south.capacity == 1100
+
+
+def test_a_bulk_load_keeps_the_history_and_its_indexes(tozeur, tmp_path, monkeypatch):
+    monkeypatch.setattr(etl.load, "BULK_ROWS", 2)
+    table = ServicePoint.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s", [table])
+        (indexes,) = cursor.fetchone()
+    assert run(containers_file(tmp_path, "bulk.geojson", ["660", "770", "1100"]), tmp_path).imported == 3
+
+    assert sorted(imported_history().values_list("history_type", "capacity")) == [("+", 660), ("+", 770), ("+", 1100)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s", [table])
+        assert cursor.fetchone() == (indexes,)
+
+
+def test_a_district_version_leaves_out_its_excluded_score(tozeur, tmp_path):
+    square = box(LON - 0.002, LAT - 0.002, LON - 0.001, LAT - 0.001)
+    frame = gpd.GeoDataFrame({"name": ["Hay Ennakhil"]}, geometry=[square], crs=4326)
+    path = write(frame, tmp_path / "quartiers.geojson")
+    summary = import_file(path, layer="district", municipality="6211", report=tmp_path / "report.csv")
+    assert summary.imported == 1
+
+    version = District.history.get(name="Hay Ennakhil")
+    assert (version.history_type, version.history_change_reason) == ("+", "import quartiers.geojson")
+    assert "marginalisation_score" not in {f.name for f in District.history.model._meta.fields}

@@ -95,3 +95,12 @@ def test_the_page_in_arabic(client, planner_tozeur):
     client.force_login(planner_tozeur)
     page = client.get("/ar/imports/")
     assert 'dir="rtl"' in page.content.decode() and "استيراد طبقة" in page.content.decode()
+
+
+def test_an_upload_is_in_the_planners_name_in_the_history(client, upload, planner_tozeur, tozeur, containers, tmp_path):
+    client.force_login(planner_tozeur)
+    upload(write(containers, tmp_path / "c.geojson"), layer="service_point", municipality=tozeur.municipality.pk)
+    assert ImportJob.objects.get().status == "done"
+    versions = ServicePoint.history.filter(history_change_reason__startswith="import c")
+    assert versions.count() == 4
+    assert {(v.history_type, v.history_user) for v in versions} == {("+", planner_tozeur)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
+from simple_history.models import HistoricalRecords
 
 # What simple-history adds to the model's own columns.
 HISTORY_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
@@ -34,22 +35,44 @@ class History:
         reason_length = historical._meta.get_field("history_change_reason").max_length or 100
         self.reason = reason[:reason_length]
         self.user_id = user_id
+        # Many-to-many fields kept in history (a route's service points): their links go with each version.
+        self.links: list[tuple[str, str, str, list[str]]] = []
+        for field in getattr(historical, "_history_m2m_fields", []):
+            through = field.remote_field.through._meta
+            versions = HistoricalRecords.m2m_models[field]._meta
+            shared = {f.column for f in through.concrete_fields} & {f.column for f in versions.concrete_fields}
+            source = _q(field.m2m_column_name())
+            self.links.append((versions.db_table, through.db_table, source, [_q(c) for c in sorted(shared)]))
 
     @classmethod
     def of(cls, model: type[Model], table: str, reason: str, user_id: int | None) -> History | None:
         return cls(model, table, reason, user_id) if hasattr(model, "history") else None
 
+    def _versions(self, cursor: CursorWrapper, rows: str, params: list[str | int | None]) -> int:
+        """One statement: the versions `rows` selects (the model's columns, then the four history values),
+        and the many-to-many links of each."""
+        columns = ", ".join(self.columns)
+        links = [
+            f"""link_{i} AS (INSERT INTO {table} (history_id, {", ".join(shared)})
+                SELECT v.history_id, {", ".join(f"l.{c}" for c in shared)}
+                FROM versions v JOIN {through} l ON l.{source} = v.id)"""  # noqa: S608
+            for i, (table, through, source, shared) in enumerate(self.links)
+        ]
+        cursor.execute(
+            f"""WITH versions AS (
+                    INSERT INTO {self.historical_table}
+                        ({columns}, history_date, history_change_reason, history_type, {self.user_column})
+                    {rows} RETURNING history_id, id){"".join(f", {link}" for link in links)}
+                SELECT count(*) FROM versions""",  # noqa: S608
+            params,
+        )
+        return int(cursor.fetchone()[0])
+
     def _insert(self, cursor: CursorWrapper, kind: str, date: str, ids: str) -> int:
         """One INSERT … SELECT: the current state of the layer rows whose ids the subquery `ids` gives."""
-        columns = ", ".join(self.columns)
         values = ", ".join(f"t.{c}" for c in self.columns)
-        cursor.execute(
-            f"""INSERT INTO {self.historical_table}
-                    ({columns}, history_date, history_change_reason, history_type, {self.user_column})
-                SELECT {values}, {date}, %s, %s, %s FROM {self.table} t WHERE t.id IN ({ids})""",  # noqa: S608
-            [self.reason, kind, self.user_id],
-        )
-        return cursor.rowcount
+        rows = f"SELECT {values}, {date}, %s, %s, %s FROM {self.table} t WHERE t.id IN ({ids})"  # noqa: S608
+        return self._versions(cursor, rows, [self.reason, kind, self.user_id])
 
     def keep_before_update(self, cursor: CursorWrapper, ids: str) -> int:
         """Rows about to be updated that have no version yet (loaded before history was kept): their state now."""
@@ -62,12 +85,6 @@ class History:
 
     def record(self, cursor: CursorWrapper, written: str) -> int:
         """The rows this import wrote (`written`: a table of id and '+' or '~'), as they are now."""
-        columns = ", ".join(self.columns)
         values = ", ".join(f"t.{c}" for c in self.columns)
-        cursor.execute(
-            f"""INSERT INTO {self.historical_table}
-                    ({columns}, history_date, history_change_reason, history_type, {self.user_column})
-                SELECT {values}, now(), %s, w.kind, %s FROM {self.table} t JOIN {written} w ON w.id = t.id""",  # noqa: S608
-            [self.reason, self.user_id],
-        )
-        return cursor.rowcount
+        rows = f"SELECT {values}, now(), %s, w.kind, %s FROM {self.table} t JOIN {written} w ON w.id = t.id"  # noqa: S608
+        return self._versions(cursor, rows, [self.reason, self.user_id])

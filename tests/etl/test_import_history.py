@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import geopandas as gpd
+import shapely
 from django.db import connection
 from django.urls import reverse
 from shapely.geometry import Point, box
@@ -115,3 +116,34 @@ def test_a_district_version_leaves_out_its_excluded_score(tozeur, tmp_path):
     version = District.history.get(name="Hay Ennakhil")
     assert (version.history_type, version.history_change_reason) == ("+", "import quartiers.geojson")
     assert "marginalisation_score" not in {f.name for f in District.history.model._meta.fields}
+
+
+def test_a_routes_versions_keep_its_service_points(tozeur, tmp_path):
+    route = tozeur.route
+    route.history.all().delete()  # as if loaded before imports kept history
+    frame = gpd.GeoDataFrame(
+        {
+            "name": [route.name],
+            "service_days": ["{1,3,5}"],
+            "starts_at": ["06:00"],
+            "ends_at": ["10:00"],
+            "vehicle": ["Benne tasseuse 12 m³"],
+        },
+        geometry=[shapely.from_wkt(route.path.wkt)],
+        crs=4326,
+    )
+    path = write(frame, tmp_path / "tournees.geojson")
+    summary = import_file(
+        path, layer="collection_route", municipality="6211", update_on=["name"], report=tmp_path / "report.csv"
+    )
+    assert (summary.imported, summary.updated) == (0, 1)
+
+    before, after = route.history.order_by("history_date", "history_id")
+    assert (before.history_type, before.vehicle, after.history_type, after.vehicle) == (
+        "+",
+        "",
+        "~",
+        "Benne tasseuse 12 m³",
+    )
+    assert list(before.service_points.values_list("servicepoint", flat=True)) == [tozeur.container.pk]
+    assert list(after.service_points.values_list("servicepoint", flat=True)) == [tozeur.container.pk]

@@ -34,11 +34,10 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import psycopg
-from common import cluster_url, free_port, with_database
+from common import cluster_url, copy_dev_database, drop_database, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 SCRATCH = "gisportal_bench_maps"
 SEED = 0.2016
 SIZES = (1_000, 100_000, 1_000_000)
@@ -60,28 +59,10 @@ TARGET_BYTES, TARGET_SECONDS = 500_000, 1.5
 
 def create_scratch(url: str) -> str:
     """A copy of the dev database without its complaints."""
-    admin = with_database(url, "postgres")
-    scratch = with_database(url, SCRATCH)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
-        connection.execute(f"CREATE DATABASE {SCRATCH}")
-    dump = subprocess.Popen([str(PG_BIN / "pg_dump"), "--no-owner", "-d", url], stdout=subprocess.PIPE)
-    subprocess.run(
-        [str(PG_BIN / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-d", scratch],
-        stdin=dump.stdout,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    if dump.wait() != 0:
-        raise SystemExit("pg_dump of the dev database failed")
+    scratch = copy_dev_database(url, SCRATCH)
     with psycopg.connect(scratch, autocommit=True) as connection:
         connection.execute("TRUNCATE layers_complaint CASCADE")
     return scratch
-
-
-def drop_scratch(url: str) -> None:
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
 
 
 def top_up_complaints(scratch: str, total: int) -> int:
@@ -317,7 +298,7 @@ def main() -> None:
         if server is not None:
             server.terminate()
         if not options.keep:
-            drop_scratch(url)
+            drop_database(url, SCRATCH)
     report(rows)
 
 

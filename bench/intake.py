@@ -33,11 +33,10 @@ from pathlib import Path
 from urllib.request import Request, urlopen
 
 import psycopg
-from common import cluster_url, free_port, with_database
+from common import cluster_url, copy_dev_database, drop_database, free_port, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 SCRATCH = "gisportal_bench_intake"
 PILOTS = ("6211", "2111", "3111")
 POINTS = 2000
@@ -141,19 +140,7 @@ end
 
 def create_scratch(url: str, env: dict[str, str]) -> str:
     """A copy of the dev database, migrated to this checkout, without complaints."""
-    admin, scratch = with_database(url, "postgres"), with_database(url, SCRATCH)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {SCRATCH}")
-    dump = subprocess.Popen([str(PG_BIN / "pg_dump"), "--no-owner", "-d", url], stdout=subprocess.PIPE)
-    subprocess.run(
-        [str(PG_BIN / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-d", scratch],
-        stdin=dump.stdout,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    if dump.wait() != 0:
-        raise SystemExit("pg_dump of the dev database failed")
+    scratch = copy_dev_database(url, SCRATCH)
     subprocess.run([str(BIN / "gisportal"), "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True)
     with psycopg.connect(scratch, autocommit=True) as connection:
         connection.execute("TRUNCATE layers_complaint, layers_historicalcomplaint CASCADE")
@@ -167,11 +154,6 @@ def create_scratch(url: str, env: dict[str, str]) -> str:
         if pilots != len(PILOTS):
             raise SystemExit("the dev database lacks the pilot municipalities: run `make demo` once")
     return scratch
-
-
-def drop_scratch(url: str) -> None:
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
 
 
 def report_points(scratch: str) -> list[tuple[float, float]]:
@@ -370,7 +352,7 @@ def main() -> None:
             stop(ceiling)
     finally:
         if not options.keep:
-            drop_scratch(url)
+            drop_database(url, SCRATCH)
     print_table(runs)
     if any(run.lost for run in runs):
         sys.exit("reports were lost")

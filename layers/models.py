@@ -13,8 +13,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import F, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -24,9 +23,18 @@ if TYPE_CHECKING:
 SRID = 4326
 
 
-def as_geography(field: str) -> Cast:
-    """`field::geography`: the expression metric distance queries and their index share."""
-    return Cast(field, models.GeometryField(srid=SRID, geography=True))
+class AsGeography(Func):
+    """`field::geography`, the plain cast: the ORM, hand-written SQL and the index then share one expression.
+
+    (Django's Cast writes `::geography(Geometry,4326)`, which an index on `location::geography` does not match.)
+    """
+
+    template = "(%(expressions)s)::geography"
+    output_field = models.GeometryField(srid=SRID, geography=True)
+
+
+def as_geography(field: str) -> AsGeography:
+    return AsGeography(field)
 
 
 def geography_index(field: str, name: str) -> GistIndex:

@@ -79,3 +79,18 @@ def test_home_page_counts_are_exact_for_small_layers(tozeur, beja):
         "collection_routes": 2,
         "complaints": 2,
     }
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT id FROM layers_servicepoint WHERE ST_DWithin(location::geography, ST_MakePoint(8, 34)::geography, 250)",
+        "SELECT id FROM layers_servicepoint ORDER BY location::geography <-> ST_MakePoint(8, 34)::geography LIMIT 1",
+    ],
+)
+def test_hand_written_sql_uses_the_same_geography_index(sql, tozeur):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "servicepoint_location_geog" in plan, plan

@@ -41,6 +41,23 @@ def geography_index(field: str, name: str) -> GistIndex:
     return GistIndex(as_geography(field), name=name)
 
 
+class LayerHistory(HistoricalRecords):
+    """A layer's simple-history, indexed only as it is read: by feature id and date.
+
+    Versions are looked up per feature, never by place or by municipality: a spatial index and a B-tree
+    per foreign key would only slow every edit and double the cost of a bulk import.
+    """
+
+    def copy_fields(self, model: type[models.Model]) -> dict[str, models.Field]:
+        fields = super().copy_fields(model)
+        for name, field in fields.items():
+            if name != "id":
+                field.db_index = False
+            if isinstance(field, models.GeometryField):
+                field.spatial_index = False
+        return fields
+
+
 def percentage(verbose_name: "StrOrPromise") -> models.FloatField:
     return models.FloatField(
         verbose_name,
@@ -55,7 +72,7 @@ class Governorate(models.Model):
     name_fr = models.CharField(_("name (French)"), max_length=100)
     name_ar = models.CharField(_("name (Arabic)"), max_length=100)
     boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
-    history = HistoricalRecords()
+    history = LayerHistory()
 
     class Meta:
         ordering = ["code"]
@@ -78,7 +95,7 @@ class Delegation(models.Model):
     population_2014 = models.PositiveIntegerField(_("population (2014 census)"), null=True, blank=True)
     households_2014 = models.PositiveIntegerField(_("households (2014 census)"), null=True, blank=True)
     boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
-    history = HistoricalRecords()
+    history = LayerHistory()
 
     class Meta:
         ordering = ["code"]
@@ -105,7 +122,7 @@ class Municipality(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     council_seats = models.PositiveSmallIntegerField(_("council seats"), null=True, blank=True)
     boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
-    history = HistoricalRecords()
+    history = LayerHistory()
 
     class Meta:
         ordering = ["name_fr"]
@@ -152,7 +169,7 @@ class District(models.Model):
         verbose_name=_("marginalisation score"),
     )
     boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
-    history = HistoricalRecords(excluded_fields=["marginalisation_score"])
+    history = LayerHistory(excluded_fields=["marginalisation_score"])
 
     class Meta:
         ordering = ["municipality", "name"]
@@ -209,7 +226,7 @@ class ServicePoint(models.Model):
     )
     osm_id = models.BigIntegerField(_("OpenStreetMap node"), null=True, blank=True, unique=True)
     location = models.PointField(_("location"), srid=SRID)
-    history = HistoricalRecords()
+    history = LayerHistory()
 
     class Meta:
         ordering = ["municipality", "kind", "name"]
@@ -246,7 +263,7 @@ class CollectionRoute(models.Model):
         ServicePoint, blank=True, related_name="collection_routes", verbose_name=_("service points")
     )
     path = models.MultiLineStringField(_("path"), srid=SRID)
-    history = HistoricalRecords(m2m_fields=[service_points])
+    history = LayerHistory(m2m_fields=[service_points])
 
     class Meta:
         ordering = ["municipality", "name"]
@@ -367,7 +384,7 @@ class Complaint(models.Model):
         editable=False,
         verbose_name=_("nearest asset"),
     )
-    history = HistoricalRecords()
+    history = LayerHistory()
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.REOPENED)
 

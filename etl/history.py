@@ -48,9 +48,9 @@ class History:
     def of(cls, model: type[Model], table: str, reason: str, user_id: int | None) -> History | None:
         return cls(model, table, reason, user_id) if hasattr(model, "history") else None
 
-    def _versions(self, cursor: CursorWrapper, rows: str, params: list[str | int | None]) -> int:
+    def _versions(self, cursor: CursorWrapper, rows: str, params: list[str | int | None], written: str = "") -> int:
         """One statement: the versions `rows` selects (the model's columns, then the four history values),
-        and the many-to-many links of each."""
+        and the many-to-many links of each; `written` is an optional CTE that `rows` reads."""
         columns = ", ".join(self.columns)
         links = [
             f"""link_{i} AS (INSERT INTO {table} (history_id, {", ".join(shared)})
@@ -59,7 +59,7 @@ class History:
             for i, (table, through, source, shared) in enumerate(self.links)
         ]
         cursor.execute(
-            f"""WITH versions AS (
+            f"""WITH {f"{written}, " if written else ""}versions AS (
                     INSERT INTO {self.historical_table}
                         ({columns}, history_date, history_change_reason, history_type, {self.user_column})
                     {rows} RETURNING history_id, id){"".join(f", {link}" for link in links)}
@@ -68,23 +68,24 @@ class History:
         )
         return int(cursor.fetchone()[0])
 
-    def _insert(self, cursor: CursorWrapper, kind: str, date: str, ids: str) -> int:
-        """One INSERT … SELECT: the current state of the layer rows whose ids the subquery `ids` gives."""
-        values = ", ".join(f"t.{c}" for c in self.columns)
-        rows = f"SELECT {values}, {date}, %s, %s, %s FROM {self.table} t WHERE t.id IN ({ids})"  # noqa: S608
-        return self._versions(cursor, rows, [self.reason, kind, self.user_id])
-
     def keep_before_update(self, cursor: CursorWrapper, ids: str) -> int:
         """Rows about to be updated that have no version yet (loaded before history was kept): their state now."""
-        return self._insert(
-            cursor,
-            "+",
-            BEFORE,
-            f"SELECT u.id FROM ({ids}) u WHERE NOT EXISTS (SELECT 1 FROM {self.historical_table} h WHERE h.id = u.id)",  # noqa: S608
-        )
-
-    def record(self, cursor: CursorWrapper, written: str) -> int:
-        """The rows this import wrote (`written`: a table of id and '+' or '~'), as they are now."""
         values = ", ".join(f"t.{c}" for c in self.columns)
-        rows = f"SELECT {values}, now(), %s, w.kind, %s FROM {self.table} t JOIN {written} w ON w.id = t.id"  # noqa: S608
+        rows = f"""SELECT {values}, {BEFORE}, %s, '+', %s FROM {self.table} t
+                   WHERE t.id IN (SELECT u.id FROM ({ids}) u
+                                  WHERE NOT EXISTS (SELECT 1 FROM {self.historical_table} h WHERE h.id = u.id))"""  # noqa: S608
         return self._versions(cursor, rows, [self.reason, self.user_id])
+
+    def record_range(self, cursor: CursorWrapper, first: int, last: int) -> int:
+        """The rows a bulk load inserted under ids it reserved, first to last, as '+' versions."""
+        values = ", ".join(f"t.{c}" for c in self.columns)
+        rows = f"SELECT {values}, now(), %s, '+', %s FROM {self.table} t WHERE t.id BETWEEN %s AND %s"  # noqa: S608
+        return self._versions(cursor, rows, [self.reason, self.user_id, first, last])
+
+    def write(self, cursor: CursorWrapper, statement: str, kind: str) -> int:
+        """Run `statement`, an INSERT or UPDATE of the layer aliased `t`, and record each row it wrote
+        ('+' inserted, '~' updated) as it now is, in the same statement: the rows are read once."""
+        returning = ", ".join(f"t.{c}" for c in self.columns)
+        rows = f"SELECT {', '.join(self.columns)}, now(), %s, %s, %s FROM written"  # noqa: S608
+        written = f"written AS ({statement} RETURNING {returning})"
+        return self._versions(cursor, rows, [self.reason, kind, self.user_id], written)

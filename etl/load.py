@@ -294,19 +294,17 @@ class Loader:
         cursor.execute("SELECT count(*) FILTER (WHERE same), count(*) FILTER (WHERE NOT same) FROM etl_matched")
         unchanged, changed = cursor.fetchone()
         updated = 0
-        # The ids this import wrote and how ('+' or '~'), for the history written once the rows are in.
-        cursor.execute("DROP TABLE IF EXISTS etl_written")
-        cursor.execute("CREATE TEMPORARY TABLE etl_written (id bigint, kind char(1)) ON COMMIT DROP")
-        into_written = "WITH written AS ({}) INSERT INTO etl_written SELECT id, '{}' FROM written"
         if changed and self.update_on:
-            if self.history:
-                self.history.keep_before_update(cursor, "SELECT id FROM etl_matched WHERE NOT same")
             assignments = ", ".join(f"{c} = {v}" for c, v in zip(columns, values, strict=True))
             update = f"""UPDATE {table} t SET {assignments}{set_geometry}
                     FROM etl_matched m JOIN etl_checked c ON c._row = m._row
                     WHERE t.id = m.id AND NOT m.same"""
-            cursor.execute(into_written.format(f"{update} RETURNING t.id", "~") if self.history else update)
-            updated = cursor.rowcount
+            if self.history:
+                self.history.keep_before_update(cursor, "SELECT id FROM etl_matched WHERE NOT same")
+                updated = self.history.write(cursor, update, "~")
+            else:
+                cursor.execute(update)
+                updated = cursor.rowcount
         elif changed:
             hint = f"use --update-on {' '.join(key)} to update it" if key else ""
             cursor.execute(
@@ -318,37 +316,47 @@ class Loader:
             "AND NOT EXISTS (SELECT 1 FROM etl_matched m WHERE m._row = c._row)"
         )
         (new,) = cursor.fetchone()
-        rebuild = self._drop_for_bulk(cursor, table) if new >= BULK_ROWS and new > self._rows(cursor) else []
-        insert = f"""INSERT INTO {table} ({", ".join(columns_out)})
-                SELECT {", ".join(values_out)} FROM etl_checked c
+        # A bulk load: the layer's (and its young history's) indexes are built once after the rows, not per row.
+        rebuild = []
+        if new >= BULK_ROWS and new > self._rows(cursor):
+            rebuild = self._drop_for_bulk(cursor, table)
+            if self.history and new > self._rows(cursor, self.history.historical_table):
+                rebuild += self._drop_for_bulk(cursor, self.history.historical_table)
+        new_rows = """FROM etl_checked c
                 WHERE c._reject IS NULL AND NOT EXISTS (SELECT 1 FROM etl_matched m WHERE m._row = c._row)"""
-        cursor.execute(into_written.format(f"{insert} RETURNING id", "+") if self.history else insert)
-        imported = cursor.rowcount
-        self.seconds["insert"] = time.perf_counter() - started
+        names_out, select = ", ".join(columns_out), ", ".join(values_out)
+        if rebuild and self.history:
+            # A bulk load holds the layer's lock: it reserves one id per staged row, writes the layer, then its
+            # history from the reserved range (cheaper than passing every row through a RETURNING).
+            base = self._reserve_ids(cursor, table, self.read)
+            cursor.execute(f"INSERT INTO {table} (id, {names_out}) SELECT {base} + c._row, {select} {new_rows}")
+            imported = cursor.rowcount
+            self.history.record_range(cursor, base + 1, base + self.read)
+        elif self.history:
+            insert = f"INSERT INTO {table} AS t ({names_out}) SELECT {select} {new_rows}"
+            imported = self.history.write(cursor, insert, "+")
+        else:
+            cursor.execute(f"INSERT INTO {table} ({names_out}) SELECT {select} {new_rows}")
+            imported = cursor.rowcount
+        self.seconds["insert, history"] = time.perf_counter() - started
         started = time.perf_counter()
         if rebuild:
-            # The sorted GiST build and the geography GiST both keep their work in memory with room enough.
+            # The sorted GiST build and the B-trees keep their work in memory with room enough.
             cursor.execute(f"SET LOCAL maintenance_work_mem = '{BULK_MAINTENANCE_MEMORY}'")
-        for statement in rebuild:
-            cursor.execute(statement)
-        if rebuild:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are initially deferred
-        self.seconds["indexes and foreign keys rebuilt"] = time.perf_counter() - started
-        if self.history and (imported or updated):
-            started = time.perf_counter()
-            versions = self.history.historical_table
-            # A bulk load into a young history: its indexes too are built once after the rows, not per row.
-            bulk = imported >= BULK_ROWS and imported > self._rows(cursor, versions)
-            rebuild = self._drop_for_bulk(cursor, versions) if bulk else []
-            self.history.record(cursor, "etl_written")
-            if rebuild:
-                cursor.execute(f"SET LOCAL maintenance_work_mem = '{BULK_MAINTENANCE_MEMORY}'")
             for statement in rebuild:
                 cursor.execute(statement)
-            if rebuild:
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            self.seconds["history"] = time.perf_counter() - started
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are initially deferred
+        self.seconds["indexes and foreign keys rebuilt"] = time.perf_counter() - started
         return imported, updated, unchanged
+
+    def _reserve_ids(self, cursor: CursorWrapper, table: str, count: int) -> int:
+        """Advance the layer's id sequence past `count` ids and return the one before them (the lock is held)."""
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        (sequence,) = cursor.fetchone()
+        cursor.execute("SELECT nextval(%s::regclass) - 1", [sequence])
+        (base,) = cursor.fetchone()
+        cursor.execute("SELECT setval(%s::regclass, %s)", [sequence, base + count])
+        return int(base)
 
     def _rows(self, cursor: CursorWrapper, table: str | None = None) -> int:
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table or self.target.table])

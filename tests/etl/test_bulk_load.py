@@ -51,3 +51,17 @@ def test_bulk_load_refuses_a_key_already_taken_elsewhere(tozeur, containers, bul
     assert (summary.imported, summary.rejected) == (4, 2)
     assert ServicePoint.objects.filter(osm_id=12).count() == 1
     assert "layers_servicepoint_osm_id_key UNIQUE (osm_id)" in layer_shape()[1]
+
+
+def test_bulk_load_ids_leave_room_for_the_next_feature(tozeur, containers, bulk, tmp_path: Path):
+    containers["osm_id"] = [11, 12, 13, 14, 15, 16]
+    before = ServicePoint.objects.order_by("-pk").first().pk
+    import_file(write(containers, tmp_path / "c.geojson"), layer="service_point", report=tmp_path / "r.csv")
+    imported = list(ServicePoint.objects.filter(pk__gt=before).order_by("pk").values_list("pk", "osm_id"))
+    # One id reserved per file row: row 5 (outside every municipality) leaves its id unused.
+    assert imported == [(before + n, 10 + n) for n in (1, 2, 3, 4, 6)]
+    assert sorted(ServicePoint.history.filter(id__gt=before).values_list("id", flat=True)) == [p for p, _ in imported]
+    planned = ServicePoint.objects.create(
+        municipality=tozeur.municipality, kind="waste_container", location=tozeur.container.location
+    )
+    assert planned.pk == before + 7

@@ -1,7 +1,8 @@
-"""The municipal layers. Every geometry is stored in EPSG:4326 with a GiST index.
+"""The municipal layers. Every geometry is stored in EPSG:4326 with one GiST index, on the geometry.
 
-Point layers also carry a GiST index on `geom::geography`, so that metric distance queries
-(`selectors.within_metres`) use an index instead of scanning the table.
+Metric distance queries use that index too: `geom && metres_envelope(point, metres)` (a box in degrees
+that holds every point within `metres`, migration 0007), then the exact test on the spheroid
+(`selectors.within_metres`).
 """
 
 import random
@@ -11,7 +12,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
@@ -24,21 +24,13 @@ SRID = 4326
 
 
 class AsGeography(Func):
-    """`field::geography`, the plain cast: the ORM, hand-written SQL and the index then share one expression.
+    """`field::geography`, the plain cast that hand-written SQL writes too (migration 0005 names it).
 
-    (Django's Cast writes `::geography(Geometry,4326)`, which an index on `location::geography` does not match.)
+    (Django's Cast writes `::geography(Geometry,4326)`.)
     """
 
     template = "(%(expressions)s)::geography"
     output_field = models.GeometryField(srid=SRID, geography=True)
-
-
-def as_geography(field: str) -> AsGeography:
-    return AsGeography(field)
-
-
-def geography_index(field: str, name: str) -> GistIndex:
-    return GistIndex(as_geography(field), name=name)
 
 
 class LayerHistory(HistoricalRecords):
@@ -232,7 +224,6 @@ class ServicePoint(models.Model):
         ordering = ["municipality", "kind", "name"]
         verbose_name = _("service point")
         verbose_name_plural = _("service points")
-        indexes = [geography_index("location", "servicepoint_location_geog")]
 
     def __str__(self) -> str:
         return self.name or f"{self.get_kind_display()} #{self.pk}"
@@ -393,7 +384,6 @@ class Complaint(models.Model):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         indexes = [
-            geography_index("location", "complaint_location_geog"),
             models.Index(fields=["municipality", "status"], name="complaint_municipality_status"),
             models.Index(fields=["updated_at"], name="complaint_updated_at"),
         ]

@@ -4,7 +4,7 @@ from enum import Enum
 from typing import TypeVar
 
 from django.contrib.gis.db.models import GeometryField
-from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.db.models.functions import Distance, GeoFunc
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.db import connection
@@ -14,6 +14,7 @@ from gisportal.accounts import roles
 from gisportal.accounts.models import Role
 from layers.models import (
     SRID,
+    AsGeography,
     CollectionRoute,
     Complaint,
     Delegation,
@@ -21,7 +22,6 @@ from layers.models import (
     Governorate,
     Municipality,
     ServicePoint,
-    as_geography,
 )
 
 M = TypeVar("M", bound=Model)
@@ -119,9 +119,17 @@ def nearest_asset(municipality: Municipality, point: Point, category: str) -> Se
     return nearby.annotate(metres=Distance("location", point)).order_by("metres", "pk").first()
 
 
+class MetresEnvelope(GeoFunc):
+    """A box in degrees holding every point within some metres of a geometry (SQL function, migration 0007)."""
+
+    function = "metres_envelope"
+    output_field = GeometryField(srid=SRID)
+
+
 def within_metres(queryset: QuerySet[M], field: str, point: Point, metres: float) -> QuerySet[M]:
-    """Rows whose `field` lies within `metres` of `point`, through the `geom::geography` GiST index."""
-    return queryset.annotate(_geography=as_geography(field)).filter(  # type: ignore[return-value]
+    """Rows whose `field` lies within `metres` of `point` on the spheroid, through the geometry GiST index."""
+    return queryset.alias(_geography=AsGeography(field)).filter(  # type: ignore[return-value]
+        **{f"{field}__bboverlaps": MetresEnvelope(Value(point, output_field=GeometryField(srid=SRID)), metres)},
         _geography__dwithin=(point, D(m=metres)),
     )
 

@@ -139,10 +139,16 @@ def districts_geojson(municipality_id: int | None, *, arabic: bool) -> str | Non
              FROM layers_district d
              CROSS JOIN LATERAL (SELECT count(*) AS n FROM layers_complaint
                                   WHERE district_id = d.id AND status <> ALL(%(unmapped)s) AND NOT is_hidden) c
+             CROSS JOIN LATERAL ST_PointOnSurface(d.boundary) AS centre
+             -- `bound`: metres to the nearest in degrees (KNN on the GiST index); the nearest in metres is no farther.
              CROSS JOIN LATERAL (
-                 SELECT ST_Distance(ST_PointOnSurface(d.boundary)::geography, p.location::geography) AS metres
+                 SELECT ST_Distance(centre::geography, p.location::geography) AS metres
                    FROM layers_servicepoint p WHERE p.status = 'in_service'
-                  ORDER BY p.location <-> ST_PointOnSurface(d.boundary) LIMIT 1) s
+                  ORDER BY p.location <-> centre LIMIT 1) bound
+             CROSS JOIN LATERAL (
+                 SELECT min(ST_Distance(centre::geography, p.location::geography)) AS metres
+                   FROM layers_servicepoint p
+                  WHERE p.status = 'in_service' AND p.location && metres_envelope(centre, bound.metres)) s
             WHERE %(id)s::bigint IS NULL OR d.municipality_id = %(id)s""",
         {"id": municipality_id, "arabic": arabic, "unmapped": ["duplicate", "rejected"]},
     )
@@ -230,12 +236,19 @@ def complaints_in_view(
 
 
 def nearest_service(lon: float, lat: float, *, municipality_id: int | None = None) -> dict[str, Any] | None:
-    """The in-service point nearest to a place (KNN on the GiST index), with its distance in metres."""
+    """The in-service point nearest to a place, with its distance in metres.
+
+    The nearest in degrees (KNN on the GiST index) is some metres away; the nearest in metres lies within them.
+    """
+    in_service = "status = 'in_service' AND (%(id)s::bigint IS NULL OR municipality_id = %(id)s)"
     rows = _rows(
-        """SELECT name, kind, round(ST_Distance(location::geography, here::geography)), ST_X(location), ST_Y(location)
-             FROM layers_servicepoint, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS here
-            WHERE status = 'in_service' AND (%(id)s::bigint IS NULL OR municipality_id = %(id)s)
-            ORDER BY location <-> here LIMIT 1""",
+        f"""SELECT name, kind, round(ST_Distance(location::geography, here::geography)), ST_X(location), ST_Y(location)
+              FROM ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS here,
+                   LATERAL (SELECT ST_Distance(location::geography, here::geography) AS metres FROM layers_servicepoint
+                             WHERE {in_service} ORDER BY location <-> here LIMIT 1) AS bound,
+                   layers_servicepoint
+             WHERE {in_service} AND location && metres_envelope(here, bound.metres)
+             ORDER BY ST_Distance(location::geography, here::geography), id LIMIT 1""",  # noqa: S608
         {"lon": lon, "lat": lat, "id": municipality_id},
     )
     if not rows:
@@ -245,13 +258,16 @@ def nearest_service(lon: float, lat: float, *, municipality_id: int | None = Non
 
 
 def nearest_route(lon: float, lat: float, *, municipality_id: int) -> dict[str, Any] | None:
-    """The collection route passing nearest to a place (KNN on the GiST index), its days and time window."""
+    """The collection route passing nearest to a place, its days and time window (found as in `nearest_service`)."""
     rows = _rows(
         """SELECT name, service_days, frequency, to_char(starts_at, 'HH24:MI'), to_char(ends_at, 'HH24:MI'),
                   round(ST_Distance(path::geography, here::geography))
-             FROM layers_collectionroute, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS here
-            WHERE municipality_id = %(id)s
-            ORDER BY path <-> here LIMIT 1""",
+             FROM ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS here,
+                  LATERAL (SELECT ST_Distance(path::geography, here::geography) AS metres FROM layers_collectionroute
+                            WHERE municipality_id = %(id)s ORDER BY path <-> here LIMIT 1) AS bound,
+                  layers_collectionroute
+            WHERE municipality_id = %(id)s AND path && metres_envelope(here, bound.metres)
+            ORDER BY ST_Distance(path::geography, here::geography), id LIMIT 1""",
         {"lon": lon, "lat": lat, "id": municipality_id},
     )
     if not rows:

@@ -193,7 +193,8 @@ def nearest_service(
 ) -> Result:
     """The nearest service point of a kind (in service) to a point, or to every complaint when no point is given.
 
-    KNN on the geography index (`<->` on geography is the spheroid distance), so the nearest is truly nearest.
+    Nearest on the spheroid, through the geometry index: the nearest in degrees (KNN) is some metres away,
+    and the truly nearest lies within that many metres.
     """
     points = (
         "SELECT NULL::bigint AS complaint_id, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS location"
@@ -203,13 +204,23 @@ def nearest_service(
     )
     sql = f"""
         SELECT p.complaint_id, s.id AS service_point_id, s.name, s.municipality_id,
-               round(ST_Distance(p.location::geography, s.location::geography)::numeric, 1) AS distance_m,
+               round(s.metres::numeric, 1) AS distance_m,
                ST_AsGeoJSON(ST_MakeLine(p.location, s.location), 6) AS geometry
         FROM ({points}) AS p
         CROSS JOIN LATERAL (
-            SELECT sp.id, sp.name, sp.municipality_id, sp.location FROM layers_servicepoint AS sp
+            SELECT ST_Distance(sp.location::geography, p.location::geography) AS metres
+            FROM layers_servicepoint AS sp
             WHERE sp.kind = %(kind)s AND sp.status = 'in_service'
-            ORDER BY sp.location::geography <-> p.location::geography
+            ORDER BY sp.location <-> p.location
+            LIMIT 1
+        ) AS bound
+        CROSS JOIN LATERAL (
+            SELECT sp.id, sp.name, sp.municipality_id, sp.location,
+                   ST_Distance(sp.location::geography, p.location::geography) AS metres
+            FROM layers_servicepoint AS sp
+            WHERE sp.kind = %(kind)s AND sp.status = 'in_service'
+              AND sp.location && metres_envelope(p.location, bound.metres)
+            ORDER BY metres, sp.id
             LIMIT 1
         ) AS s
         ORDER BY p.complaint_id NULLS FIRST
@@ -229,7 +240,8 @@ def coverage(*, user: roles.User | None, kind: str, distance: float) -> Result:
     spread evenly over the district's area), with the municipality's total in every row."""
     sql = f"""
         WITH districts AS (
-            SELECT d.id, d.name, d.municipality_id, d.population, ST_Transform(d.boundary, %(metric)s) AS area
+            SELECT d.id, d.name, d.municipality_id, d.population, d.boundary,
+                   ST_Transform(d.boundary, %(metric)s) AS area
             FROM layers_district AS d WHERE {SCOPED.format(column="d.municipality_id")}
         ), covered AS (
             SELECT d.*, coalesce(ST_Area(ST_Intersection(d.area, reach.zone)) / nullif(ST_Area(d.area), 0), 0) AS share
@@ -238,7 +250,8 @@ def coverage(*, user: roles.User | None, kind: str, distance: float) -> Result:
                 SELECT ST_Union(ST_Buffer(ST_Transform(sp.location, %(metric)s), %(distance)s)) AS zone
                 FROM layers_servicepoint AS sp
                 WHERE sp.kind = %(kind)s AND sp.status = 'in_service'
-                  AND ST_DWithin(sp.location::geography, ST_Transform(d.area, 4326)::geography, %(distance)s)
+                  AND sp.location && metres_envelope(d.boundary, %(distance)s)
+                  AND ST_DWithin(sp.location::geography, d.boundary::geography, %(distance)s)
             ) AS reach ON TRUE
         )
         SELECT m.code, m.name_fr AS municipality, c.id AS district_id, c.name AS district, c.population,
@@ -352,20 +365,22 @@ def accessibility(*, user: roles.User | None, kind: str, distance: float) -> Res
     """
     sql = f"""
         WITH demand AS (
-            SELECT d.id, d.name, d.municipality_id, d.population, ST_PointOnSurface(d.boundary)::geography AS centre
+            SELECT d.id, d.name, d.municipality_id, d.population, ST_PointOnSurface(d.boundary) AS centre
             FROM layers_district AS d WHERE d.population > 0
         ), supply AS (
-            SELECT sp.id, sp.location::geography AS place,
+            SELECT sp.id, sp.location,
                    coalesce(sp.capacity, 1)::float
-                   / nullif((SELECT sum(population) FROM demand WHERE ST_DWithin(demand.centre, sp.location::geography,
-                                                                                 %(distance)s)), 0) AS ratio
+                   / nullif((SELECT sum(population) FROM demand
+                             WHERE ST_DWithin(demand.centre::geography, sp.location::geography, %(distance)s)), 0)
+                   AS ratio
             FROM layers_servicepoint AS sp WHERE sp.kind = %(kind)s AND sp.status = 'in_service'
         )
         SELECT d.id AS district_id, d.name AS district, d.municipality_id, d.population,
                count(s.id) AS services_within_reach,
                round((1000 * coalesce(sum(s.ratio), 0))::numeric, 4) AS capacity_per_1000
         FROM demand AS d
-        LEFT JOIN supply AS s ON ST_DWithin(d.centre, s.place, %(distance)s)
+        LEFT JOIN supply AS s ON s.location && metres_envelope(d.centre, %(distance)s)
+                             AND ST_DWithin(d.centre::geography, s.location::geography, %(distance)s)
         WHERE {SCOPED.format(column="d.municipality_id")}
         GROUP BY d.id, d.name, d.municipality_id, d.population
         ORDER BY capacity_per_1000, d.id
@@ -434,10 +449,20 @@ def priority_ranking(*, user: roles.User | None, kind: str, start: date | None, 
             SELECT d.id, d.name, d.municipality_id, d.population, d.marginalisation_score,
                    (SELECT count(*) FROM layers_complaint AS c
                     WHERE c.district_id = d.id AND {IN_PERIOD.format(column="c.created_at")}) AS complaints,
-                   (SELECT ST_Distance(sp.location::geography, ST_PointOnSurface(d.boundary)::geography)
-                    FROM layers_servicepoint AS sp WHERE sp.kind = %(kind)s AND sp.status = 'in_service'
-                    ORDER BY sp.location::geography <-> ST_PointOnSurface(d.boundary)::geography LIMIT 1) AS distance
+                   nearest.metres AS distance
             FROM layers_district AS d
+            CROSS JOIN LATERAL ST_PointOnSurface(d.boundary) AS centre
+            -- `bound`: metres to the nearest in degrees (KNN, geometry index); the nearest in metres is no farther.
+            LEFT JOIN LATERAL (
+                SELECT ST_Distance(sp.location::geography, centre::geography) AS metres
+                FROM layers_servicepoint AS sp WHERE sp.kind = %(kind)s AND sp.status = 'in_service'
+                ORDER BY sp.location <-> centre LIMIT 1
+            ) AS bound ON TRUE
+            CROSS JOIN LATERAL (
+                SELECT min(ST_Distance(sp.location::geography, centre::geography)) AS metres
+                FROM layers_servicepoint AS sp WHERE sp.kind = %(kind)s AND sp.status = 'in_service'
+                  AND sp.location && metres_envelope(centre, bound.metres)
+            ) AS nearest
             WHERE {SCOPED.format(column="d.municipality_id")} AND d.marginalisation_score IS NOT NULL
         ), scored AS (
             SELECT d.*, 1000.0 * d.complaints / nullif(d.population, 0) AS per_1000,

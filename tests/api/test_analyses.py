@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 from gisportal.api.analyses import run
 from gisportal.complaints.models import ComplaintUpdate
 from layers.models import Complaint, District, ServicePoint
-from tests.conftest import TOZEUR_CENTRE, square
+from tests.conftest import BEJA_CENTRE, TOZEUR_CENTRE, square
 
 LON, LAT = TOZEUR_CENTRE
 # One degree at Tozeur's latitude (33.92° N) on the WGS 84 spheroid.
@@ -94,6 +94,22 @@ def test_nearest_service_point_and_its_distance(tozeur, beja):
     # The fixture's complaint is 0.001° east and north of the container.
     diagonal = (0.001 * METRES_PER_DEGREE_LON) ** 2 + (0.001 * METRES_PER_DEGREE_LAT) ** 2
     assert float(every[tozeur.complaint.pk]["distance_m"]) == pytest.approx(diagonal**0.5, abs=0.5)
+
+
+def test_nearest_service_point_is_nearest_on_the_ground_not_in_degrees(tozeur, beja):
+    # At Béja (36.72° N) a degree of longitude is 89,337 m and one of latitude 110,972 m:
+    # 0.010° east is 893.4 m away, 0.009° north (nearer in degrees) 998.8 m.
+    lon, lat = BEJA_CENTRE
+    east, _ = (
+        ServicePoint.objects.create(municipality=beja.municipality, kind="health_facility", location=location)
+        for location in (Point(lon + 0.01, lat, srid=4326), Point(lon, lat + 0.009, srid=4326))
+    )
+    (nearest,) = rows("nearest-service", kind="health_facility", longitude=lon, latitude=lat)
+    assert nearest["service_point_id"] == east.pk
+    assert float(nearest["distance_m"]) == pytest.approx(893.4, abs=0.1)
+    # Béja's district has its centre at the town's centre.
+    ranking = {r["district_id"]: r for r in rows("priority-ranking", kind="health_facility")}
+    assert ranking[beja.district.pk]["distance_m"] == 893
 
 
 def test_coverage_of_a_district_by_a_health_facility(tozeur, beja):

@@ -3,10 +3,12 @@
 import json
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.db import connection
 
+from layers.models import ServicePoint
 from maps import selectors
-from tests.conftest import TOZEUR_CENTRE, Town
+from tests.conftest import BEJA_CENTRE, TOZEUR_CENTRE, Town
 
 LON, LAT = TOZEUR_CENTRE
 TOZEUR_BBOX = (LON - 0.05, LAT - 0.05, LON + 0.05, LAT + 0.05)
@@ -37,6 +39,18 @@ def test_nearest_service_is_the_container_with_its_distance(tozeur: Town) -> Non
     assert nearest is not None
     assert (nearest["name"], nearest["kind"]) == ("Conteneur Tozeur", "waste_container")
     assert nearest["distance_m"] == pytest.approx(92, abs=1)
+
+
+def test_nearest_service_is_nearest_on_the_ground_not_in_degrees(beja: Town) -> None:
+    # 0.05° east of Béja's centre (36.72° N): a point 0.010° east of it is 893 m away, one 0.009° north 999 m.
+    lon, lat = BEJA_CENTRE[0] + 0.05, BEJA_CENTRE[1]
+    for name, location in (("Est", Point(lon + 0.01, lat, srid=4326)), ("Nord", Point(lon, lat + 0.009, srid=4326))):
+        ServicePoint.objects.create(municipality=beja.municipality, kind="pharmacy", name=name, location=location)
+
+    nearest = selectors.nearest_service(lon, lat, municipality_id=beja.municipality.pk)
+
+    assert nearest is not None
+    assert (nearest["name"], nearest["distance_m"]) == ("Est", 893)
 
 
 def test_few_complaints_come_as_points_without_personal_data(tozeur: Town) -> None:

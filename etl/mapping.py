@@ -14,22 +14,35 @@ map, "*" for any other value), `transform` (strip, spaces, arabic, french_name, 
 `replace` ([regex, replacement]), `zfill`. Joins bring companion tables (CSV) in by a key:
 `[[join]] name = "ids", file = "ids.csv", on = "$index" or a mapped field, key = "column"`.
 Without a spec, columns named like the layer's fields are taken as they are.
+
+A wide table (one column per year or month) is read as a long one, one row per non-empty cell, before the fields:
+
+    [unpivot]
+    columns = ["2013", "2014"]   # or a regex on the names, whose first group is the name: "^Budget_(\\d{2})_2018$"
+    name = "Year"                # a new column: the cell's column name (or the regex's first group)
+    value = "Budget"             # a new column: the cell; empty cells give no row
+
+`where` still filters the file's own columns (in GDAL, before the unpivot). A rejected cell's reason ends with
+its row and column in the file; the report's row numbers count the cells.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from etl.arabic import normalise_arabic
+from etl.sources import Batch
 from etl.targets import TARGETS, Target
 from gisportal.paths import BASE_DIR
 from layers.models import new_tracking_code
@@ -47,7 +60,11 @@ SPEC_OPTIONS = {
     "source_layer",
     "where",
     "update_on",
+    "unpivot",
 }
+UNPIVOT_OPTIONS = {"columns", "name", "value"}
+# Where each unpivoted cell was in the file, for the reasons of the rejection report.
+CELL_ROW, CELL_COLUMN = "$row", "$column"
 TRUE = {"1", "true", "t", "yes", "y", "oui", "vrai", "نعم"}
 FALSE = {"0", "false", "f", "no", "n", "non", "faux", "لا"}
 
@@ -75,6 +92,37 @@ class Join:
     key: str
 
 
+@dataclass(frozen=True)
+class Unpivot:
+    """Wide columns read as rows: `name` gets the column's name (or the regex's first group), `value` the cell."""
+
+    columns: tuple[str, ...] | str  # the columns, or a regex on their names
+    name: str
+    value: str
+
+    def resolve(self, columns: list[str], origin: str) -> dict[str, str]:
+        """The file's columns to unpivot, each with the value of the name column its cells get."""
+        listed = ", ".join(columns)
+        if isinstance(self.columns, str):
+            pattern = re.compile(self.columns)
+            found = {c: m.group(1) if pattern.groups else c for c in columns if (m := pattern.search(c))}
+            if not found:
+                raise MappingError(
+                    f"{origin}: the unpivot pattern '{self.columns}' matches no column (columns: {listed})"
+                )
+        else:
+            unknown = [c for c in self.columns if c not in columns]
+            if unknown:
+                raise MappingError(
+                    f"{origin}: the file has no column {', '.join(unknown)} to unpivot (columns: {listed})"
+                )
+            found = {c: c for c in self.columns}
+        for new in (self.name, self.value):
+            if new in columns:
+                raise MappingError(f"{origin}: the unpivot's new column '{new}' is already a column of the file")
+        return found
+
+
 @dataclass
 class Mapping:
     layer: str
@@ -86,6 +134,7 @@ class Mapping:
     source_layer: str | None = None  # the layer to read in a multi-layer source (OSM: "lines")
     where: str | None = None  # an OGR SQL filter on the source's attributes
     update_on: tuple[str, ...] | None = None  # a spec that updates existing rows (as --update-on does)
+    unpivot: Unpivot | None = None
 
     @property
     def target(self) -> Target:
@@ -145,7 +194,35 @@ def load_mapping(spec: str | Path) -> Mapping:
         source_layer=data.get("source_layer"),
         where=data.get("where"),
         update_on=tuple(data["update_on"]) if data.get("update_on") else None,
+        unpivot=_unpivot(data, path.name),
     )
+
+
+def _unpivot(data: dict[str, Any], origin: str) -> Unpivot | None:
+    if "unpivot" not in data:
+        return None
+    options = data["unpivot"]
+    if not isinstance(options, dict) or set(options) != UNPIVOT_OPTIONS:
+        raise MappingError(f"{origin}: [unpivot] takes exactly columns, name and value")
+    columns, name, value = options["columns"], options["name"], options["value"]
+    if isinstance(columns, str):
+        try:
+            re.compile(columns)
+        except re.error as error:
+            raise MappingError(
+                f"{origin}: the unpivot pattern '{columns}' is not a regular expression ({error})"
+            ) from error
+    elif not columns or not all(isinstance(c, str) for c in columns):
+        raise MappingError(f"{origin}: unpivot columns must be a list of column names or a pattern")
+    if not isinstance(name, str) or not isinstance(value, str) or name == value:
+        raise MappingError(f"{origin}: the unpivot's name and value must be two different column names")
+    for new in (name, value):
+        # The filter runs in GDAL on the file's own columns, before the unpivot makes these.
+        if re.search(rf"\b{re.escape(new)}\b", data.get("where") or ""):
+            raise MappingError(
+                f"{origin}: where cannot filter on '{new}', made by the unpivot (empty cells give no row already)"
+            )
+    return Unpivot(columns if isinstance(columns, str) else tuple(columns), name, value)
 
 
 def default_mapping(layer: str, columns: list[str]) -> Mapping:
@@ -175,6 +252,11 @@ class Mapper:
     def __init__(self, mapping: Mapping, source_folder: Path, columns: list[str]) -> None:
         self.mapping = mapping
         self.target = mapping.target
+        self.wide: dict[str, str] = {}  # a wide table's columns to unpivot, with the name their cells get
+        if mapping.unpivot:
+            self.wide = mapping.unpivot.resolve(columns, mapping.origin)
+            kept = [c for c in columns if c not in self.wide]
+            columns = [*kept, mapping.unpivot.name, mapping.unpivot.value]
         self.tables: dict[str, pd.DataFrame] = {}
         for join in mapping.joins:
             table = pd.read_csv(source_folder / join.file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -206,6 +288,26 @@ class Mapper:
     def field_names(self) -> list[str]:
         return list(self.rules)
 
+    def unpivot(self, batches: Iterable[Batch]) -> Iterator[Batch]:
+        """A wide table's batches as long ones, one row per non-empty cell, numbered anew; other batches as they are."""
+        if not self.mapping.unpivot:
+            yield from batches
+            return
+        name, value = self.mapping.unpivot.name, self.mapping.unpivot.value
+        cells = 0
+        for batch in batches:
+            wide = batch.attributes.reset_index(drop=True)
+            kept = [c for c in wide.columns if c not in self.wide]
+            # Row by row (a line's years together), each cell keeping its row and column in the file.
+            long = wide.melt(kept, list(self.wide), CELL_COLUMN, value, ignore_index=False).sort_index(kind="stable")
+            present = long[value].astype("string").str.strip().fillna("").ne("").to_numpy(dtype=bool)
+            positions = long.index.to_numpy()[present]
+            long = long[present].reset_index(drop=True)
+            long[name] = long[CELL_COLUMN].map(self.wide)
+            long[CELL_ROW] = positions + batch.offset + 1
+            yield Batch(cells, long, batch.wkb_hex.take(pa.array(positions, pa.int64())))
+            cells += len(long)
+
     def apply(self, attributes: pd.DataFrame, offset: int) -> Mapped:
         frame = attributes.copy()
         if any(join.on == "$index" for join in self.mapping.joins):
@@ -232,6 +334,10 @@ class Mapper:
             fill()
         for name in pending:
             raise MappingError(f"{self.mapping.origin}: field '{name}' comes from an unknown column")
+        if self.wide:
+            rejected = reasons.notna()
+            cell = frame.loc[rejected, CELL_ROW].astype(str) + ", column " + frame.loc[rejected, CELL_COLUMN]
+            reasons[rejected] = reasons[rejected] + " (row " + cell + " of the file)"
         return Mapped(values[list(self.rules)], reasons)
 
     def _raw(self, frame: pd.DataFrame, rule: FieldRule) -> pd.Series:

@@ -68,7 +68,7 @@ def import_file(
             loader.history = History.of(target.model, target.table, f"import {path.name}", user_id)
             with transaction.atomic():
                 started = time.perf_counter()
-                loader.stage(source.batches(batch_size), source.features, progress)
+                loader.stage(mapper.unpivot(source.batches(batch_size)), source.features, progress)
                 staged = time.perf_counter()
                 summary = loader.load()
                 summary.seconds = {"read, map and COPY": staged - started, **loader.seconds}

@@ -35,6 +35,9 @@ X_NAMES = ("x", "easting")
 Y_NAMES = ("y", "northing")
 WKT_NAMES = ("wkt", "geom", "geometry", "the_geom", "geometrie")
 STORAGE_CRS = pyproj.CRS.from_epsg(4326)
+# The first row names the columns, even names that are numbers (one column per year); spreadsheet cells are text.
+SPREADSHEET = {"HEADERS": "FORCE", "FIELD_TYPES": "STRING"}
+OPEN_OPTIONS = {".csv": {"HEADERS": "YES"}, ".xlsx": SPREADSHEET, ".ods": SPREADSHEET}
 
 
 def max_file_bytes() -> int:
@@ -327,8 +330,7 @@ def open_source(
 def _describe(
     path: Path, dataset: Path, layer: str | None, encoding: str | None, given: pyproj.CRS | None, geometry: bool
 ) -> Source:
-    # Spreadsheets: the first row names the columns, and every cell is read as typed (text).
-    options = {"HEADERS": "FORCE", "FIELD_TYPES": "STRING"} if dataset.suffix.lower() in {".xlsx", ".ods"} else {}
+    options = dict(OPEN_OPTIONS.get(dataset.suffix.lower(), {}))
     try:
         info = pyogrio.read_info(dataset, layer=layer, encoding=encoding, force_feature_count=True, **options)
     except (DataSourceError, DataLayerError) as error:

@@ -11,7 +11,13 @@ from django.db.models import NOT_PROVIDED, Field, ForeignKey, GeneratedField, Mo
 
 from etl.models import RoadSegment
 from gisportal.complaints.models import Place
-from gisportal.scorecards.models import BudgetLine, LegacyMunicipality, PerformanceCriterion, PerformanceScore
+from gisportal.scorecards.models import (
+    BudgetExecution,
+    BudgetLine,
+    LegacyMunicipality,
+    PerformanceCriterion,
+    PerformanceScore,
+)
 from layers.models import CollectionRoute, Complaint, Delegation, District, Governorate, Municipality, ServicePoint
 
 # Geometry families: what a source geometry may be for a layer of this type.
@@ -94,6 +100,13 @@ TARGETS = {
             "budget_line",
             BudgetLine,
             ("municipality", "year", "kind", "title", "article", "paragraph", "sub_paragraph"),
+            {"municipality": "code"},
+            uploadable=False,
+        ),
+        Target(
+            "budget_execution",
+            BudgetExecution,
+            ("municipality", "year", "month", "kind", "title", "article", "paragraph", "sub_paragraph"),
             {"municipality": "code"},
             uploadable=False,
         ),

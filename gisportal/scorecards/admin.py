@@ -4,7 +4,13 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from gisportal.scorecards.models import BudgetLine, LegacyMunicipality, PerformanceCriterion, PerformanceScore
+from gisportal.scorecards.models import (
+    BudgetExecution,
+    BudgetLine,
+    LegacyMunicipality,
+    PerformanceCriterion,
+    PerformanceScore,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -32,6 +38,25 @@ class BudgetLineAdmin(ReadOnlyAdmin):
         "amount",
     )
     list_filter = ("year", "kind", "title")
+    list_select_related = ("municipality",)
+    search_fields = ("label_ar", "article")
+
+
+@admin.register(BudgetExecution)
+class BudgetExecutionAdmin(ReadOnlyAdmin):
+    list_display = (
+        "municipality",
+        "year",
+        "month",
+        "kind",
+        "title",
+        "article",
+        "paragraph",
+        "sub_paragraph",
+        "label_ar",
+        "amount",
+    )
+    list_filter = ("year", "month", "kind", "title")
     list_select_related = ("municipality",)
     search_fields = ("label_ar", "article")
 

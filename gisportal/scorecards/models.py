@@ -7,21 +7,29 @@ from django.utils.translation import gettext_lazy as _
 from layers.models import Municipality
 
 
-class BudgetLine(models.Model):
-    """One line of a municipality's budget for a year, in the Tunisian municipal budget nomenclature."""
+class BudgetNomenclature(models.Model):
+    """A line of the Tunisian municipal budget nomenclature: revenue or expense, title, article, paragraphs."""
 
     class Kind(models.TextChoices):
         REVENUE = "revenue", _("revenue")
         EXPENSE = "expense", _("expense")
 
-    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="budget_lines")
-    year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=7, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=2)  # 1 = operating, 2 = development
     article = models.CharField(_("article"), max_length=8)
     paragraph = models.CharField(_("paragraph"), max_length=4)
     sub_paragraph = models.CharField(_("sub-paragraph"), max_length=4)
     label_ar = models.CharField(_("label (Arabic)"), max_length=300)
+
+    class Meta:
+        abstract = True
+
+
+class BudgetLine(BudgetNomenclature):
+    """One line of a municipality's budget for a year: the amount budgeted."""
+
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="budget_lines")
+    year = models.PositiveSmallIntegerField(_("year"))
     # Millimes (TND/1000), as the budget documents count them: exact integers, no rounding.
     amount = models.BigIntegerField(_("amount (millimes)"))
 
@@ -38,6 +46,31 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.kind} {self.article}-{self.paragraph}-{self.sub_paragraph}"
+
+
+class BudgetExecution(BudgetNomenclature):
+    """What a municipality has spent or collected on one budget line from January to the end of a month."""
+
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="budget_executions")
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    # Cumulative, as the monthly execution statements count it; millimes like the budget.
+    amount = models.BigIntegerField(_("amount executed to the end of the month (millimes)"))
+
+    class Meta:
+        ordering = ["municipality", "year", "month", "kind", "title", "article", "paragraph", "sub_paragraph"]
+        verbose_name = _("budget execution")
+        verbose_name_plural = _("budget executions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year", "month", "kind", "title", "article", "paragraph", "sub_paragraph"],
+                name="scorecards_budget_execution_unique",
+            ),
+            models.CheckConstraint(condition=models.Q(month__range=(1, 12)), name="scorecards_budget_execution_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02} {self.kind} {self.article}-{self.paragraph}-{self.sub_paragraph}"
 
 
 class PerformanceCriterion(models.Model):

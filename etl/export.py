@@ -1,4 +1,5 @@
-"""Export a layer to a file other tools read: GeoPackage, GeoJSON, CSV (WKT) or a zipped Shapefile.
+"""Export a layer to a file other tools read: GeoPackage, GeoJSON, CSV (WKT) or a zipped Shapefile;
+a table without geometry (budget lines, performance scores) to CSV.
 
 Foreign keys are written as the referenced layer's code, so that an export imports back as it was.
 Rows are streamed from a server-side cursor in batches: memory stays flat whatever the layer's size.
@@ -81,33 +82,33 @@ def export_layer(
     if fmt not in FORMATS:
         raise ExportFailed(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
     target = TARGETS[layer]
-    if target.geometry is None or target.geometry_type is None:
-        raise ExportFailed(f"the {layer} layer is a table without geometry: it has no map layer to export")
-    geometry = target.geometry
+    if target.geometry is None and fmt != "csv":
+        raise ExportFailed(f"the {layer} table has no geometry: it exports as csv only")
     driver, suffix, dataset_options, layer_options = FORMATS[fmt]
     if fmt == "shp":  # a shapefile is several files: it travels as one zip
         path = path.with_suffix(".zip")
     selects, names = _columns(target)
     where: list[str] = ["true"]
     params: list[str | float] = []
+    join = ""
     if municipality is not None:
-        if not target.municipality_scoped and target.model.__name__ != "Municipality":
+        if target.model.__name__ == "Municipality":
+            where.append("t.code = %s")
+        elif "municipality" in target.references:
+            join = " JOIN layers_municipality m ON m.id = t.municipality_id"
+            where.append("m.code = %s")
+        else:
             raise ExportFailed(f"--municipality does not apply to the {layer} layer")
-        column = "t.code" if target.model.__name__ == "Municipality" else "m.code"
-        join = (
-            "" if target.model.__name__ == "Municipality" else " JOIN layers_municipality m ON m.id = t.municipality_id"
-        )
-        where.append(f"{column} = %s")
         params.append(municipality)
-    else:
-        join = ""
+    geometry = f't."{target.geometry.column}"' if target.geometry else None
     if bbox is not None:
-        where.append(f't."{geometry.column}" && ST_MakeEnvelope(%s, %s, %s, %s, 4326)')
+        if geometry is None:
+            raise ExportFailed(f"--bbox does not apply to the {layer} table")
+        where.append(f"{geometry} && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
         params.extend(bbox)
-    sql = (
-        f'SELECT {", ".join(selects)}, ST_AsBinary(t."{geometry.column}") '
-        f"FROM {target.table} t{join} WHERE {' AND '.join(where)} ORDER BY t.id"
-    )
+    geometry_select = f", ST_AsBinary({geometry})" if geometry else ""
+    sql = f"""SELECT {", ".join(selects)}{geometry_select} FROM {target.table} t{join}
+              WHERE {" AND ".join(where)} ORDER BY t.id"""
     # WKT with every significant digit, so that a CSV export imports back to the same geometries.
     pyogrio.set_gdal_config_options({"OGR_WKT_PRECISION": 17})
     workdir = Path(tempfile.mkdtemp(prefix="gisportal-export-"))
@@ -117,20 +118,11 @@ def export_layer(
         with transaction.atomic(), connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(batch_size):
-                frame = pd.DataFrame([row[:-1] for row in rows], columns=names)
-                geometries = shapely.from_wkb([bytes(row[-1]) for row in rows])
-                with warnings.catch_warnings():  # Shapefile names cut to 10 characters: the importer knows
-                    warnings.filterwarnings("ignore", "Normalized/laundered field name", RuntimeWarning)
-                    pyogrio.write_dataframe(
-                        gpd.GeoDataFrame(frame, geometry=geometries, crs=4326),
-                        written,
-                        layer=layer,
-                        driver=driver,
-                        append=features > 0,
-                        promote_to_multi=target.geometry_type.startswith("MULTI"),
-                        dataset_options=dataset_options if features == 0 else None,
-                        layer_options=layer_options if features == 0 else None,
-                    )
+                if geometry is None:
+                    frame = pd.DataFrame(rows, columns=names)
+                    frame.to_csv(written, mode="a", header=features == 0, index=False, encoding="utf-8")
+                else:
+                    _append(written, target, rows, names, driver, dataset_options, layer_options, first=features == 0)
                 features += len(rows)
         if features == 0:
             raise ExportFailed(f"nothing to export: the {layer} layer has no feature matching the filters")
@@ -144,3 +136,31 @@ def export_layer(
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return ExportSummary(path, features)
+
+
+def _append(
+    written: Path,
+    target: Target,
+    rows: list[tuple],
+    names: list[str],
+    driver: str,
+    dataset_options: dict[str, str],
+    layer_options: dict[str, str],
+    *,
+    first: bool,
+) -> None:
+    """One batch of features (attributes, then WKB last) added to the file GDAL writes."""
+    frame = pd.DataFrame([row[:-1] for row in rows], columns=names)
+    geometries = shapely.from_wkb([bytes(row[-1]) for row in rows])
+    with warnings.catch_warnings():  # Shapefile names cut to 10 characters: the importer knows
+        warnings.filterwarnings("ignore", "Normalized/laundered field name", RuntimeWarning)
+        pyogrio.write_dataframe(
+            gpd.GeoDataFrame(frame, geometry=geometries, crs=4326),
+            written,
+            layer=target.name,
+            driver=driver,
+            append=not first,
+            promote_to_multi=bool(target.geometry_type and target.geometry_type.startswith("MULTI")),
+            dataset_options=dataset_options if first else None,
+            layer_options=layer_options if first else None,
+        )

@@ -139,3 +139,15 @@ class RoadSegment(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"{self.highway} {self.osm_id}"
+
+
+class DataVersion(models.Model):
+    """How many times a public table has changed, and when last: kept by a trigger on the table itself,
+    so that every writer (the admin, the API, an import, psql) moves it and open data files are rebuilt."""
+
+    table_name = models.CharField(max_length=63, primary_key=True)
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("data version")

@@ -11,6 +11,9 @@ urlpatterns = [
 
 # Open data downloads, mounted at /open-data/ (see gisportal/urls.py).
 open_data_patterns = (
-    [path("<str:layer>.<str:fmt>", views.download, name="download")],
+    [
+        path("", views.open_data, name="index"),
+        path("<str:layer>.<str:fmt>", views.download, name="download"),
+    ],
     "open_data",
 )

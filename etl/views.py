@@ -1,7 +1,4 @@
-"""The planner's upload page: a file in, a background import, its progress and summary on the page."""
-
-import tempfile
-from pathlib import Path
+"""The planner's upload page (a file in, a background import, its progress and summary) and the open data page."""
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
@@ -10,19 +7,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from etl import open_data as open_data_files
 from etl import services
-from etl.export import FORMATS, ExportFailed, export_layer
 from etl.forms import UploadForm
 from etl.models import ImportJob
-
-# Open data: what anyone may download (complaints stay with the staff: they are people's reports).
-PUBLIC_LAYERS = {"governorate", "municipality", "delegation", "district", "service_point", "collection_route", "road"}
-CONTENT_TYPES = {
-    "gpkg": "application/geopackage+sqlite3",
-    "geojson": "application/geo+json",
-    "csv": "text/csv",
-    "shp": "application/zip",
-}
+from layers.models import Municipality
 
 
 def _staff(request: HttpRequest) -> User:
@@ -69,23 +58,34 @@ def report(request: HttpRequest, job_id: int) -> FileResponse:
 
 
 @require_GET
-@transaction.non_atomic_requests
+def open_data(request: HttpRequest) -> HttpResponse:
+    """Every public layer and table, with its download links (for one municipality's part when chosen)."""
+    code = request.GET.get("municipality") or None
+    municipality = Municipality.objects.filter(code=code).first() if code else None
+    return render(
+        request,
+        "etl/open_data.html",
+        {
+            "datasets": open_data_files.catalogue(),
+            "municipalities": Municipality.objects.order_by("name_fr").values_list("code", "name_fr", "name_ar"),
+            "municipality": municipality,
+        },
+    )
+
+
+@require_GET
+@transaction.non_atomic_requests  # the export is a read of its own; the file then streams outside any transaction
 def download(request: HttpRequest, layer: str, fmt: str) -> FileResponse:
-    """A public layer as a file (`?municipality=CODE` for one municipality's part)."""
-    if layer not in PUBLIC_LAYERS or fmt not in FORMATS:
-        raise Http404
-    folder = Path(tempfile.mkdtemp(prefix="gisportal-download-"))
+    """A public layer as a file (`?municipality=CODE` for one municipality's part), built once per data version."""
+    code = request.GET.get("municipality")
     try:
-        summary = export_layer(
-            layer, fmt=fmt, path=folder / f"{layer}.{fmt}", municipality=request.GET.get("municipality")
-        )
-    except ExportFailed as error:
+        path = open_data_files.published_file(layer, fmt, code)
+    except open_data_files.NotPublished as error:
         raise Http404(str(error)) from error
-    # The file is opened before its folder is removed: the download streams from the open handle.
-    handle = open(summary.path, "rb")  # noqa: SIM115
-    for leftover in folder.iterdir():
-        leftover.unlink()
-    folder.rmdir()
-    suffix = summary.path.suffix
-    name = f"{layer}-{request.GET['municipality']}{suffix}" if "municipality" in request.GET else f"{layer}{suffix}"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+    name = f"{layer}-{code}{path.suffix}" if code else f"{layer}{path.suffix}"
+    return FileResponse(
+        open(path, "rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=open_data_files.CONTENT_TYPES[fmt],
+    )

@@ -146,8 +146,19 @@ def explain(queryset: QuerySet) -> str:
 EXACT_COUNT_LIMIT = 100_000
 
 
+def table_size(table: str) -> int:
+    """Rows in a table: exact for small ones, PostgreSQL's estimate for big ones (never a count of a million rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+        (estimate,) = cursor.fetchone()
+        if estimate < EXACT_COUNT_LIMIT:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - a model's table name
+            (estimate,) = cursor.fetchone()
+    return int(estimate)
+
+
 def public_layer_counts() -> dict[str, int]:
-    """How much the portal maps, for the home page: exact for small layers, estimated for big ones."""
+    """How much the portal maps, for the home page."""
     tables = {
         "municipalities": Municipality,
         "districts": District,
@@ -155,14 +166,4 @@ def public_layer_counts() -> dict[str, int]:
         "collection_routes": CollectionRoute,
         "complaints": Complaint,
     }
-    counts = {}
-    with connection.cursor() as cursor:
-        for name, model in tables.items():
-            table = model._meta.db_table
-            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
-            (estimate,) = cursor.fetchone()
-            if estimate < EXACT_COUNT_LIMIT:
-                cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - a model's table name
-                (estimate,) = cursor.fetchone()
-            counts[name] = estimate
-    return counts
+    return {name: table_size(model._meta.db_table) for name, model in tables.items()}

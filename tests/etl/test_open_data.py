@@ -1,0 +1,99 @@
+"""Open data: the page, the files built once per version of their data, tables as CSV, nothing private."""
+
+import csv
+import io
+
+import pyogrio
+import pytest
+from django.db import connection
+
+from etl.models import DataVersion
+from etl.pipeline import import_file
+from gisportal.scorecards.models import BudgetLine
+from layers.models import ServicePoint
+
+
+@pytest.fixture(autouse=True)
+def open_data_dir(settings, tmp_path):
+    settings.OPEN_DATA_DIR = tmp_path / "open-data"
+    return settings.OPEN_DATA_DIR
+
+
+def download(client, url: str, **params: str) -> bytes:
+    response = client.get(url, params)
+    assert response.status_code == 200, response
+    return b"".join(response.streaming_content)
+
+
+def test_every_writer_moves_the_version(tozeur):
+    before = DataVersion.objects.get(table_name="layers_servicepoint").version
+    ServicePoint.objects.filter(pk=tozeur.container.pk).update(capacity=1100)  # no signal, no history
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE layers_servicepoint SET name = 'Conteneur' WHERE id = %s", [tozeur.container.pk])
+    assert DataVersion.objects.get(table_name="layers_servicepoint").version == before + 2
+
+
+def test_a_file_is_built_once_per_version(client, tozeur, open_data_dir, tmp_path):
+    first = download(client, "/open-data/service_point.geojson", municipality="6211")
+    built = list(open_data_dir.iterdir())
+    assert download(client, "/open-data/service_point.geojson", municipality="6211") == first
+    assert list(open_data_dir.iterdir()) == built and len(built) == 1
+
+    ServicePoint.objects.filter(pk=tozeur.container.pk).update(name="Conteneur du marché")
+    path = tmp_path / "after.geojson"
+    path.write_bytes(download(client, "/open-data/service_point.geojson", municipality="6211"))
+    assert "Conteneur du marché" in pyogrio.read_dataframe(path)["name"].tolist()
+    assert len(list(open_data_dir.iterdir())) == 1  # the stale file is gone
+
+
+def test_a_municipality_code_changes_the_files_that_show_it(client, tozeur, tmp_path):
+    download(client, "/open-data/service_point.csv")
+    tozeur.municipality.code = "6299"
+    tozeur.municipality.save()
+    rows = list(csv.DictReader(io.StringIO(download(client, "/open-data/service_point.csv").decode())))
+    assert {row["municipality"] for row in rows} >= {"6299"}
+
+
+def test_budget_lines_export_as_csv_and_import_back(client, tozeur, tmp_path):
+    lines = [
+        BudgetLine(
+            municipality=tozeur.municipality,
+            year=2018,
+            kind=kind,
+            title="1",
+            article=article,
+            paragraph="00",
+            sub_paragraph="00",
+            label_ar=label,
+            amount=amount,
+        )
+        for kind, article, label, amount in [
+            ("revenue", "01101", "المعلوم على العقارات المبنية", 40_000_000),
+            ("expense", "01100", "المنحة المخوّلة لرؤساء البلديات", 960_000),
+        ]
+    ]
+    BudgetLine.objects.bulk_create(lines)
+    path = tmp_path / "budget.csv"
+    path.write_bytes(download(client, "/open-data/budget_line.csv", municipality="6211"))
+    assert client.get("/open-data/budget_line.gpkg").status_code == 404  # a table has no map layer
+
+    before = sorted(BudgetLine.objects.values_list("kind", "article", "label_ar", "amount"))
+    BudgetLine.objects.all().delete()
+    summary = import_file(path, layer="budget_line", report=tmp_path / "report.csv")
+    assert (summary.imported, summary.rejected) == (2, 0)
+    assert sorted(BudgetLine.objects.values_list("kind", "article", "label_ar", "amount")) == before
+
+
+def test_the_page_lists_the_public_data_in_arabic(client, tozeur):
+    page = client.get("/ar/open-data/", {"municipality": "6211"}).content.decode()
+    assert 'dir="rtl"' in page and "البيانات المفتوحة" in page
+    assert "/ar/open-data/service_point.gpkg?municipality=6211" in page
+    assert "/open-data/complaint" not in page
+    assert "/ar/open-data/governorate." not in page  # not split by municipality
+
+
+def test_unknown_private_or_unpublished_files_are_not_found(client, tozeur):
+    assert client.get("/open-data/complaint.csv").status_code == 404
+    assert client.get("/open-data/service_point.xlsx").status_code == 404
+    assert client.get("/open-data/service_point.csv", {"municipality": "9999"}).status_code == 404
+    assert client.get("/open-data/road.gpkg").status_code == 404  # no road imported: nothing to export

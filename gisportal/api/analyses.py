@@ -395,15 +395,20 @@ def containers_off_route(*, user: roles.User | None, distance: float) -> Result:
                round(nearest.metres::numeric, 1) AS distance_to_route_m,
                ST_AsGeoJSON(sp.location, 6) AS geometry
         FROM layers_servicepoint AS sp
+        -- `bound`: metres to the nearest route in degrees (KNN, GiST index); the nearest in metres is no farther.
         LEFT JOIN LATERAL (
-            -- The few nearest routes in degrees (index order) hold the nearest in metres.
+            SELECT ST_Distance(r.path::geography, sp.location::geography) AS metres
+            FROM layers_collectionroute AS r ORDER BY r.path <-> sp.location LIMIT 1
+        ) AS bound ON TRUE
+        CROSS JOIN LATERAL (
             SELECT min(ST_Distance(r.path::geography, sp.location::geography)) AS metres
-            FROM (SELECT path FROM layers_collectionroute ORDER BY path <-> sp.location LIMIT 5) AS r
-        ) AS nearest ON TRUE
+            FROM layers_collectionroute AS r WHERE r.path && metres_envelope(sp.location, bound.metres)
+        ) AS nearest
         WHERE sp.kind = 'waste_container' AND {SCOPED.format(column="sp.municipality_id")}
           AND NOT EXISTS (
               SELECT 1 FROM layers_collectionroute AS r
-              WHERE ST_DWithin(r.path::geography, sp.location::geography, %(distance)s)
+              WHERE r.path && metres_envelope(sp.location, %(distance)s)
+                AND ST_DWithin(r.path::geography, sp.location::geography, %(distance)s)
           )
         ORDER BY sp.municipality_id, sp.id
     """  # noqa: S608

@@ -85,8 +85,8 @@ class GovernorateAdmin(LayerAdmin):
 
 @admin.register(Delegation)
 class DelegationAdmin(LayerAdmin):
-    list_display = ("code", "name_fr", "name_ar", "governorate", "population_2014")
-    list_filter = ("governorate",)
+    list_display = ("code", "name_fr", "name_ar", "governorate", "population_2014", "development_index_2011")
+    list_filter = ("governorate", "region")
     search_fields = ("code", "name_fr", "name_ar")
 
 

@@ -86,6 +86,19 @@ class Delegation(models.Model):
     )
     population_2014 = models.PositiveIntegerField(_("population (2014 census)"), null=True, blank=True)
     households_2014 = models.PositiveIntegerField(_("households (2014 census)"), null=True, blank=True)
+    region = models.CharField(_("region"), max_length=20, blank=True, help_text=_("e.g. Nord-ouest, Centre-ouest"))
+    # The 2011 regional development index (ITCEQ): the national measure of which delegations lag behind.
+    development_index_2011 = models.FloatField(
+        _("regional development index (2011)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 for the least developed delegation, 1 for the most developed"),
+    )
+    distance_to_governorate_seat_km = models.FloatField(
+        _("distance to the governorate seat (km)"), null=True, blank=True
+    )
+    distance_to_tunis_km = models.FloatField(_("distance to Tunis (km)"), null=True, blank=True)
     boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
     history = LayerHistory()
 

@@ -55,6 +55,13 @@ def test_governorates_and_delegations(imported):
     assert (delegations.imported, again.unchanged) == (264, 264)
     assert sum(Delegation.objects.values_list("population_2014", flat=True)) == 10_982_476
     assert Delegation.objects.get(code="TN112").name_fr == "La Medina"  # double space collapsed
+    # The regional development index, decimal commas read: Kasserine's interior ranks last, Oued Mliz as printed.
+    oued_mliz = Delegation.objects.get(code="TN228")
+    figures = (oued_mliz.region, oued_mliz.development_index_2011, oued_mliz.distance_to_tunis_km)
+    assert figures == ("Nord-ouest", 0.099, 153.9)
+    least = Delegation.objects.order_by("development_index_2011").first()
+    assert (least.name_fr, least.governorate.name_fr, least.development_index_2011) == ("Hassi ferid", "Kasserine", 0.0)
+    assert not Delegation.objects.filter(development_index_2011=None).exists()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM layers_governorate WHERE NOT ST_IsValid(boundary)")
         assert cursor.fetchone()[0] == 0

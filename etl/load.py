@@ -318,9 +318,9 @@ class Loader:
         (new,) = cursor.fetchone()
         # A bulk load: the layer's (and its young history's) indexes are built once after the rows, not per row.
         rebuild = []
-        if new >= BULK_ROWS and new > self._rows(cursor):
+        if new >= BULK_ROWS and self._fewer_rows(cursor, table, new):
             rebuild = self._drop_for_bulk(cursor, table)
-            if self.history and new > self._rows(cursor, self.history.historical_table):
+            if self.history and self._fewer_rows(cursor, self.history.historical_table, new):
                 rebuild += self._drop_for_bulk(cursor, self.history.historical_table)
         new_rows = """FROM etl_checked c
                 WHERE c._reject IS NULL AND NOT EXISTS (SELECT 1 FROM etl_matched m WHERE m._row = c._row)"""
@@ -358,9 +358,10 @@ class Loader:
         cursor.execute("SELECT setval(%s::regclass, %s)", [sequence, base + count])
         return int(base)
 
-    def _rows(self, cursor: CursorWrapper, table: str | None = None) -> int:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table or self.target.table])
-        return max(0, cursor.fetchone()[0])
+    def _fewer_rows(self, cursor: CursorWrapper, table: str, rows: int) -> bool:
+        """Whether the table holds fewer than `rows` rows (counted up to that many, never more)."""
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) t", [rows])
+        return int(cursor.fetchone()[0]) < rows
 
     def _drop_for_bulk(self, cursor: CursorWrapper, table: str) -> list[str]:
         """Secondary indexes, foreign keys and unique constraints, dropped for a bulk load; returns what recreates them.

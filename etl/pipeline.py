@@ -16,6 +16,7 @@ from etl.mapping import Mapper, Mapping, MappingError, default_mapping, load_map
 from etl.sources import SourceError, open_source
 from etl.summary import ImportFailed, ImportSummary, Progress
 from etl.targets import FAMILIES, TARGETS, Target
+from gisportal.api import tiles
 from gisportal.paths import VAR_DIR
 
 REPORTS_DIR = VAR_DIR / "imports"
@@ -76,6 +77,8 @@ def import_file(
                 if dry_run:
                     summary.dry_run = True
                     transaction.set_rollback(True)
+                elif summary.imported or summary.updated:
+                    transaction.on_commit(lambda: tiles.model_changed(target.model))  # no stale tile of the old rows
             return summary
     except (SourceError, MappingError) as error:
         raise ImportFailed(str(error)) from error

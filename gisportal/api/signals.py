@@ -10,9 +10,7 @@ from gisportal.api.collections import COLLECTIONS
 
 
 def _layer_changed(sender: type[Model], **kwargs: Any) -> None:
-    for collection in COLLECTIONS.values():
-        if collection.model is sender:
-            tiles.layer_changed(collection.id)
+    tiles.model_changed(sender)
 
 
 def connect() -> None:

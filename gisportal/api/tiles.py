@@ -17,7 +17,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from gisportal.accounts import roles
-from gisportal.api.collections import Collection
+from gisportal.api.collections import COLLECTIONS, Collection
 from gisportal.paths import VAR_DIR
 from layers import selectors
 from layers.selectors import Scope
@@ -57,6 +57,13 @@ def layer_version(collection_id: str) -> str:
 def layer_changed(collection_id: str) -> None:
     """Drops every cached tile of a layer (called on save and delete; call it after bulk SQL loads)."""
     _cache().set(f"version:{collection_id}", uuid.uuid4().hex, timeout=None)
+
+
+def model_changed(model: type) -> None:
+    """Drops the cached tiles of every collection drawn from `model` (after a save, a delete or an import)."""
+    for collection in COLLECTIONS.values():
+        if collection.model is model:
+            layer_changed(collection.id)
 
 
 def clear_cache() -> None:

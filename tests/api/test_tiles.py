@@ -4,12 +4,15 @@ import json
 import math
 from pathlib import Path
 
+import geopandas as gpd
 import pyogrio
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from shapely.geometry import Point as ShapelyPoint
 
+from etl.pipeline import import_file
 from gisportal.api import tiles
 from gisportal.api.collections import COLLECTIONS
 from layers.models import Complaint
@@ -109,3 +112,12 @@ def test_tilejson_describes_the_layer(analyst_client, tozeur):
     assert document["minzoom"] == 6
     assert set(document["vector_layers"][0]["fields"]) == {"kind", "name", "status", "count"}
     assert document["bounds"] == pytest.approx([*TOZEUR_CENTRE, *TOZEUR_CENTRE])
+
+
+def test_an_import_drops_the_layers_cached_tiles(tozeur, tmp_path, django_capture_on_commit_callbacks):
+    before = tiles.layer_version("service-points")
+    frame = gpd.GeoDataFrame({"kind": ["waste_container"]}, geometry=[ShapelyPoint(*TOZEUR_CENTRE)], crs=4326)
+    pyogrio.write_dataframe(frame, tmp_path / "containers.geojson")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(tmp_path / "containers.geojson", layer="service_point", report=tmp_path / "report.csv")
+    assert tiles.layer_version("service-points") != before

@@ -34,6 +34,7 @@ PUBLIC = (
     "collection_route",
     "road",
     "budget_line",
+    "budget_execution",
     "performance_criterion",
     "performance_score",
 )

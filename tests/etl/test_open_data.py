@@ -97,3 +97,12 @@ def test_unknown_private_or_unpublished_files_are_not_found(client, tozeur):
     assert client.get("/open-data/service_point.xlsx").status_code == 404
     assert client.get("/open-data/service_point.csv", {"municipality": "9999"}).status_code == 404
     assert client.get("/open-data/road.gpkg").status_code == 404  # no road imported: nothing to export
+
+
+def test_the_budget_execution_is_published(client, tozeur, open_data_dir):
+    assert client.get("/open-data/budget_execution.csv").status_code == 404  # nothing executed yet
+    assert "/open-data/budget_execution.csv" in client.get("/open-data/").content.decode()
+    assert DataVersion.objects.filter(table_name="scorecards_budgetexecution").count() == 0
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM scorecards_budgetexecution")
+    assert DataVersion.objects.filter(table_name="scorecards_budgetexecution").count() == 1

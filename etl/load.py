@@ -56,6 +56,8 @@ class Loader:
                 raise ImportFailed(f"no municipality with code {municipality}")
             self.municipality_id = row[0]
         self.read = 0
+        # Whether staged rows carry their place in the file (a filtered or a wide file), their number being new.
+        self.placed = spec.where is not None or bool(mapper.wide)
         self.seconds: dict[str, float] = {}
         # Set by the pipeline for a layer whose model keeps a simple-history: the import's rows go in it.
         self.history: History | None = None
@@ -71,19 +73,22 @@ class Loader:
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute("DROP TABLE IF EXISTS etl_stage")
             cursor.execute(
-                f"CREATE TEMPORARY TABLE etl_stage (_row bigint, _reason text, {columns}, _geom geometry) "
+                f"CREATE TEMPORARY TABLE etl_stage (_row bigint, _reason text, _place text, {columns}, _geom geometry) "
                 "ON COMMIT DROP"
             )
-            names = ["_row", "_reason", *self.fields, "_geom"]
+            names = ["_row", "_reason", "_place", *self.fields, "_geom"]
             copy_sql = f"COPY etl_stage ({', '.join(map(_q, names))}) FROM STDIN (FORMAT csv)"
             # A writer thread sends each batch while the next one is read and mapped: both cores work.
             with cursor.cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
                 for batch in batches:
-                    mapped = self.mapper.apply(batch.attributes, batch.offset)
+                    mapped = self.mapper.apply(batch.attributes, batch.offset, batch.fids)
                     rows = len(mapped.values)
                     arrays = [
                         pa.array(np.arange(batch.offset + 1, batch.offset + 1 + rows, dtype=np.int64)),
                         pa.array(mapped.reasons.to_numpy(dtype=object), pa.string()),
+                        pa.nulls(rows, pa.string())
+                        if mapped.places is None
+                        else pa.array(mapped.places.to_numpy(dtype=object), pa.string()),
                         *(pa.array(mapped.values[name], pa.string(), from_pandas=True) for name in self.fields),
                         batch.wkb_hex,
                     ]
@@ -160,7 +165,7 @@ class Loader:
         cursor.execute("DROP TABLE IF EXISTS etl_checked")
         cursor.execute(
             f"""CREATE TEMPORARY TABLE etl_checked ON COMMIT DROP AS
-                SELECT s._row, hash_record_extended(ROW({content}), 0) AS _content, {", ".join(selects)},
+                SELECT s._row, s._place, hash_record_extended(ROW({content}), 0) AS _content, {", ".join(selects)},
                        g.geom, coalesce(g.repaired, false) AS _repaired,
                        {reason} AS _reject, false AS _dropped
                 FROM etl_stage s
@@ -190,11 +195,21 @@ class Loader:
         return "m.id", ["WHEN m.id IS NULL THEN 'outside every municipality'"], join
 
     def _drop_duplicates(self, cursor: CursorWrapper) -> int:
+        return self._reject_repeats(cursor, ["_content"], "exact duplicate of ", dropped=True)
+
+    def _reject_repeats(self, cursor: CursorWrapper, group: list[str], reason: str, *, dropped: bool) -> int:
+        """Rows after the first of their group (same values in `group`) get `reason` and the first one's place."""
+        columns = ", ".join(_q(c) for c in group)
+        not_null = " AND ".join(f"{_q(c)} IS NOT NULL" for c in group)
+        # Rows of a filtered or wide file are numbered anew: the first one is named by its place in the file.
+        place = "(array_agg(_place ORDER BY _row))[1]" if self.placed else "'row ' || min(_row)"
         cursor.execute(
-            """UPDATE etl_checked c SET _reject = 'exact duplicate of row ' || first._row, _dropped = true
-               FROM (SELECT _content, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL
-                     GROUP BY _content HAVING count(*) > 1) first
-               WHERE c._content = first._content AND c._row > first._row AND c._reject IS NULL"""
+            f"""UPDATE etl_checked c SET _reject = %s || first._place{", _dropped = true" if dropped else ""}
+                FROM (SELECT {columns}, min(_row) AS _row, {place} AS _place FROM etl_checked
+                      WHERE _reject IS NULL AND {not_null} GROUP BY {columns} HAVING count(*) > 1) first
+                WHERE ({", ".join(f"c.{_q(k)}" for k in group)}) = ({", ".join(f"first.{_q(k)}" for k in group)})
+                  AND c._row > first._row AND c._reject IS NULL""",
+            [reason],
         )
         return cursor.rowcount
 
@@ -219,28 +234,13 @@ class Loader:
                     FROM etl_checked WHERE _reject IS NULL AND {not_null} GROUP BY {columns} HAVING count(*) > 1)
                 UPDATE etl_checked c SET geom = parts.geom FROM parts WHERE c._row = parts._row"""
         )
-        cursor.execute(
-            f"""UPDATE etl_checked c SET _reject = 'part of row ' || first._row, _dropped = true
-                FROM (SELECT {columns}, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL AND {not_null}
-                      GROUP BY {columns} HAVING count(*) > 1) first
-                WHERE ({", ".join(f"c.{_q(k)}" for k in key)}) = ({", ".join(f"first.{_q(k)}" for k in key)})
-                  AND c._row > first._row AND c._reject IS NULL"""
-        )
-        return cursor.rowcount
+        return self._reject_repeats(cursor, key, "part of ", dropped=True)
 
     def _reject_key_conflicts(self, cursor: CursorWrapper) -> None:
         key = self._key()
         if not key:
             return
-        columns = ", ".join(_q(k) for k in key)
-        not_null = " AND ".join(f"{_q(k)} IS NOT NULL" for k in key)
-        cursor.execute(
-            f"""UPDATE etl_checked c SET _reject = 'same {" and ".join(key)} as row ' || first._row
-                FROM (SELECT {columns}, min(_row) AS _row FROM etl_checked WHERE _reject IS NULL AND {not_null}
-                      GROUP BY {columns} HAVING count(*) > 1) first
-                WHERE ({", ".join(f"c.{_q(k)}" for k in key)}) = ({", ".join(f"first.{_q(k)}" for k in key)})
-                  AND c._row > first._row AND c._reject IS NULL"""
-        )
+        self._reject_repeats(cursor, key, f"same {' and '.join(key)} as ", dropped=False)
 
     def _typed(self, name: str, prefix: str = "c.") -> str:
         """A staged value cast to its column's type (foreign keys are already ids)."""
@@ -407,14 +407,15 @@ class Loader:
         """Every row not imported as it was, with its reason: one CSV line each."""
         path.parent.mkdir(parents=True, exist_ok=True)
         shown = [n for n in self.fields if n not in self.target.references][:4]
+        where = "_place" if self.placed else "_row"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""SELECT _row, _reject, {", ".join(f"{_q(n)}::text" for n in shown) or "NULL"}
+                f"""SELECT {where}, _reject, {", ".join(f"{_q(n)}::text" for n in shown) or "NULL"}
                     FROM etl_checked WHERE _reject IS NOT NULL ORDER BY _row"""
             )
             with open(path, "w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
-                writer.writerow(["row", "reason", *shown])
+                writer.writerow(["place" if self.placed else "row", "reason", *shown])
                 while rows := cursor.fetchmany(10_000):
                     writer.writerows(rows)
         return path

@@ -244,6 +244,8 @@ class Mapped:
 
     values: pd.DataFrame
     reasons: pd.Series
+    # Where each row was in a wide file ("row 3, column 2016"); None when rows are the file's rows.
+    places: pd.Series | None = None
 
 
 class Mapper:
@@ -304,11 +306,11 @@ class Mapper:
             positions = long.index.to_numpy()[present]
             long = long[present].reset_index(drop=True)
             long[name] = long[CELL_COLUMN].map(self.wide)
-            long[CELL_ROW] = positions + batch.offset + 1
+            long[CELL_ROW] = positions + batch.offset + 1 if batch.fids is None else batch.fids[positions]
             yield Batch(cells, long, batch.wkb_hex.take(pa.array(positions, pa.int64())))
             cells += len(long)
 
-    def apply(self, attributes: pd.DataFrame, offset: int) -> Mapped:
+    def apply(self, attributes: pd.DataFrame, offset: int, fids: np.ndarray | None = None) -> Mapped:
         frame = attributes.copy()
         if any(join.on == "$index" for join in self.mapping.joins):
             frame["$index"] = (np.arange(len(frame)) + offset).astype(str)
@@ -335,10 +337,14 @@ class Mapper:
         for name in pending:
             raise MappingError(f"{self.mapping.origin}: field '{name}' comes from an unknown column")
         if self.wide:
-            rejected = reasons.notna()
-            cell = frame.loc[rejected, CELL_ROW].astype(str) + ", column " + frame.loc[rejected, CELL_COLUMN]
-            reasons[rejected] = reasons[rejected] + " (row " + cell + " of the file)"
-        return Mapped(values[list(self.rules)], reasons)
+            places = "row " + frame[CELL_ROW].astype(str) + ", column " + frame[CELL_COLUMN].astype(str)
+        elif fids is not None:
+            places = pd.Series("row " + fids.astype(str), index=frame.index, dtype=object)
+        else:
+            return Mapped(values[list(self.rules)], reasons)
+        rejected = reasons.notna()
+        reasons[rejected] = reasons[rejected] + " (" + places[rejected] + " of the file)"
+        return Mapped(values[list(self.rules)], reasons, places)
 
     def _raw(self, frame: pd.DataFrame, rule: FieldRule) -> pd.Series:
         """The source value as text after transforms and the value map; NA when absent."""

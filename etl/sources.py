@@ -68,6 +68,9 @@ class Batch:
     offset: int
     attributes: pd.DataFrame
     wkb_hex: pa.Array
+    # Each feature's id in the file when a filter skips some (for a CSV: its line after the header), so that
+    # a report still points at the right line; None when the batch holds every feature in order.
+    fids: np.ndarray | None = None
 
 
 def hex_wkb(wkb: pa.Array) -> pa.Array:
@@ -115,24 +118,29 @@ class Source:
                 encoding=self.encoding,
                 batch_size=size,
                 where=self.where,
+                return_fids=self.where is not None,
                 use_pyarrow=True,
                 **self.open_options,
             ) as (meta, reader):
                 geometry_column = meta["geometry_name"] or "wkb_geometry"
                 for record_batch in reader:
                     table = pa.Table.from_batches([record_batch])
+                    fids = None
+                    if self.where is not None:
+                        fids = table.column(meta["fid_column"]).to_numpy()
+                        table = table.drop_columns([meta["fid_column"]])
                     wkb = None
                     if geometry_column in table.column_names:
                         wkb = table.column(geometry_column).combine_chunks()
                         table = table.drop_columns([geometry_column])
                     attributes = table.to_pandas()
                     if not self.geometry:
-                        yield Batch(offset, attributes, pa.nulls(len(attributes), pa.string()))
+                        yield Batch(offset, attributes, pa.nulls(len(attributes), pa.string()), fids)
                         offset += len(attributes)
                         continue
                     if wkb is not None and transformer is None and offset > 0:
                         # Already in the storage CRS: the WKB goes to the database as it came.
-                        yield Batch(offset, attributes, hex_wkb(wkb))
+                        yield Batch(offset, attributes, hex_wkb(wkb), fids)
                         offset += len(attributes)
                         continue
                     if wkb is not None:
@@ -143,7 +151,7 @@ class Source:
                         geometries = shapely.transform(geometries, transformer.transform, interleaved=False)
                     if offset == 0:
                         self._check_coordinates(geometries)
-                    yield Batch(offset, attributes, pa.array(shapely.to_wkb(geometries, hex=True), pa.string()))
+                    yield Batch(offset, attributes, pa.array(shapely.to_wkb(geometries, hex=True), pa.string()), fids)
                     offset += len(attributes)
         except (DataSourceError, DataLayerError, UnicodeDecodeError) as error:
             raise SourceError(self.path, f"cannot be read past feature {offset}: {error}") from error

@@ -42,6 +42,7 @@ TABLE = """Titre,Article,Paragraphe,Sous_paragraphe,Imputation,2016,2017
 1,01102,00,00,المعلوم على الأراضي غير المبنية,,3000000
 1,01103,00,00,معلوم آخر,n/a,7
 2,08001,01,00,نقل فواضل,5,5
+1,01102,00,00,المعلوم على الأراضي غير المبنية,,3000000
 """
 
 
@@ -62,8 +63,8 @@ def test_a_wide_table_gives_one_row_per_non_empty_cell(bou_arada, tmp_path):
     (tmp_path / "spec.toml").write_text(SPEC)
     (tmp_path / "wide.csv").write_text(TABLE)
     summary = import_file(tmp_path / "wide.csv", layer="budget_line", mapping=tmp_path / "spec.toml")
-    # Title 2 is left out by the filter, the empty 2016 cell gives no row, 'n/a' is rejected.
-    assert (summary.read, summary.imported, summary.rejected) == (5, 4, 1)
+    # Title 2 is left out by the filter, empty 2016 cells give no row, 'n/a' is rejected, the last line repeats.
+    assert (summary.read, summary.imported, summary.rejected, summary.dropped) == (6, 4, 1, 1)
     lines = BudgetLine.objects.filter(municipality=bou_arada)
     assert set(lines.values_list("year", "article", "amount")) == {
         (2016, "01101", 25_000_000),
@@ -72,10 +73,18 @@ def test_a_wide_table_gives_one_row_per_non_empty_cell(bou_arada, tmp_path):
         (2017, "01103", 7),
     }
     rows = list(csv.reader(summary.report.open(encoding="utf-8")))
-    # The report counts cells (the fifth row of the table is its third line's first cell) and names the cell.
+    # Each rejected or dropped cell, and the cell a duplicate repeats, by its row and column in the file.
     assert rows == [
-        ["row", "reason", "year", "article", "paragraph", "sub_paragraph"],
-        ["4", "amount 'n/a' is not a valid biginteger (row 3, column 2016 of the file)", "2016", "01103", "00", "00"],
+        ["place", "reason", "year", "article", "paragraph", "sub_paragraph"],
+        [
+            "row 3, column 2016",
+            "amount 'n/a' is not a valid biginteger (row 3, column 2016 of the file)",
+            "2016",
+            "01103",
+            "00",
+            "00",
+        ],
+        ["row 5, column 2017", "exact duplicate of row 2, column 2017", "2017", "01102", "00", "00"],
     ]
 
 
@@ -159,3 +168,23 @@ def test_where_cannot_filter_on_a_column_the_unpivot_makes(bou_arada, tmp_path):
     (tmp_path / "wide.csv").write_text(TABLE)
     with pytest.raises(ImportFailed, match="where cannot filter on 'Budget', made by the unpivot"):
         import_file(tmp_path / "wide.csv", layer="budget_line", mapping=tmp_path / "spec.toml")
+
+
+def test_a_filtered_file_reports_its_own_line_numbers(bou_arada, tmp_path):
+    # The long layout of the same lines; the filter skips the empty cells of lines 2 and 4.
+    long = """Titre,Article,Paragraphe,Sous_paragraphe,Imputation,Year,Budget
+1,01101,00,00,المعلوم على العقارات المبنية,2016,25000000
+1,01102,00,00,المعلوم على الأراضي غير المبنية,2016,
+1,01103,00,00,معلوم آخر,2016,n/a
+1,01104,00,00,معلوم,2016,
+1,01101,00,00,المعلوم على العقارات المبنية,2016,25000000
+"""
+    (tmp_path / "long.csv").write_text(long)
+    summary = import_file(tmp_path / "long.csv", layer="budget_line", mapping="tn-budget-revenue")
+    assert (summary.read, summary.imported, summary.rejected, summary.dropped) == (3, 1, 1, 1)
+    rows = [row[:2] for row in csv.reader(summary.report.open(encoding="utf-8"))]
+    assert rows == [
+        ["place", "reason"],
+        ["row 3", "amount 'n/a' is not a valid biginteger (row 3 of the file)"],
+        ["row 5", "exact duplicate of row 1"],
+    ]

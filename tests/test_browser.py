@@ -122,6 +122,31 @@ def test_planner_map_page_stays_offline(
     traffic.assert_no_console_errors()
 
 
+def test_planner_map_draws_the_municipality_and_what_is_already_there(
+    page: Page, traffic: Traffic, live_server: LiveServer, tozeur: Town, planner_tozeur: User
+) -> None:
+    log_in(page, live_server, planner_tozeur, service_point_change_path(tozeur.container))
+    wait_for_map(page)
+    page.wait_for_load_state("networkidle")
+
+    # The reference layers come from the portal's own vector tiles, under the edited point.
+    drawn = page.evaluate(
+        """() => Object.fromEntries(geodjango_location.map.getAllLayers()
+            .filter(layer => layer.getClassName().startsWith("reference-"))
+            .map(layer => [layer.getClassName(), layer.getSource().getFeaturesInExtent(
+                geodjango_location.map.getView().calculateExtent()).map(f => f.get("code") || f.get("name") || "")]))"""
+    )
+    assert "6211" in drawn["reference-municipalities"]
+    assert tozeur.district.name in drawn["reference-districts"]
+    assert tozeur.container.name in drawn["reference-service-points"]
+    assert any(f"{live_server.url}/tiles/municipalities/" in url for url in traffic.requests)
+    page.evaluate("geodjango_location.map.getView().setZoom(13)")
+    page.wait_for_load_state("networkidle")
+    page.locator("#servicepoint_form .dj_map").screenshot(path=str(SCREENSHOT.with_name("admin_map_zoom13.png")))
+    traffic.assert_offline()
+    traffic.assert_no_console_errors()
+
+
 def test_planner_map_fills_the_form_row(
     page: Page, live_server: LiveServer, tozeur: Town, planner_tozeur: User
 ) -> None:

@@ -40,6 +40,7 @@ def load_demo(*, seed: int = SEED, progress: Progress = print) -> None:
         rng = random.Random(seed)
         for code, districts in PILOTS.items():
             seed_pilot(code, districts=districts, rng=rng, seed=seed, progress=progress)
+        load_scorecards(progress)
 
 
 # The real datasets, each imported through the ETL pipeline with its versioned mapping spec.
@@ -48,6 +49,18 @@ REAL_DATASETS = (
     ("municipality", REAL / "tn-municipalities-data4tunisia" / "tun_municipalities.geojson", "tn-municipalities"),
     ("delegation", REAL / "tn-admin-riatelab" / "TN-delegations.geojson", "tn-delegations"),
     ("service_point", REAL / "tn-osm-poi-2019" / "tunisia_municipal_services_2019.geojson", "tn-osm-services"),
+)
+
+
+# The tables citizens read: Bou Arada's budget and its execution, the national performance evaluation.
+BOUARADA = REAL / "tn-municipal-budget-bouarada"
+PERFORMANCE = REAL / "tn-municipal-performance"
+SCORECARDS = (
+    ("budget_line", BOUARADA / "recette_simple_34012_v2.csv", "tn-budget-revenue"),
+    ("budget_line", BOUARADA / "depense_simple_34012_v2.csv", "tn-budget-expense"),
+    ("budget_execution", BOUARADA / "Depence_2018_34012.csv", "tn-budget-expense-execution-2018"),
+    ("performance_criterion", PERFORMANCE / "criteria.csv", "tn-performance-criteria"),
+    ("performance_score", PERFORMANCE / "evaluations.csv", "tn-performance-scores"),
 )
 
 
@@ -82,6 +95,16 @@ def load_service_points(progress: Progress) -> None:
     progress(
         f"{summary.imported} OpenStreetMap service points imported, "
         f"{summary.rejected} outside every municipality dropped"
+    )
+
+
+def load_scorecards(progress: Progress) -> None:
+    imported = {layer: 0 for layer, _, _ in SCORECARDS}
+    for layer, path, spec in SCORECARDS:
+        imported[layer] += _import(layer, path, spec).imported
+    progress(
+        f"Bou Arada: {imported['budget_line']} budget lines, {imported['budget_execution']} executed; "
+        f"{imported['performance_score']} performance scores on {imported['performance_criterion']} criteria"
     )
 
 

@@ -109,3 +109,7 @@ def test_same_seed_same_data(demo):
             seed_pilot(code, districts=districts, rng=rng, seed=SEED, progress=lambda _: None)
         assert fingerprint() == first
         transaction.set_rollback(True)
+
+
+def test_the_demo_publishes_budgets_and_scorecards(demo):
+    assert "Bou Arada: 701 budget lines, 146 executed; 20904 performance scores on 39 criteria" in demo

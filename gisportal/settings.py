@@ -158,6 +158,9 @@ if os.environ.get("REDIS_URL"):
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
     }
 
+# Where the portal is reached from outside: the links in the e-mails sent to reporters.
+SITE_URL = os.environ.get("GISPORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Background work: Celery on Redis where REDIS_URL is set (docker-compose.yml).
 CELERY_BROKER_URL = os.environ.get("REDIS_URL", "")
 CELERY_TIMEZONE = TIME_ZONE

@@ -1,17 +1,14 @@
 """E-mails to the reporter (and the "me too" followers) when a report changes publicly."""
 
-import logging
-import smtplib
-
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gisportal.complaints.models import ComplaintUpdate
+from gisportal.complaints.tasks import send_update
 
-logger = logging.getLogger(__name__)
 # Reporters write in Arabic or French, and we do not ask which: every e-mail carries both.
 LANGUAGES = ("ar", "fr")
 
@@ -22,10 +19,13 @@ def _recipients(update: ComplaintUpdate) -> list[str]:
 
 
 def _message(update: ComplaintUpdate, language: str) -> tuple[str, str]:
+    code = update.complaint.tracking_code
     with translation.override(language):
         status = update.get_status_display()
-        subject = _("Report %(code)s: %(status)s") % {"code": update.complaint.tracking_code, "status": status}
+        subject = _("Report %(code)s: %(status)s") % {"code": code, "status": status}
+        page = settings.SITE_URL + reverse("complaints:status", args=[code])  # in this language's URL
         body = subject + ("\n\n" + update.note if update.note else "")
+        body += "\n\n" + _("Follow your report: %(url)s") % {"url": page}
     return subject, body
 
 
@@ -42,12 +42,6 @@ def notify_public_update(update: ComplaintUpdate) -> None:
     sender = settings.DEFAULT_FROM_EMAIL
     # One message per recipient: followers never see each other's addresses.
     messages = [(subject, body, sender, [address]) for address in recipients]
-    transaction.on_commit(lambda: _send(messages, update.complaint.tracking_code))
-
-
-def _send(messages: list[tuple[str, str, str, list[str]]], code: str) -> None:
-    try:
-        send_mass_mail(messages)
-    except (smtplib.SMTPException, OSError) as error:
-        # The update is saved and shown on the status page; a mail server outage must not undo it.
-        logger.warning("e-mail about report %s not sent: %s", code, error)
+    code = update.complaint.tracking_code
+    # Sent by the worker: a slow mail server never holds up the planner's request.
+    transaction.on_commit(lambda: send_update.delay(messages, code))

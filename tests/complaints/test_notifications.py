@@ -27,6 +27,10 @@ def test_public_updates_mail_reporter_and_followers(
     assert complaint.tracking_code in message.subject
     assert "Résolue" in message.subject and "Vidé ce matin" in message.body
     assert all(len(m.to) == 1 for m in mailoutbox)
+    # Each language's part links to the status page in that language.
+    code = complaint.tracking_code
+    assert f"http://127.0.0.1:8000/ar/report/{code}/" in message.body
+    assert f"http://127.0.0.1:8000/report/{code}/" in message.body
 
 
 def test_mail_server_down_keeps_the_update(

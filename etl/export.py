@@ -27,7 +27,8 @@ FORMATS = {
     # format: (GDAL driver, suffix, dataset options, layer options)
     "gpkg": ("GPKG", ".gpkg", {"VERSION": "1.2"}, {}),  # GDAL 3.6 (GeoDjango's) half-reads GeoPackage 1.4
     "geojson": ("GeoJSON", ".geojson", {}, {"WRITE_NAME": "NO", "COORDINATE_PRECISION": "17"}),  # lossless
-    "csv": ("CSV", ".csv", {}, {"GEOMETRY": "AS_WKT", "GEOMETRY_NAME": "wkt"}),
+    # A byte-order mark, so that a spreadsheet opens the Arabic names as Arabic.
+    "csv": ("CSV", ".csv", {}, {"GEOMETRY": "AS_WKT", "GEOMETRY_NAME": "wkt", "WRITE_BOM": "YES"}),
     "shp": ("ESRI Shapefile", ".zip", {}, {"ENCODING": "UTF-8"}),
 }
 # A citizen's contact details never leave the portal in an export.
@@ -120,7 +121,8 @@ def export_layer(
             while rows := cursor.fetchmany(batch_size):
                 if geometry is None:
                     frame = pd.DataFrame(rows, columns=names)
-                    frame.to_csv(written, mode="a", header=features == 0, index=False, encoding="utf-8")
+                    encoding = "utf-8-sig" if features == 0 else "utf-8"  # the byte-order mark once, at the start
+                    frame.to_csv(written, mode="a", header=features == 0, index=False, encoding=encoding)
                 else:
                     _append(written, target, rows, names, driver, dataset_options, layer_options, first=features == 0)
                 features += len(rows)

@@ -407,10 +407,10 @@ class Loader:
         """Every row not imported as it was, with its reason: one CSV line each."""
         path.parent.mkdir(parents=True, exist_ok=True)
         shown = [n for n in self.fields if n not in self.target.references][:4]
-        where = "_place" if self.placed else "_row"
+        place = "_place" if self.placed else "_row"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""SELECT {where}, _reject, {", ".join(f"{_q(n)}::text" for n in shown) or "NULL"}
+                f"""SELECT {place}, _reject, {", ".join(f"{_q(n)}::text" for n in shown) or "NULL"}
                     FROM etl_checked WHERE _reject IS NOT NULL ORDER BY _row"""
             )
             with open(path, "w", encoding="utf-8", newline="") as handle:

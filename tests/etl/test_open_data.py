@@ -75,6 +75,7 @@ def test_budget_lines_export_as_csv_and_import_back(client, tozeur, tmp_path):
     BudgetLine.objects.bulk_create(lines)
     path = tmp_path / "budget.csv"
     path.write_bytes(download(client, "/open-data/budget_line.csv", municipality="6211"))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # a spreadsheet then reads the Arabic labels as UTF-8
     assert client.get("/open-data/budget_line.gpkg").status_code == 404  # a table has no map layer
 
     before = sorted(BudgetLine.objects.values_list("kind", "article", "label_ar", "amount"))

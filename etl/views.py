@@ -80,12 +80,12 @@ def download(request: HttpRequest, layer: str, fmt: str) -> FileResponse:
     code = request.GET.get("municipality")
     try:
         path = open_data_files.published_file(layer, fmt, code)
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+        except FileNotFoundError:  # replaced by a newer version in between: take that one
+            path = open_data_files.published_file(layer, fmt, code)
+            handle = open(path, "rb")  # noqa: SIM115
     except open_data_files.NotPublished as error:
         raise Http404(str(error)) from error
     name = f"{layer}-{code}{path.suffix}" if code else f"{layer}{path.suffix}"
-    return FileResponse(
-        open(path, "rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=open_data_files.CONTENT_TYPES[fmt],
-    )
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=open_data_files.CONTENT_TYPES[fmt])

@@ -22,8 +22,8 @@ A wide table (one column per year or month) is read as a long one, one row per n
     name = "Year"                # a new column: the cell's column name (or the regex's first group)
     value = "Budget"             # a new column: the cell; empty cells give no row
 
-`where` still filters the file's own columns (in GDAL, before the unpivot). A rejected cell's reason ends with
-its row and column in the file; the report's row numbers count the cells.
+`where` still filters the file's own columns (in GDAL, before the unpivot). The report names each rejected cell,
+and the cell a duplicate repeats, by its row and column in the file.
 """
 
 from __future__ import annotations
@@ -244,7 +244,7 @@ class Mapped:
 
     values: pd.DataFrame
     reasons: pd.Series
-    # Where each row was in a wide file ("row 3, column 2016"); None when rows are the file's rows.
+    # Where each row is in a filtered or wide file ("row 3", "row 3, column 2016"); None when rows follow the file.
     places: pd.Series | None = None
 
 

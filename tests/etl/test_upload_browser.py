@@ -1,0 +1,69 @@
+"""A planner imports a file from the upload page in a real Chromium; the job page follows a running import."""
+
+import shutil
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from etl.models import PRIVATE_FILES, ImportJob
+from layers.models import ServicePoint
+from tests.browser import Traffic, log_in
+from tests.conftest import Town
+from tests.etl.conftest import write
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def private_folder(tmp_path, monkeypatch):
+    for attribute in ("_location", "base_location", "location"):
+        monkeypatch.setattr(PRIVATE_FILES, attribute, str(tmp_path / "private"))
+    yield
+    shutil.rmtree(tmp_path / "private", ignore_errors=True)
+
+
+def test_planner_uploads_a_file_and_reads_the_summary(
+    page: Page, traffic: Traffic, live_server: LiveServer, tozeur: Town, planner_tozeur: User, containers, tmp_path
+) -> None:
+    before = ServicePoint.objects.count()
+    log_in(page, live_server, planner_tozeur, "/imports/")
+    page.set_input_files("#id_file", str(write(containers, tmp_path / "conteneurs.geojson")))
+    page.select_option("#id_layer", "service_point")
+    page.select_option("#id_municipality", str(tozeur.municipality.pk))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Importer").click()
+
+    expect(page.locator("#import-status-label")).to_have_text("Importé")
+    expect(page.locator("#import-summary")).to_contain_text("6 read, 4 imported")
+    expect(page.locator("#import-progress")).to_have_attribute("value", "100")
+    assert ServicePoint.objects.count() == before + 4
+    with page.expect_download() as report:
+        page.get_by_role("link", name="Rapport des lignes non importées (CSV)").click()
+    assert "outside the municipality" in open(report.value.path(), encoding="utf-8").read()
+    traffic.assert_offline()
+    traffic.assert_no_console_errors()
+
+
+def test_the_job_page_follows_a_running_import(
+    page: Page, traffic: Traffic, live_server: LiveServer, tozeur: Town, planner_tozeur: User
+) -> None:
+    job = ImportJob.objects.create(
+        user=planner_tozeur, layer="service_point", file="imports/grand.gpkg", status="running", done=0, total=200_000
+    )
+    log_in(page, live_server, planner_tozeur, f"/imports/{job.pk}/")
+    expect(page.locator("#import-status-label")).to_have_text("Import en cours")
+
+    # What the worker writes on its own connection while it reads the file: the page shows it without a reload.
+    ImportJob.objects.filter(pk=job.pk).update(done=50_000)
+    expect(page.locator("#import-count")).to_have_text("50000 / 200000")
+    expect(page.locator("#import-progress")).to_have_attribute("value", "25")
+
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="done", done=200_000, summary="200,000 read, 200,000 imported", finished_at=timezone.now()
+    )
+    expect(page.locator("#import-summary")).to_have_text("200,000 read, 200,000 imported")
+    traffic.assert_offline()
+    traffic.assert_no_console_errors()

@@ -1,6 +1,7 @@
 """A planner imports a file from the upload page in a real Chromium; the job page follows a running import."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -42,7 +43,7 @@ def test_planner_uploads_a_file_and_reads_the_summary(
     assert ServicePoint.objects.count() == before + 4
     with page.expect_download() as report:
         page.get_by_role("link", name="Rapport des lignes non importées (CSV)").click()
-    assert "outside the municipality" in open(report.value.path(), encoding="utf-8").read()
+    assert "outside the municipality" in Path(report.value.path()).read_text(encoding="utf-8")
     traffic.assert_offline()
     traffic.assert_no_console_errors()
 

@@ -53,6 +53,7 @@ def test_municipality_page_has_its_layers_in_the_language_asked(client: Client, 
     assert '<html lang="ar" dir="rtl">' in html
     assert json.dumps("حاوية فضلات") in html  # the waste container layer's name, in Arabic
     assert "/ar/m/6211/collection-day.json" in html
+    assert 'href="/ar/open-data/?municipality=6211">البيانات المفتوحة</a>' in html  # the map's layers as files
 
 
 def test_unknown_municipality_is_a_404(client: Client, tozeur: Town) -> None:

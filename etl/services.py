@@ -1,8 +1,11 @@
 """Writes of the etl app."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from etl.models import ImportJob
 from etl.tasks import run_import_job
@@ -17,3 +20,17 @@ def queue_import(
     job = ImportJob.objects.create(user=user, file=file, layer=layer, municipality=municipality, mapping=mapping)
     transaction.on_commit(lambda: run_import_job.delay(job.pk))
     return job
+
+
+def prune_uploads(*, older_than: timedelta) -> int:
+    """Delete the uploaded files and reports of imports finished longer ago than `older_than`; the jobs stay
+    (who imported which file when, and the summary). Uploads may hold people's details: they are not kept forever."""
+    pruned = 0
+    for job in ImportJob.objects.filter(finished_at__lt=timezone.now() - older_than):
+        stored = [f.name for f in (job.file, job.report) if f.name and f.storage.exists(f.name)]
+        for name in stored:
+            job.file.storage.delete(name)
+        if job.report:  # the report link goes with its file; the upload's name stays, to say what was imported
+            ImportJob.objects.filter(pk=job.pk).update(report="")
+        pruned += bool(stored)
+    return pruned

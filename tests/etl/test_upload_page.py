@@ -1,10 +1,15 @@
 """The planner's upload page: scoped to her municipalities, the import runs as a job (inline in tests)."""
 
+import io
 import shutil
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from etl.models import PRIVATE_FILES, ImportJob
 from layers.models import ServicePoint
@@ -104,3 +109,25 @@ def test_an_upload_is_in_the_planners_name_in_the_history(client, upload, planne
     versions = ServicePoint.history.filter(history_change_reason__startswith="import c")
     assert versions.count() == 4
     assert {(v.history_type, v.history_user) for v in versions} == {("+", planner_tozeur)}
+
+
+def test_old_uploads_and_reports_are_pruned_the_jobs_stay(client, upload, planner_tozeur, tozeur, containers, tmp_path):
+    client.force_login(planner_tozeur)
+    upload(write(containers, tmp_path / "c.geojson"), layer="service_point", municipality=tozeur.municipality.pk)
+    job = ImportJob.objects.get()
+    files = [Path(job.file.path), Path(job.report.path)]
+    assert all(path.exists() for path in files)
+    assert call_command_output("prune-imports", "--days", "1") == "files of 0 imports deleted"
+
+    ImportJob.objects.update(finished_at=timezone.now() - timedelta(days=2))
+    assert call_command_output("prune-imports", "--days", "1") == "files of 1 imports deleted"
+    assert not any(path.exists() for path in files)
+    page = client.get(reverse("etl:job", args=[job.pk])).content.decode()
+    assert "c.geojson" in page and "6 read, 4 imported" in page and "report.csv" not in page
+    assert call_command_output("prune-imports", "--days", "1") == "files of 0 imports deleted"
+
+
+def call_command_output(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue().strip()

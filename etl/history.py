@@ -18,6 +18,17 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def reserve_ids(cursor: CursorWrapper, table: str, column: str, count: int) -> int:
+    """Move the sequence of `table.column` past `count` values and return the one before them: the caller
+    numbers its rows base + 1 to base + count itself. Only safe while the table is locked against other writers."""
+    cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+    (sequence,) = cursor.fetchone()
+    cursor.execute("SELECT nextval(%s::regclass) - 1", [sequence])
+    (base,) = cursor.fetchone()
+    cursor.execute("SELECT setval(%s::regclass, %s)", [sequence, base + count])
+    return int(base)
+
+
 # SQL built from model metadata (quoted identifiers); every value is a query parameter.
 class History:
     """The historical table of a layer's model, and the statements that fill it from the layer table."""
@@ -48,10 +59,24 @@ class History:
     def of(cls, model: type[Model], table: str, reason: str, user_id: int | None) -> History | None:
         return cls(model, table, reason, user_id) if hasattr(model, "history") else None
 
-    def _versions(self, cursor: CursorWrapper, rows: str, params: list[str | int | None], written: str = "") -> int:
-        """One statement: the versions `rows` selects (the model's columns, then the four history values),
-        and the many-to-many links of each; `written` is an optional CTE that `rows` reads."""
-        columns = ", ".join(self.columns)
+    def _versions(
+        self,
+        cursor: CursorWrapper,
+        rows: str,
+        params: list[str | int | None],
+        written: str = "",
+        *,
+        history_id: bool = False,
+    ) -> int:
+        """One statement: the versions `rows` selects (the version id when `history_id`, the model's columns, then
+        the four history values), and the many-to-many links of each; `written` is an optional CTE `rows` reads."""
+        columns = ["history_id", *self.columns] if history_id else self.columns
+        insert = f"""INSERT INTO {self.historical_table}
+            ({", ".join(columns)}, history_date, history_change_reason, history_type, {self.user_column})
+            {rows}"""
+        if not self.links:  # nothing to link to each version: no RETURNING to hold a million rows
+            cursor.execute(f"WITH {written} {insert}" if written else insert, params)
+            return cursor.rowcount
         links = [
             f"""link_{i} AS (INSERT INTO {table} (history_id, {", ".join(shared)})
                 SELECT v.history_id, {", ".join(f"l.{c}" for c in shared)}
@@ -59,10 +84,8 @@ class History:
             for i, (table, through, source, shared) in enumerate(self.links)
         ]
         cursor.execute(
-            f"""WITH {f"{written}, " if written else ""}versions AS (
-                    INSERT INTO {self.historical_table}
-                        ({columns}, history_date, history_change_reason, history_type, {self.user_column})
-                    {rows} RETURNING history_id, id){"".join(f", {link}" for link in links)}
+            f"""WITH {f"{written}, " if written else ""}versions AS ({insert} RETURNING history_id, id),
+                {", ".join(links)}
                 SELECT count(*) FROM versions""",  # noqa: S608
             params,
         )
@@ -76,11 +99,17 @@ class History:
                                   WHERE NOT EXISTS (SELECT 1 FROM {self.historical_table} h WHERE h.id = u.id))"""  # noqa: S608
         return self._versions(cursor, rows, [self.reason, self.user_id])
 
-    def record_range(self, cursor: CursorWrapper, first: int, last: int) -> int:
-        """The rows a bulk load inserted under ids it reserved, first to last, as '+' versions."""
+    def record_range(self, cursor: CursorWrapper, base: int, count: int) -> int:
+        """The rows a bulk load inserted under the ids it reserved (base + 1 to base + count), as '+' versions,
+        numbered from a block of version ids reserved the same way."""
+        # Only edits of this layer write its history, and the bulk load holds the layer: no one waits on this.
+        cursor.execute(f"LOCK TABLE {self.historical_table} IN EXCLUSIVE MODE")
+        versions = reserve_ids(cursor, self.historical_table, "history_id", count)
         values = ", ".join(f"t.{c}" for c in self.columns)
-        rows = f"SELECT {values}, now(), %s, '+', %s FROM {self.table} t WHERE t.id BETWEEN %s AND %s"  # noqa: S608
-        return self._versions(cursor, rows, [self.reason, self.user_id, first, last])
+        rows = f"""SELECT t.id - %s + %s, {values}, now(), %s, '+', %s FROM {self.table} t
+                   WHERE t.id BETWEEN %s AND %s"""  # noqa: S608
+        params: list[str | int | None] = [base, versions, self.reason, self.user_id, base + 1, base + count]
+        return self._versions(cursor, rows, params, history_id=True)
 
     def write(self, cursor: CursorWrapper, statement: str, kind: str) -> int:
         """Run `statement`, an INSERT or UPDATE of the layer aliased `t`, and record each row it wrote

@@ -18,7 +18,7 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import ForeignKey
 from psycopg.copy import QueuedLibpqWriter
 
-from etl.history import History
+from etl.history import History, reserve_ids
 from etl.mapping import Mapper, Mapping
 from etl.sources import Batch
 from etl.summary import ImportFailed, ImportSummary, Progress
@@ -328,10 +328,10 @@ class Loader:
         if rebuild and self.history:
             # A bulk load holds the layer's lock: it reserves one id per staged row, writes the layer, then its
             # history from the reserved range (cheaper than passing every row through a RETURNING).
-            base = self._reserve_ids(cursor, table, self.read)
+            base = reserve_ids(cursor, table, "id", self.read)
             cursor.execute(f"INSERT INTO {table} (id, {names_out}) SELECT {base} + c._row, {select} {new_rows}")
             imported = cursor.rowcount
-            self.history.record_range(cursor, base + 1, base + self.read)
+            self.history.record_range(cursor, base, self.read)
         elif self.history:
             insert = f"INSERT INTO {table} AS t ({names_out}) SELECT {select} {new_rows}"
             imported = self.history.write(cursor, insert, "+")
@@ -348,15 +348,6 @@ class Loader:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are initially deferred
         self.seconds["indexes and foreign keys rebuilt"] = time.perf_counter() - started
         return imported, updated, unchanged
-
-    def _reserve_ids(self, cursor: CursorWrapper, table: str, count: int) -> int:
-        """Advance the layer's id sequence past `count` ids and return the one before them (the lock is held)."""
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        (sequence,) = cursor.fetchone()
-        cursor.execute("SELECT nextval(%s::regclass) - 1", [sequence])
-        (base,) = cursor.fetchone()
-        cursor.execute("SELECT setval(%s::regclass, %s)", [sequence, base + count])
-        return int(base)
 
     def _fewer_rows(self, cursor: CursorWrapper, table: str, rows: int) -> bool:
         """Whether the table holds fewer than `rows` rows (counted up to that many, never more)."""
@@ -381,11 +372,11 @@ class Loader:
             [table],
         )
         constraints = cursor.fetchall()
-        # Unique constraints besides the primary key (osm_id) that no foreign key relies on: one sorted build
+        # Unique constraints (osm_id) and primary keys (a history's) that no foreign key relies on: one sorted build
         # checks every value at the end instead of a B-tree insertion per row.
         cursor.execute(
             """SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
-               WHERE c.conrelid = %s::regclass AND c.contype = 'u'
+               WHERE c.conrelid = %s::regclass AND c.contype IN ('u', 'p')
                  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)""",
             [table],
         )

@@ -65,3 +65,6 @@ def test_bulk_load_ids_leave_room_for_the_next_feature(tozeur, containers, bulk,
         municipality=tozeur.municipality, kind="waste_container", location=tozeur.container.location
     )
     assert planned.pk == before + 7
+    # The versions were numbered from a reserved block too: the next edit's version comes after them.
+    versions = dict(ServicePoint.history.filter(id__gt=before).values_list("id", "history_id"))
+    assert len(set(versions.values())) == 6 and versions[planned.pk] == max(versions.values())

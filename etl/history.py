@@ -4,18 +4,17 @@ one '+' row per inserted row, one '~' row per updated row, and the version befor
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 from simple_history.models import HistoricalRecords
+
+quote = connection.ops.quote_name  # the models' own column names
 
 # What simple-history adds to the model's own columns.
 HISTORY_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
 # An import's version before an update that had no history yet: dated just before the import's own rows.
 BEFORE = "now() - interval '1 millisecond'"
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def reserve_ids(cursor: CursorWrapper, table: str, column: str, count: int) -> int:
@@ -39,10 +38,9 @@ class History:
         self.historical_table = historical._meta.db_table
         own = {f.column for f in model._meta.concrete_fields}
         # Excluded fields (District.marginalisation_score) are not in the historical model: never named here.
-        self.columns = [
-            _q(f.column) for f in historical._meta.concrete_fields if f.name not in HISTORY_FIELDS and f.column in own
-        ]
-        self.user_column = _q(historical._meta.get_field("history_user").column)
+        fields = historical._meta.concrete_fields
+        self.columns = [quote(f.column) for f in fields if f.name not in HISTORY_FIELDS and f.column in own]
+        self.user_column = quote(historical._meta.get_field("history_user").column)
         reason_length = historical._meta.get_field("history_change_reason").max_length or 100
         self.reason = reason[:reason_length]
         self.user_id = user_id
@@ -52,8 +50,8 @@ class History:
             through = field.remote_field.through._meta
             versions = HistoricalRecords.m2m_models[field]._meta
             shared = {f.column for f in through.concrete_fields} & {f.column for f in versions.concrete_fields}
-            source = _q(field.m2m_column_name())
-            self.links.append((versions.db_table, through.db_table, source, [_q(c) for c in sorted(shared)]))
+            source = quote(field.m2m_column_name())
+            self.links.append((versions.db_table, through.db_table, source, [quote(c) for c in sorted(shared)]))
 
     @classmethod
     def of(cls, model: type[Model], table: str, reason: str, user_id: int | None) -> History | None:

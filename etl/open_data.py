@@ -23,7 +23,7 @@ from etl.models import DataVersion
 from etl.targets import TARGETS, Target
 from gisportal.paths import VAR_DIR
 from layers.models import Municipality
-from layers.selectors import table_size
+from layers.selectors import table_sizes
 
 PUBLIC = (
     "governorate",
@@ -77,6 +77,7 @@ def _tables(target: Target) -> list[str]:
 def catalogue() -> list[Dataset]:
     """What the open data page lists: every public layer and table, its size and when it last changed."""
     changed = dict(DataVersion.objects.values_list("table_name", "changed_at"))
+    sizes = table_sizes([TARGETS[name].table for name in PUBLIC])
     datasets = []
     for name in PUBLIC:
         target = TARGETS[name]
@@ -86,7 +87,7 @@ def catalogue() -> list[Dataset]:
                 name=name,
                 title=str(target.model._meta.verbose_name_plural),
                 formats=formats(target),
-                features=table_size(target.table),
+                features=sizes[target.table],
                 changed_at=changed.get(target.table),
                 by_municipality=by_municipality,
             )

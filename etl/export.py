@@ -48,16 +48,16 @@ class ExportSummary:
         return f"{self.features:,} features written to {self.path}"
 
 
-def _columns(target: Target) -> tuple[list[str], list[str]]:
-    """SQL select expressions and the column names they become."""
-    selects, names = [], []
+def _columns(target: Target) -> tuple[list[str], list[str], str]:
+    """SQL select expressions, the column names they become, and the joins that give foreign keys' codes."""
+    selects, names, joins = [], [], []
     for name, f in target.fields.items():
         if name in PRIVATE_FIELDS:
             continue
         if isinstance(f, ForeignKey):
             related = f.related_model._meta.db_table  # type: ignore[union-attr]
-            code = target.references[name]
-            selects.append(f'(SELECT r.{code} FROM {related} r WHERE r.id = t."{f.column}")')
+            joins.append(f' LEFT JOIN {related} r_{name} ON r_{name}.id = t."{f.column}"')
+            selects.append(f"r_{name}.{target.references[name]}")
         elif f.get_internal_type() == "ArrayField":
             selects.append(f"array_to_string(t.\"{f.column}\", ',')")
         elif f.get_internal_type() in {"TimeField", "DateTimeField"}:
@@ -65,7 +65,7 @@ def _columns(target: Target) -> tuple[list[str], list[str]]:
         else:
             selects.append(f't."{f.column}"')
         names.append(name)
-    return selects, names
+    return selects, names, "".join(joins)
 
 
 def export_layer(
@@ -88,16 +88,14 @@ def export_layer(
     driver, suffix, dataset_options, layer_options = FORMATS[fmt]
     if fmt == "shp":  # a shapefile is several files: it travels as one zip
         path = path.with_suffix(".zip")
-    selects, names = _columns(target)
+    selects, names, joins = _columns(target)
     where: list[str] = ["true"]
     params: list[str | float] = []
-    join = ""
     if municipality is not None:
         if target.model.__name__ == "Municipality":
             where.append("t.code = %s")
         elif "municipality" in target.references:
-            join = " JOIN layers_municipality m ON m.id = t.municipality_id"
-            where.append("m.code = %s")
+            where.append("r_municipality.code = %s")
         else:
             raise ExportFailed(f"--municipality does not apply to the {layer} layer")
         params.append(municipality)
@@ -108,7 +106,7 @@ def export_layer(
         where.append(f"{geometry} && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
         params.extend(bbox)
     geometry_select = f", ST_AsBinary({geometry})" if geometry else ""
-    sql = f"""SELECT {", ".join(selects)}{geometry_select} FROM {target.table} t{join}
+    sql = f"""SELECT {", ".join(selects)}{geometry_select} FROM {target.table} t{joins}
               WHERE {" AND ".join(where)} ORDER BY t.id"""
     # WKT with every significant digit, so that a CSV export imports back to the same geometries.
     pyogrio.set_gdal_config_options({"OGR_WKT_PRECISION": 17})

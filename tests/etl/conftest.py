@@ -7,6 +7,7 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
+from etl.models import PRIVATE_FILES
 from tests.conftest import TOZEUR_CENTRE
 
 LON, LAT = TOZEUR_CENTRE
@@ -36,3 +37,12 @@ def containers(tmp_path: Path) -> gpd.GeoDataFrame:
         ],
         crs=4326,
     )
+
+
+@pytest.fixture
+def private_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Uploads and their reports go to a temporary private folder (pytest removes tmp_path)."""
+    folder = tmp_path / "private"
+    for attribute in ("_location", "base_location", "location"):
+        monkeypatch.setattr(PRIVATE_FILES, attribute, str(folder))
+    return folder

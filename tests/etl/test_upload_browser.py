@@ -1,6 +1,5 @@
 """A planner imports a file from the upload page in a real Chromium; the job page follows a running import."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -9,21 +8,13 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from etl.models import PRIVATE_FILES, ImportJob
+from etl.models import ImportJob
 from layers.models import ServicePoint
 from tests.browser import Traffic, log_in
 from tests.conftest import Town
 from tests.etl.conftest import write
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def private_folder(tmp_path, monkeypatch):
-    for attribute in ("_location", "base_location", "location"):
-        monkeypatch.setattr(PRIVATE_FILES, attribute, str(tmp_path / "private"))
-    yield
-    shutil.rmtree(tmp_path / "private", ignore_errors=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("private_folder")]
 
 
 def test_planner_uploads_a_file_and_reads_the_summary(

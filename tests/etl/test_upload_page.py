@@ -1,7 +1,6 @@
 """The planner's upload page: scoped to her municipalities, the import runs as a job (inline in tests)."""
 
 import io
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,19 +10,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from etl.models import PRIVATE_FILES, ImportJob
+from etl.models import ImportJob
 from layers.models import ServicePoint
 from tests.etl.conftest import write
 
-
-@pytest.fixture(autouse=True)
-def private_folder(tmp_path, monkeypatch):
-    """Uploads go to a temporary private folder, removed afterwards."""
-    monkeypatch.setattr(PRIVATE_FILES, "_location", str(tmp_path / "private"))
-    monkeypatch.setattr(PRIVATE_FILES, "base_location", str(tmp_path / "private"))
-    monkeypatch.setattr(PRIVATE_FILES, "location", str(tmp_path / "private"))
-    yield
-    shutil.rmtree(tmp_path / "private", ignore_errors=True)
+pytestmark = pytest.mark.usefixtures("private_folder")
 
 
 @pytest.fixture

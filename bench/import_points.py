@@ -9,7 +9,8 @@ its municipality code. The same file goes through
      spatial indexes rebuilt after the load), and
   2. `ogr2ogr -f PostgreSQL` with PG_USE_COPY=YES into a scratch table: spatial index built first
      (the default), then with the index created after the load (SPATIAL_INDEX=NONE + CREATE INDEX),
-     then also with the other index the layer has (municipality), for the same table shape. ogr2ogr checks nothing: no repair, no duplicates, no municipality.
+     then also with the other index the layer has (municipality), for the same table shape.
+     ogr2ogr checks nothing: no repair, no duplicates, no municipality.
 Each run is a child process: wall time, features/s and peak memory (max RSS) are measured for each.
 """
 

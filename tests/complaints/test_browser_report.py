@@ -96,6 +96,7 @@ def test_arabic_phone_report_followed_to_resolution(
 
     # The citizen's status page shows the resolution, and she answers the satisfaction question.
     page.reload()
+    page.wait_for_load_state("networkidle")  # the map's outlines arrive and the page stops moving before a tap
     assert page.locator("#status").get_attribute("data-status") == "resolved"
     expect(page.locator(".updates")).to_contain_text("تم إفراغ الحاوية")
     page.check("input[name=satisfied][value=yes]")

@@ -55,7 +55,7 @@ def test_bulk_load_refuses_a_key_already_taken_elsewhere(tozeur, containers, bul
 
 def test_bulk_load_ids_leave_room_for_the_next_feature(tozeur, containers, bulk, tmp_path: Path):
     containers["osm_id"] = [11, 12, 13, 14, 15, 16]
-    before = ServicePoint.objects.order_by("-pk").first().pk
+    before = ServicePoint.objects.latest("pk").pk
     import_file(write(containers, tmp_path / "c.geojson"), layer="service_point", report=tmp_path / "r.csv")
     imported = list(ServicePoint.objects.filter(pk__gt=before).order_by("pk").values_list("pk", "osm_id"))
     # One id reserved per file row: row 5 (outside every municipality) leaves its id unused.

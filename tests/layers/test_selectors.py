@@ -62,7 +62,8 @@ def metres_away(lon: float, lat: float, metres: float, azimuth: float) -> Point:
             " FROM (SELECT ST_Project(ST_MakePoint(%s, %s)::geography, %s, radians(%s))::geometry) AS projected(g)",
             [lon, lat, metres, azimuth],
         )
-        return Point(*cursor.fetchone(), srid=4326)
+        x, y = cursor.fetchone()
+        return Point(x, y, srid=4326)
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "maps",
     "gisportal.scorecards",
+    "gisportal.participants",
+    "gisportal.budgeting",
 ]
 
 MIDDLEWARE = [
@@ -180,3 +182,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Participants (gisportal/participants): one-time codes by e-mail or SMS, and the key of the keyed hashes
+# (national ID numbers, codes). Change the key and every declared ID must be given again.
+PARTICIPANTS_HASH_KEY = os.environ.get("GISPORTAL_PARTICIPANTS_HASH_KEY", SECRET_KEY)
+PARTICIPANTS_SMS_SENDER = os.environ.get(
+    "GISPORTAL_SMS_SENDER", "gisportal.participants.senders.ConsoleSender"
+)  # or gisportal.participants.senders.HttpSmsGateway
+PARTICIPANTS_SMS_GATEWAY_URL = os.environ.get("GISPORTAL_SMS_GATEWAY_URL", "")
+PARTICIPANTS_SMS_GATEWAY_TOKEN = os.environ.get("GISPORTAL_SMS_GATEWAY_TOKEN", "")
+
+# E-mail through SMTP where DJANGO_EMAIL_HOST is set; otherwise written to the console (local mode, no mail server).
+if os.environ.get("DJANGO_EMAIL_HOST"):
+    EMAIL_HOST = os.environ["DJANGO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "gisportal <noreply@localhost>")

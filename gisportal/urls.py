@@ -21,6 +21,7 @@ urlpatterns = [
         path("m/", include("maps.urls")),
         path("imports/", include("etl.urls")),
         path("open-data/", include(open_data_patterns)),
+        path("participate/", include("gisportal.participants.urls")),
         path("", include("gisportal.complaints.urls")),
         path("", views.home, name="home"),
         prefix_default_language=False,

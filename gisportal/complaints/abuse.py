@@ -56,12 +56,8 @@ def _key(kind: str, value: str) -> str:
     return "complaints:rate:" + kind + ":" + hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
-def hit_rate_limit(*, ip: str, contact: str) -> None:
-    """Count one report against its IP and contact; raise RateLimited past the limits."""
-    per_ip, per_contact = _limits()
-    counters = [(_key("ip", ip), per_ip)] if ip else []
-    if contact:
-        counters.append((_key("contact", normalise_contact(contact)), per_contact))
+def count_against(counters: list[tuple[str, int]]) -> None:
+    """Count one request against each (key, limit) in the window; raise RateLimited past a limit."""
     for key, limit in counters:
         cache.add(key, 0, RATE_LIMIT_WINDOW_S)
         try:
@@ -71,3 +67,22 @@ def hit_rate_limit(*, ip: str, contact: str) -> None:
             count = 1
         if count > limit:
             raise RateLimited(key)
+
+
+def hit_rate_limit(*, ip: str, contact: str) -> None:
+    """Count one report against its IP and contact; raise RateLimited past the limits."""
+    per_ip, per_contact = _limits()
+    counters = [(_key("ip", ip), per_ip)] if ip else []
+    if contact:
+        counters.append((_key("contact", normalise_contact(contact)), per_contact))
+    count_against(counters)
+
+
+def hit_participation_limit(*, action: str, ip: str, contact: str = "") -> None:
+    """The same window for participation (codes sent, proposals, ballots), with its own counters per action."""
+    per_ip = int(getattr(settings, "PARTICIPATION_ACTIONS_PER_IP_PER_HOUR", 30))
+    per_contact = int(getattr(settings, "PARTICIPATION_ACTIONS_PER_CONTACT_PER_HOUR", 5))
+    counters = [(_key(action + ":ip", ip), per_ip)] if ip else []
+    if contact:
+        counters.append((_key(action + ":contact", normalise_contact(contact)), per_contact))
+    count_against(counters)

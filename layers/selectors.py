@@ -38,6 +38,12 @@ MUNICIPALITY_PATH: dict[type[Model], str] = {
 FRAME_LAYERS: tuple[type[Model], ...] = (Governorate, Delegation)
 
 
+def register_municipal(model: type[Model], path: str) -> None:
+    """Scope another app's model by its municipality (e.g. a proposal by `budget__municipality`), with the
+    same rules as the layers; called from that app's `ready()`, since layers never imports the apps above it."""
+    MUNICIPALITY_PATH[model] = path
+
+
 class Scope(Enum):
     ALL = "all"
     OWN_MUNICIPALITIES = "own"
@@ -82,8 +88,18 @@ def in_scope(obj: Model, user: roles.User, *, for_edit: bool = False) -> bool:
     extent = scope(type(obj), user, for_edit=for_edit)
     if extent is not Scope.OWN_MUNICIPALITIES:
         return extent is Scope.ALL
-    municipality_id = obj.pk if isinstance(obj, Municipality) else obj.municipality_id  # type: ignore[attr-defined]
-    return municipality_id in roles.municipality_ids(user)
+    return municipality_id_of(obj) in roles.municipality_ids(user)
+
+
+def municipality_id_of(obj: Model) -> int | None:
+    """The municipality an object belongs to, following its model's path (`budget__municipality` …)."""
+    if isinstance(obj, Municipality):
+        return obj.pk
+    *hops, last = MUNICIPALITY_PATH.get(type(obj), "municipality").split("__")
+    target: Model | None = obj
+    for hop in hops:
+        target = getattr(target, hop, None)
+    return getattr(target, last + "_id", None) if target is not None else None
 
 
 def municipality_at(point: Point) -> Municipality | None:

@@ -30,7 +30,9 @@ class DistrictChoiceField(forms.ModelChoiceField):
 class ProfileForm(forms.Form):
     """Every field optional: they only ever count in totals by group, never shown per person."""
 
-    gender = forms.ChoiceField(label=_("Gender"), choices=[("", _("I prefer not to say")), *Gender.choices], required=False)
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=[("", _("I prefer not to say")), *Gender.choices], required=False
+    )
     age_band = forms.ChoiceField(
         label=_("Age"), choices=[("", _("I prefer not to say")), *AgeBand.choices], required=False
     )

@@ -41,7 +41,10 @@ class HttpSmsGateway:
         request = urllib.request.Request(  # noqa: S310 (the URL is the administrator's setting)
             settings.PARTICIPANTS_SMS_GATEWAY_URL,
             data=body,
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.PARTICIPANTS_SMS_GATEWAY_TOKEN}"},
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {settings.PARTICIPANTS_SMS_GATEWAY_TOKEN}",
+            },
         )
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             response.read()

@@ -66,31 +66,34 @@ def send_code(*, raw_contact: str, ip: str) -> str:
     with transaction.atomic():
         ContactCode.objects.filter(contact=contact, used_at__isnull=True).delete()
         ContactCode.objects.create(
-            contact=contact, code_hash=_keyed_hash("code", contact + ":" + code), expires_at=timezone.now() + CODE_LIFETIME
+            contact=contact,
+            code_hash=_keyed_hash("code", contact + ":" + code),
+            expires_at=timezone.now() + CODE_LIFETIME,
         )
     message = _("Your gisportal code is %(code)s. It is valid for 15 minutes. Do not share it.") % {"code": code}
     sender_for(contact).send(to=contact, subject=_("Your gisportal code"), message=message)
     return contact
 
 
-@transaction.atomic
 def verify_code(*, contact: str, code: str) -> Participant:
     """The participant whose contact this code proves, created on her first verification."""
-    pending = ContactCode.objects.select_for_update().filter(contact=contact, used_at__isnull=True).first()
-    now = timezone.now()
-    if pending is None or pending.expires_at < now or pending.attempts >= CODE_ATTEMPTS:
-        raise CodeRefused(_("This code has expired. Ask for a new one."))
-    expected = _keyed_hash("code", contact + ":" + code.strip())
-    if not hmac.compare_digest(expected, pending.code_hash):
-        ContactCode.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1)
-        raise CodeRefused(_("This code is not the one we sent. Check it and try again."))
-    pending.used_at = now
-    pending.save(update_fields=["used_at"])
-    participant, _created = Participant.objects.get_or_create(contact=contact)
-    if participant.verified_at is None:
-        participant.verified_at = now
-        participant.save(update_fields=["verified_at"])
-    return participant
+    with transaction.atomic():  # a wrong attempt is counted even though the call fails
+        pending = ContactCode.objects.select_for_update().filter(contact=contact, used_at__isnull=True).first()
+        now = timezone.now()
+        if pending is None or pending.expires_at < now or pending.attempts >= CODE_ATTEMPTS:
+            refusal = _("This code has expired. Ask for a new one.")
+        elif not hmac.compare_digest(_keyed_hash("code", contact + ":" + code.strip()), pending.code_hash):
+            ContactCode.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1)
+            refusal = _("This code is not the one we sent. Check it and try again.")
+        else:
+            pending.used_at = now
+            pending.save(update_fields=["used_at"])
+            participant, _created = Participant.objects.get_or_create(contact=contact)
+            if participant.verified_at is None:
+                participant.verified_at = now
+                participant.save(update_fields=["verified_at"])
+            return participant
+    raise CodeRefused(refusal)
 
 
 def id_hash(national_id: str) -> str:

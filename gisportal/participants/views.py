@@ -34,7 +34,9 @@ def start(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid() and not form.cleaned_data["website"]:
             try:
-                contact = services.send_code(raw_contact=form.cleaned_data["contact"], ip=request.META.get("REMOTE_ADDR", ""))
+                contact = services.send_code(
+                    raw_contact=form.cleaned_data["contact"], ip=request.META.get("REMOTE_ADDR", "")
+                )
             except ValidationError as invalid:
                 form.add_error("contact", invalid)
             except abuse.Banned:

@@ -22,6 +22,7 @@ urlpatterns = [
         path("imports/", include("etl.urls")),
         path("open-data/", include(open_data_patterns)),
         path("participate/", include("gisportal.participants.urls")),
+        path("pb/", include("gisportal.budgeting.urls")),
         path("", include("gisportal.complaints.urls")),
         path("", views.home, name="home"),
         prefix_default_language=False,

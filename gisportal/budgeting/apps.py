@@ -6,3 +6,15 @@ class BudgetingConfig(AppConfig):
     name = "gisportal.budgeting"
     verbose_name = _("Participatory budgets")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from gisportal.budgeting import activity, models
+        from gisportal.participants import activity as participant_activity
+        from layers import selectors
+
+        # Staff see and edit a budget and everything in it by its municipality, as the layers.
+        selectors.register_municipal(models.Budget, "municipality")
+        for model in (models.Proposal, models.TrackedProject, models.Envelope, models.Phase):
+            selectors.register_municipal(model, "budget__municipality")
+        selectors.register_municipal(models.Milestone, "project__budget__municipality")
+        participant_activity.register(activity.of)

@@ -89,11 +89,13 @@ class Phase(models.Model):
         verbose_name_plural = _("phases")
         constraints = [
             models.UniqueConstraint(fields=["budget", "kind"], name="one_phase_of_each_kind"),
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="phase_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="phase_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on}"
+        return f"{self.get_kind_display()} {self.starts_on}/{self.ends_on}"
 
 
 PHASE_ORDER = list(Phase.Kind.values)
@@ -113,7 +115,9 @@ class Envelope(models.Model):
         verbose_name = _("envelope")
         verbose_name_plural = _("envelopes")
         constraints = [
-            models.UniqueConstraint(fields=["budget", "district"], name="one_envelope_per_district", nulls_distinct=False)
+            models.UniqueConstraint(
+                fields=["budget", "district"], name="one_envelope_per_district", nulls_distinct=False
+            )
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,7 @@ from folium.utilities import JsCode
 from layers.models import CollectionRoute, Complaint, ServicePoint
 from maps import selectors
 from maps.assets import use_local_assets
-from maps.elements import ComplaintsLayer, Legend, LookupControl
+from maps.elements import ComplaintsLayer, FeatureDetails, Legend, LookupControl
 
 MAX_ZOOM = 18
 EN_DASH = "\u2013"  # between the two ends of a range of hours
@@ -185,12 +185,8 @@ def add_services(m: folium.Map, municipality_id: int) -> str:
             collection,
             name=str(ServicePoint.Kind(kind).label),
             marker=folium.Marker(icon=folium.Icon(color=colour, icon=icon, prefix="fa")),
-            popup=folium.GeoJsonPopup(
-                fields=["name", "hours"],
-                aliases=[gettext("Name"), gettext("Opening hours")],
-                class_name="gisportal-popup",
-            ),
-            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        ).add_child(FeatureDetails(["name", "hours"], [gettext("Name"), gettext("Opening hours")])).add_child(
+            FeatureDetails(["name"], tooltip=True)
         ).add_to(m)
     return _service_legend(list(by_kind))
 
@@ -243,11 +239,11 @@ def add_collection_routes(m: folium.Map, municipality_id: int | None) -> str:
             name=gettext("Collection: %(days)s") % {"days": label},
             style_function=lambda _, colour=colour: {"color": colour, "weight": 5, "opacity": 0.85},
             highlight_function=lambda _: {"weight": 8},
-            popup=folium.GeoJsonPopup(
-                fields=["name", "days_label", "window", "frequency_label"],
-                aliases=[gettext("Route"), gettext("Collection days"), gettext("Time window"), gettext("Frequency")],
-                class_name="gisportal-popup",
-            ),
+        ).add_child(
+            FeatureDetails(
+                ["name", "days_label", "window", "frequency_label"],
+                [gettext("Route"), gettext("Collection days"), gettext("Time window"), gettext("Frequency")],
+            )
         ).add_to(m)
         items.append(_swatch_item(colour, label, line=True))
     return _legend_section(gettext("Waste collection days"), items)
@@ -307,8 +303,9 @@ def add_districts(m: folium.Map, municipality_id: int | None, *, show: bool = Tr
             "fillOpacity": 0.6,
         },
         highlight_function=lambda _: {"weight": 3},
-        popup=folium.GeoJsonPopup(
-            fields=[
+    ).add_child(
+        FeatureDetails(
+            [
                 "name",
                 "score",
                 "poverty",
@@ -320,7 +317,7 @@ def add_districts(m: folium.Map, municipality_id: int | None, *, show: bool = Tr
                 "complaints_per_1000",
                 "service_distance_m",
             ],
-            aliases=[
+            [
                 gettext("District"),
                 gettext("Marginalisation score (0 to 100)"),
                 gettext("Poverty rate (%)"),
@@ -332,8 +329,7 @@ def add_districts(m: folium.Map, municipality_id: int | None, *, show: bool = Tr
                 gettext("Complaints per 1,000 inhabitants"),
                 gettext("Distance to the nearest service (m)"),
             ],
-            class_name="gisportal-popup",
-        ),
+        )
     ).add_to(m)
     lower = 0
     items = []
@@ -420,16 +416,11 @@ def national_map(links: MapLinks) -> folium.Map:
         name=gettext("Municipalities"),
         style_function=lambda _: {"color": "#0b5a6b", "weight": 1, "fillColor": "#0b5a6b", "fillOpacity": 0.05},
         highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.15},
-        popup=folium.GeoJsonPopup(
-            fields=["name", "code", "governorate", "population"],
-            aliases=[
-                pgettext("map popup", "Municipality"),
-                gettext("Code"),
-                gettext("Governorate"),
-                gettext("Population"),
-            ],
-            class_name="gisportal-popup",
-        ),
+    ).add_child(
+        FeatureDetails(
+            ["name", "code", "governorate", "population"],
+            [pgettext("map popup", "Municipality"), gettext("Code"), gettext("Governorate"), gettext("Population")],
+        )
     ).add_to(m)
     legend = [
         add_districts(m, None, show=False),

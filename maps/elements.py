@@ -1,5 +1,7 @@
 """Folium elements of the citizen maps, drawn by maps/static/maps/maps.js."""
 
+from collections.abc import Sequence
+
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
@@ -97,3 +99,34 @@ class Legend(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "GisportalLegend"
         self.options = {"html": html, "position": position}
+
+
+class FeatureDetails(JSCSSMixin, MacroElement):
+    """A GeoJson layer's popup (or tooltip): the listed properties as text, set by maps.js's gisportalDetails.
+
+    Folium's GeoJsonPopup and GeoJsonTooltip write property values into innerHTML: a service point named
+    `<img src=x onerror=...>` would run in every visitor's browser. Every map's popups and tooltips come from here.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.{{ this.method }}(
+                L.gisportalDetails({{ this.options|tojavascript }}), {{ this.leaflet_options|tojavascript }});
+        {% endmacro %}
+        """
+    )
+    default_js = MAPS_JS
+    default_css = MAPS_CSS
+
+    def __init__(self, fields: Sequence[str], aliases: Sequence[str] = (), *, tooltip: bool = False) -> None:
+        super().__init__()
+        assert not aliases or len(aliases) == len(fields), "one alias per field, or none"
+        self._name = "GisportalDetails"
+        self.method = "bindTooltip" if tooltip else "bindPopup"
+        # Popups show numbers the reader's way (12 345); a tooltip names the feature.
+        self.options = {"fields": list(fields), "aliases": [str(a) for a in aliases], "localize": not tooltip}
+        # Leaflet's own options (folium camelCases them): a tooltip follows the pointer, as folium's does.
+        self.leaflet_options: dict[str, str | bool] = {"class_name": "gisportal-popup"}
+        if tooltip:
+            self.leaflet_options = {"class_name": "gisportal-tooltip", "sticky": True}

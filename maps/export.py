@@ -1,5 +1,6 @@
 """One self-contained HTML file per municipality: every script, stylesheet, icon and font written into it."""
 
+from html import escape
 from pathlib import Path
 
 from branca.element import Figure
@@ -28,7 +29,7 @@ def municipality_html(code: str, *, language: str = "fr") -> str:
         direction = "rtl" if translation.get_language_bidi() else "ltr"
         root = m.get_root()
         assert isinstance(root, Figure)
-        root.title = title
+        root.title = escape(title)  # branca writes the title into <title> as it is
         html = root.render()
     html = html.replace("<html>", f'<html lang="{language}" dir="{direction}">', 1)
     return inline_assets(html)

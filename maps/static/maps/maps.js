@@ -6,6 +6,24 @@
   function esc(value) {
     return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
   }
+  // A feature's properties as rows of text: what a planner or a file typed is never parsed as HTML
+  // (folium's GeoJsonPopup and GeoJsonTooltip write it into innerHTML). Every map's popups and tooltips use this.
+  L.gisportalDetails = function (options) {
+    function text(value) {
+      if (value === null || value === undefined) { return ""; }
+      if (typeof value === "object") { return JSON.stringify(value); }
+      return options.localize ? value.toLocaleString() : String(value);
+    }
+    return function (layer) {
+      var box = L.DomUtil.create("div"), table = L.DomUtil.create("table", "", box), properties = layer.feature.properties;
+      options.fields.forEach(function (field, i) {
+        var row = L.DomUtil.create("tr", "", table);
+        if (options.aliases.length) { L.DomUtil.create("th", "", row).textContent = options.aliases[i]; }
+        L.DomUtil.create("td", "", row).textContent = text(properties[field]);
+      });
+      return box;
+    };
+  };
   function clamp(value, low, high) { return Math.max(low, Math.min(high, value)); }
   function withQuery(url, params) {
     var query = Object.keys(params).map(function (k) { return k + "=" + encodeURIComponent(params[k]); }).join("&");

@@ -4,13 +4,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.contrib.gis.admin import GISModelAdmin
 from django.contrib.gis.forms import GeometryField
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_history_model_for_model
 
+from gisportal.accounts import selectors as staff_selectors
 from layers import selectors, services
 from layers.models import (
     CollectionRoute,
@@ -67,14 +73,75 @@ class LayerAdmin(SimpleHistoryAdmin, GISModelAdmin):
         return self.has_change_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "municipality":
-            # A planner can only put a feature in a municipality she edits.
-            kwargs["queryset"] = selectors.visible(Municipality, request.user)
+        kwargs["queryset"] = self.choices(db_field.related_model, request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        kwargs["queryset"] = selectors.visible(db_field.related_model, request.user)
+        kwargs["queryset"] = self.choices(db_field.related_model, request)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def choices(self, related: type[Model], request: HttpRequest) -> QuerySet:
+        """What a relation may point at, so that the form refuses any other id a forged POST sends:
+        the features the user sees (a planner: her municipalities'), and the staff of her municipalities."""
+        if related is get_user_model():
+            return staff_selectors.staff_of(request.user)
+        return selectors.visible(related, request.user)
+
+    # History: simple-history checks the view permission only, on the old version, and answers 500 to
+    # ids that are not numbers. A version is the live feature's past: both must be in the user's scope.
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        self.feature_id_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        version = self.version_or_404(object_id, version_id)
+        if not self.has_view_history_permission(request, version):
+            raise PermissionDenied
+        # A POST here restores the version over the live feature: a change, whatever simple-history checks.
+        if request.method == "POST" and not self.has_change_history_permission(request, version):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def feature_id_or_404(self, object_id: str) -> Any:
+        try:
+            return self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404 from None
+
+    def version_or_404(self, object_id: str, version_id: str) -> Model:
+        """The feature as it was in one version of its history."""
+        history = get_history_model_for_model(self.model)
+        try:
+            history_id = history._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404 from None
+        pk_name = self.model._meta.pk.attname
+        record = get_object_or_404(history, **{pk_name: self.feature_id_or_404(object_id), "history_id": history_id})
+        return record.instance
+
+    def live(self, obj: Model) -> Model | None:
+        """The feature as it is now (`obj` may be one of its old versions); None once it is deleted."""
+        return self.model._default_manager.filter(pk=obj.pk).first()
+
+    def has_view_history_or_change_history_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_view_history_permission(request, obj)
+
+    def has_view_history_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if obj is None:
+            return self.has_view_permission(request)
+        live = self.live(obj)
+        return self.has_view_permission(request, obj) and (live is None or self.has_view_permission(request, live))
+
+    def has_change_history_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if obj is None:
+            return self.has_change_permission(request)
+        live = self.live(obj)
+        # Restoring a deleted feature adds it again.
+        may_replace = self.has_add_permission(request) if live is None else self.has_change_permission(request, live)
+        return may_replace and self.has_change_permission(request, obj)
 
 
 @admin.register(Governorate)
@@ -151,6 +218,12 @@ class ComplaintAdmin(LayerAdmin):
         user = request.user
 
         class RoutedComplaintForm(form):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                if "duplicate_of" in self.fields and self.instance.municipality_id:
+                    originals = selectors.editable(Complaint, user).filter(municipality=self.instance.municipality_id)
+                    self.fields["duplicate_of"].queryset = originals.exclude(pk=self.instance.pk)
+
             def clean(self) -> dict[str, Any]:
                 data = super().clean()
                 if location := data.get("location"):
@@ -162,6 +235,15 @@ class ComplaintAdmin(LayerAdmin):
                         raise forms.ValidationError(
                             {"location": forms.ValidationError(not_managed, code="not_managed")}
                         )
+                # Checked after routing: the pin may have moved the report to another of her municipalities.
+                original = data.get("duplicate_of")
+                if original and original.municipality_id != self.instance.municipality_id:
+                    elsewhere = _("The original must be in the same municipality.")
+                    self.add_error("duplicate_of", forms.ValidationError(elsewhere, code="duplicate_elsewhere"))
+                assignee = data.get("assignee")
+                if assignee and not selectors.in_scope(self.instance, assignee, for_edit=True):
+                    outsider = _("This person does not manage the report's municipality.")
+                    self.add_error("assignee", forms.ValidationError(outsider, code="assignee_out_of_scope"))
                 return data
 
         return RoutedComplaintForm

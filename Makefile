@@ -11,6 +11,7 @@ PORT ?= 8000
 demo: setup  ## set everything up and serve the portal with the demo data on http://127.0.0.1:8000
 	$(GISPORTAL) load_demo --if-empty
 	$(GISPORTAL) load_places --if-empty
+	$(GISPORTAL) load_demo_budgets --if-empty
 	$(GISPORTAL) demo_accounts
 	$(BIN)/gunicorn gisportal.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 

@@ -205,7 +205,15 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
             .select_related("outcome")
             .order_by("-outcome__selected", "outcome__rank", "code")
         )
-        rows = [(p, explanations.explain(budget, p.outcome), by_gender.get(p.pk, {})) for p in counted]
+        rows = [
+            (
+                p,
+                explanations.explain(budget, p.outcome),
+                by_gender.get(p.pk, {}).get("woman"),
+                by_gender.get(p.pk, {}).get("man"),
+            )
+            for p in counted
+        ]
         envelopes.append((envelope, rows, sum(p.ballot_cost for p in counted if p.outcome.selected)))
     context = _context(request, budget, envelopes=envelopes, turnout=selectors.turnout(budget))
     return render(request, "budgeting/results.html", context)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +45,22 @@ CONTENT_TYPES = {
     "csv": "text/csv",
     "shp": "application/zip",
 }
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Open data another app publishes itself (participatory budgets …), listed on the same page."""
+
+    title: str
+    downloads: tuple[tuple[str, str], ...]  # (format, url)
+
+
+# Filled by the apps above etl (their `ready()`): each lists its own files, for all of Tunisia or one municipality.
+LISTINGS: list[Callable[[Municipality | None], list[Listing]]] = []
+
+
+def other_listings(municipality: Municipality | None) -> list[Listing]:
+    return [item for source in LISTINGS for item in source(municipality)]
 
 
 class NotPublished(Exception):

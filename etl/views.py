@@ -69,6 +69,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
             "datasets": open_data_files.catalogue(),
             "municipalities": Municipality.objects.order_by("name_fr").values_list("code", "name_fr", "name_ar"),
             "municipality": municipality,
+            "listings": open_data_files.other_listings(municipality),
         },
     )
 

@@ -8,7 +8,8 @@ class BudgetingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from gisportal.budgeting import activity, models
+        from etl import open_data as open_data_page
+        from gisportal.budgeting import activity, models, open_data
         from gisportal.participants import activity as participant_activity
         from layers import selectors
 
@@ -18,3 +19,4 @@ class BudgetingConfig(AppConfig):
             selectors.register_municipal(model, "budget__municipality")
         selectors.register_municipal(models.Milestone, "project__budget__municipality")
         participant_activity.register(activity.of)
+        open_data_page.LISTINGS.append(open_data.listings)

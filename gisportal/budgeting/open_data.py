@@ -7,12 +7,15 @@ number and the self-declared group, and only once the results are published.
 import io
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from etl.open_data import Listing
 from gisportal import spreadsheets
 from gisportal.budgeting import pabulib_store, selectors
 from gisportal.budgeting.models import Budget, Proposal
+from layers.models import Municipality
 
 
 def _budget(code: str, year: int) -> Budget:
@@ -96,3 +99,27 @@ def election_pb(request: HttpRequest, code: str, year: int) -> HttpResponse:
         raise Http404(_("This budget has no envelope for that district."))
     name = f"pb-{code}-{year}" + (f"-{envelope.district_id}" if envelope.district_id else "") + ".pb"
     return _download(pabulib_store.export_envelope(budget, envelope), "text/plain; charset=utf-8", name)
+
+
+def listings(municipality: Municipality | None) -> list[Listing]:
+    """The open data page's rows: each budget's proposals, and once published its election and projects."""
+    rows = []
+    budgets = selectors.budgets().filter(municipality=municipality) if municipality else selectors.budgets()
+    for budget in budgets:
+        args = {"code": budget.municipality.code, "year": budget.year}
+        downloads = [
+            ("geojson", reverse("budgeting:proposals_geojson", kwargs=args)),
+            ("csv", reverse("budgeting:proposals_csv", kwargs=args)),
+        ]
+        rows.append(Listing(_("%(budget)s: proposals and results") % {"budget": budget}, tuple(downloads)))
+        if budget.results_published_at:
+            rows.append(
+                Listing(
+                    _("%(budget)s: ballots (Pabulib) and projects") % {"budget": budget},
+                    (
+                        ("pb", reverse("budgeting:election_pb", kwargs=args)),
+                        ("geojson", reverse("budgeting:projects_geojson", kwargs=args)),
+                    ),
+                )
+            )
+    return rows

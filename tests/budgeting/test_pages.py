@@ -145,3 +145,9 @@ def test_the_participant_sees_her_own_activity(client, budget, residents, on_bal
     client.post(BASE + "vote/", {"proposal": [on_ballot[0].pk]})
     page = client.get("/en" + reverse("participants:profile")).content.decode()
     assert "You voted in Budget participatif 2026" in page and f'href="/en{BASE}vote/"' in page
+
+
+def test_the_open_data_page_lists_the_budgets_files(client, budget):
+    page = client.get("/en/open-data/?municipality=6211").content.decode()
+    assert "Budget participatif 2026: proposals and results" in page
+    assert f'href="/en{BASE}proposals.geojson"' in page and f'href="/en{BASE}proposals.csv"' in page

@@ -57,7 +57,7 @@ def count(budget: Budget) -> list[Outcome]:
             continue
         costs = np.array([p.ballot_cost for p in mine], dtype=np.int64)
         if budget.rule == Budget.Rule.EQUAL_SHARES:
-            outcome = rules.equal_shares(costs, envelope.amount, ballot_set, add1=True, completion=True)
+            outcome = rules.equal_shares(costs, envelope.amount, ballot_set, add1=True)  # Pabulib equalshares/add1
         else:
             outcome = rules.greedy(costs, envelope.amount, ballot_set)
         for result in outcome.projects:

@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from etl.models import RasterLayer
 from gisportal.accounts import roles
+from gisportal.api.parsing import BadParameter, bounded_date, decimal_number, whole_number
 from layers.models import Municipality, ServicePoint
 from layers.selectors import Scope, scope
 
 
-class BadAnalysisParameter(ValueError):
+class BadAnalysisParameter(BadParameter):
     """A parameter the caller got wrong; the message says which and why."""
 
 
@@ -32,19 +33,40 @@ class Parameter:
     default: Any
     help: str
     choices: tuple[str, ...] = ()
+    # Numbers: the range that makes sense (and keeps the query's cost bounded), in the unit of `help`.
+    minimum: float = 0
+    maximum: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind in {float, int} and self.maximum is None:
+            raise TypeError(f"The number {self.name} needs a maximum.")
+
+    @property
+    def description(self) -> str:
+        return f"{self.help} ({self.minimum:g} to {self.maximum:g})" if self.maximum is not None else self.help
 
     def parse(self, raw: str | None) -> Any:
         if raw is None or raw == "":
             return self.default
         try:
-            value: Any = date.fromisoformat(raw) if self.kind is date else self.kind(raw)
-        except ValueError:
-            raise BadAnalysisParameter(f"{self.name}: {raw!r} is not a valid {self.kind.__name__}.") from None
-        if self.choices and value not in self.choices:
-            raise BadAnalysisParameter(f"{self.name} must be one of: {', '.join(self.choices)}.")
-        if self.kind in {float, int} and value < 0:
-            raise BadAnalysisParameter(f"{self.name} must not be negative.")
-        return value
+            return self._parse(raw)
+        except BadParameter as bad:
+            raise BadAnalysisParameter(str(bad)) from None
+
+    def _parse(self, raw: str) -> Any:
+        if self.kind is float and self.maximum is not None:
+            return decimal_number(raw, self.name, minimum=self.minimum, maximum=self.maximum, unit=f" ({self.help})")
+        if self.kind is int and self.maximum is not None:
+            return whole_number(raw, self.name, minimum=int(self.minimum), maximum=int(self.maximum))
+        if self.kind is date:
+            try:
+                day = date.fromisoformat(raw)
+            except ValueError:
+                raise BadParameter(f"{self.name}: {raw[:40]!r} is not a date (YYYY-MM-DD).") from None
+            return bounded_date(day, self.name)
+        if self.choices and raw not in self.choices:
+            raise BadParameter(f"{self.name} must be one of: {', '.join(self.choices)}.")
+        return raw
 
 
 @dataclass(frozen=True)
@@ -514,8 +536,10 @@ ANALYSES: dict[str, Analysis] = {
             (
                 START,
                 END,
-                Parameter("distance", float, 150.0, "metres between neighbouring complaints of a cluster"),
-                Parameter("min-complaints", int, 5, "complaints needed to start a cluster"),
+                Parameter(
+                    "distance", float, 150.0, "metres between neighbouring complaints of a cluster", maximum=10_000
+                ),
+                Parameter("min-complaints", int, 5, "complaints needed to start a cluster", minimum=1, maximum=10_000),
             ),
         ),
         Analysis(
@@ -524,9 +548,9 @@ ANALYSES: dict[str, Analysis] = {
             nearest_service,
             (
                 Parameter("kind", str, "health_facility", "type of service point", KINDS),
-                Parameter("longitude", float, None, "of the point (else: every complaint)"),
-                Parameter("latitude", float, None, "of the point"),
-                Parameter("limit", int, 10_000, "complaints at most"),
+                Parameter("longitude", float, None, "of the point (else: every complaint)", minimum=-180, maximum=180),
+                Parameter("latitude", float, None, "of the point", minimum=-90, maximum=90),
+                Parameter("limit", int, 10_000, "complaints at most", minimum=1, maximum=10_000),
             ),
         ),
         Analysis(
@@ -535,7 +559,7 @@ ANALYSES: dict[str, Analysis] = {
             coverage,
             (
                 Parameter("kind", str, "health_facility", "type of service point", KINDS),
-                Parameter("distance", float, 1000.0, "metres"),
+                Parameter("distance", float, 1000.0, "metres", maximum=20_000),
             ),
         ),
         Analysis(
@@ -544,7 +568,7 @@ ANALYSES: dict[str, Analysis] = {
             coverage_raster,
             (
                 Parameter("kind", str, "health_facility", "type of service point", KINDS),
-                Parameter("distance", float, 1000.0, "metres"),
+                Parameter("distance", float, 1000.0, "metres", maximum=20_000),
                 Parameter("municipality", str, None, "municipality code (else: all yours)"),
                 Parameter("raster", str, None, "population raster name (else: the latest)"),
             ),
@@ -555,14 +579,14 @@ ANALYSES: dict[str, Analysis] = {
             accessibility,
             (
                 Parameter("kind", str, "health_facility", "type of service point", KINDS),
-                Parameter("distance", float, 5000.0, "catchment radius in metres"),
+                Parameter("distance", float, 5000.0, "catchment radius in metres", maximum=50_000),
             ),
         ),
         Analysis(
             "containers-off-route",
             "Waste containers far from every collection route",
             containers_off_route,
-            (Parameter("distance", float, 100.0, "metres"),),
+            (Parameter("distance", float, 100.0, "metres", maximum=10_000),),
         ),
         Analysis("districts-without-route", "Districts no collection route crosses", districts_without_route),
         Analysis("routes-per-municipality", "Route length and stops per municipality", routes_per_municipality),

@@ -28,7 +28,7 @@ class AnalysisIndex(APIView):
                     "name": a.name,
                     "title": a.title,
                     "url": request.build_absolute_uri(f"/api/analyses/{a.name}/"),
-                    "parameters": {p.name: p.help for p in a.parameters},
+                    "parameters": {p.name: p.description for p in a.parameters},
                 }
                 for a in analyses.ANALYSES.values()
             ]

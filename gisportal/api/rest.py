@@ -8,27 +8,30 @@ djangorestframework-gis serializers for validation and the OpenAPI schema, and t
 import base64
 import binascii
 import json
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, cast
 
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.http import HttpResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, permissions, serializers, viewsets
+from rest_framework import exceptions, parsers, permissions, serializers, viewsets
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from gisportal.accounts import roles
-from gisportal.api import selectors, services
+from gisportal.api import parsing, selectors, services
 from gisportal.api.collections import COLLECTIONS, Collection
-from gisportal.api.ogc.params import BadParameter, parse_bbox, parse_interval, parse_limit, property_filters
+from gisportal.api.ogc.params import parse_bbox, parse_interval, parse_limit, property_filters
+from gisportal.api.parsing import BadParameter
 from gisportal.api.selectors import FeatureFilter
 from layers import selectors as layer_selectors
 from layers.selectors import Scope
@@ -47,16 +50,37 @@ class StaffTokenAuthentication(TokenAuthentication):
 
 
 class IsStaff(permissions.BasePermission):
-    """Reads for analysts, planners and administrators; writes where the role may edit the layer."""
+    """Analysts, planners and administrators (what a view answers to each method is the view's business)."""
 
     message = "Staff credentials are required: an API token, or a user name and password."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if roles.role_of(request.user) is None:
+        return roles.role_of(request.user) is not None
+
+
+class MayEditLayer(IsStaff):
+    """Reads for every staff role; writes where the role may edit the view's layer."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not super().has_permission(request, view):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
         return layer_selectors.scope(view.collection.model, request.user, for_edit=True) is not Scope.NONE
+
+
+class StrictJSONParser(parsers.JSONParser):
+    """Bodies read by `parsing.json_body`, as the OGC API reads them: a deep nesting or a NUL is a 400."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return parsing.json_body(stream.read())
+        except DjangoValidationError as invalid:
+            raise exceptions.ParseError(" ".join(invalid.messages)) from None
+
+
+class GeoJSONParser(StrictJSONParser):
+    media_type = "application/geo+json"
 
 
 def orderable(collection: Collection) -> list[str]:
@@ -73,14 +97,54 @@ def encode_cursor(key: tuple[Any, int]) -> str:
     return base64.urlsafe_b64encode(json.dumps(key, default=str).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[Any, int]:
+def decode_cursor(cursor: str, collection: Collection, order: str) -> tuple[Any, int]:
+    """The (sort value, id) a next link carries, the value typed by the sort field (garbage is a 400, not SQL's)."""
+    refused = BadParameter("cursor is not one this API gave out: follow the next link.")
     try:
-        value, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, TypeError):
-        raise BadParameter("cursor is not one this API gave out: follow the next link.") from None
-    if not isinstance(last_id, int):
-        raise BadParameter("cursor is not one this API gave out: follow the next link.")
+        value, last_id = parsing.json_body(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, TypeError, DjangoValidationError):
+        raise refused from None
+    if type(last_id) is not int or isinstance(value, list | dict) or not 0 <= last_id <= parsing.BIGINT_MAX:
+        raise refused
+    if order != "pk":
+        try:
+            value = cast(Field, collection.model._meta.get_field(order)).to_python(value)
+        except (DjangoValidationError, TypeError, ValueError):
+            raise refused from None
+        if value is None:  # the sort fields are never null
+            raise refused
     return value, last_id
+
+
+class GeoJSONGeometryField(GeometryField):
+    """A GeoJSON geometry read like the OGC API reads it (`parsing.geometry`: shapely, never GDAL)."""
+
+    def to_internal_value(self, value: Any) -> GEOSGeometry:
+        if not isinstance(value, Mapping):
+            raise serializers.ValidationError("The geometry must be a GeoJSON geometry object.")
+        try:
+            return parsing.geometry(value)
+        except DjangoValidationError as invalid:
+            raise serializers.ValidationError(invalid.messages) from None
+
+
+class FeatureSerializer(GeoFeatureModelSerializer):
+    def to_internal_value(self, data: Any) -> Any:
+        """A GeoJSON Feature: its `properties` object and its `geometry`, either of which a PATCH may leave out."""
+        if not isinstance(data, Mapping) or not ({"properties", "geometry"} & set(data)):
+            raise serializers.ValidationError({"body": "Send a GeoJSON Feature with properties and a geometry."})
+        properties = data.get("properties")
+        if properties is None:
+            properties = {}
+        if not isinstance(properties, Mapping):
+            raise serializers.ValidationError({"properties": "properties must be an object."})
+        unknown = sorted(set(properties) - (set(self.fields) - {self.Meta.geo_field}))
+        if unknown:
+            raise serializers.ValidationError({"properties": f"Unknown properties: {', '.join(unknown)}."})
+        attrs = dict(properties)
+        if "geometry" in data:
+            attrs[self.Meta.geo_field] = data["geometry"]
+        return serializers.ModelSerializer.to_internal_value(self, attrs)
 
 
 def serializer_for(collection: Collection) -> type[GeoFeatureModelSerializer]:
@@ -90,6 +154,7 @@ def serializer_for(collection: Collection) -> type[GeoFeatureModelSerializer]:
         for name in collection.properties
         if name.endswith("_id")
     }
+    declared[collection.geometry] = GeoJSONGeometryField()
 
     class Meta:
         model = collection.model
@@ -98,14 +163,15 @@ def serializer_for(collection: Collection) -> type[GeoFeatureModelSerializer]:
         read_only_fields: ClassVar = [n for n in collection.properties if n not in writable and not n.endswith("_id")]
 
     name = "".join(part.title() for part in collection.id.split("-")) + "Serializer"
-    return type(name, (GeoFeatureModelSerializer,), {"Meta": Meta, **declared})
+    return type(name, (FeatureSerializer,), {"Meta": Meta, **declared})
 
 
 class LayerViewSet(viewsets.ModelViewSet):
     collection: Collection
     schema = AutoSchema()
     authentication_classes = (StaffTokenAuthentication, SessionAuthentication, BasicAuthentication)
-    permission_classes = (IsStaff,)
+    permission_classes = (MayEditLayer,)
+    parser_classes = (StrictJSONParser, GeoJSONParser)  # a form-encoded body is a 415
     http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
 
     def get_queryset(self) -> QuerySet:
@@ -149,7 +215,7 @@ class LayerViewSet(viewsets.ModelViewSet):
             end=end,
             properties=tuple(property_filters(self.collection, query)),
         )
-        after = decode_cursor(cursor) if cursor else None
+        after = decode_cursor(cursor, self.collection, order) if cursor else None
         return where, parse_limit(query.get("limit")), after, order, ordering.startswith("-")
 
     def _save(self, serializer: serializers.Serializer, *, replace: bool) -> None:

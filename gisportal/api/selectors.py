@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.gis.db import models as gis
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import EmptyResultSet
@@ -137,11 +138,10 @@ class Extent:
     interval: tuple[datetime | None, datetime | None] | None
 
 
-def extent(collection: Collection) -> Extent:
-    """The layer's CRS84 extent and time span."""
+def _estimated_extent(collection: Collection) -> tuple[float, float, float, float] | None:
+    """The planner statistics' extent of a large table (no full scan), or None for a small one."""
     table, column = collection.table, collection.geometry
     with connection.cursor() as cursor:
-        # Exact on small layers; on large ones the planner statistics' estimate spares a full scan.
         cursor.execute(
             """SELECT CASE WHEN (SELECT reltuples FROM pg_class WHERE oid = %s::regclass) > %s
                             THEN ST_EstimatedExtent(%s, %s)
@@ -149,15 +149,21 @@ def extent(collection: Collection) -> Extent:
             (table, EXACT_EXTENT_BELOW, table, column),
         )
         (box,) = cursor.fetchone()
-        if box is None:
-            cursor.execute(f"SELECT ST_Extent({column}) FROM {table}")  # noqa: S608
-            (box,) = cursor.fetchone()
-    bbox = None
-    if box:
-        corners = box[box.index("(") + 1 : box.index(")")].replace(",", " ").split()
-        bbox = (float(corners[0]), float(corners[1]), float(corners[2]), float(corners[3]))
-    interval = None
+    if not box:
+        return None
+    corners = box[box.index("(") + 1 : box.index(")")].replace(",", " ").split()
+    return (float(corners[0]), float(corners[1]), float(corners[2]), float(corners[3]))
+
+
+def extent(collection: Collection, user: roles.User) -> Extent:
+    """The CRS84 extent and time span of what the user may read: never other municipalities' or withheld rows."""
+    readable = collection.readable(selectors.visible(collection.model, user))
+    # The estimate covers the whole table: only right for someone who may read every row of it.
+    whole_table = selectors.scope(collection.model, user) is selectors.Scope.ALL and not collection.withheld
+    bbox = _estimated_extent(collection) if whole_table else None
+    aggregates: dict[str, Any] = {} if bbox else {"box": gis.Extent(collection.geometry)}
     if collection.temporal:
-        span = collection.model._default_manager.aggregate(start=Min(collection.temporal), end=Max(collection.temporal))
-        interval = (span["start"], span["end"])
-    return Extent(bbox, interval)
+        aggregates |= {"start": Min(collection.temporal), "end": Max(collection.temporal)}
+    found = readable.aggregate(**aggregates) if aggregates else {}
+    interval = (found["start"], found["end"]) if collection.temporal else None
+    return Extent(bbox or found.get("box"), interval)

@@ -3,9 +3,10 @@
 from typing import Any, cast
 
 from django.contrib.gis.geos import GEOSGeometry, MultiLineString, MultiPolygon
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Field, Model
+from django.db.models import BooleanField, Field, Model
 
 from gisportal.accounts import roles
 from gisportal.api.collections import Collection
@@ -33,6 +34,29 @@ def _as_field_geometry(geometry: GEOSGeometry, geometry_type: str) -> GEOSGeomet
     return geometry
 
 
+def _from_json(field: Field, value: Any) -> Any:
+    """A JSON value as the field's Python type: a list where an id belongs is refused here, not by SQL."""
+    if isinstance(field, ArrayField):
+        if not isinstance(value, list):
+            raise ValidationError("Expected a list.", code="invalid")
+        return [_from_json(field.base_field, item) for item in value]
+    if isinstance(value, list | dict) or (isinstance(value, bool) and not isinstance(field, BooleanField)):
+        raise ValidationError(f"Expected a single value, not {type(value).__name__}.", code="invalid")
+    return field.to_python(value)
+
+
+def _typed(collection: Collection, properties: dict[str, Any]) -> dict[str, Any]:
+    typed, errors = {}, {}
+    for name, value in properties.items():
+        try:
+            typed[name] = _from_json(cast(Field, collection.model._meta.get_field(name)), value)
+        except ValidationError as invalid:
+            errors[name] = invalid.messages
+    if errors:
+        raise ValidationError(errors)
+    return typed
+
+
 @transaction.atomic
 def save_feature(
     *,
@@ -52,7 +76,7 @@ def save_feature(
         for name in writable:
             field = cast(Field, collection.model._meta.get_field(name))
             setattr(instance, field.attname, field.get_default())
-    for name, value in properties.items():
+    for name, value in _typed(collection, properties).items():
         setattr(instance, name, value)
     if geometry is not None:
         setattr(instance, collection.geometry, _as_field_geometry(geometry, collection.geometry_type))

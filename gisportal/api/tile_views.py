@@ -15,9 +15,10 @@ CACHE_CONTROL = "private, max-age=60, must-revalidate"
 @staff_only
 @known_collection
 def vector_tile(request: HttpRequest, collection: Collection, z: int, x: int, y: int) -> HttpResponse:
-    if z > 22 or x >= 2**z or y >= 2**z:
-        return error(404, "NotFound", f"No tile {z}/{x}/{y}: x and y go from 0 to {2**z - 1} at zoom {z}.")
-    found = tiles.tile(collection, request.user, z, x, y)
+    try:
+        found = tiles.tile(collection, request.user, z, x, y)
+    except tiles.NoSuchTile as missing:
+        return error(404, "NotFound", str(missing))
     headers = {"ETag": found.etag, "Cache-Control": CACHE_CONTROL}
     if request.headers.get("If-None-Match") == found.etag:
         return HttpResponse(status=304, headers=headers)
@@ -29,7 +30,7 @@ def vector_tile(request: HttpRequest, collection: Collection, z: int, x: int, y:
 @staff_only
 @known_collection
 def tilejson(request: HttpRequest, collection: Collection) -> HttpResponse:
-    extent = selectors.extent(collection)
+    extent = selectors.extent(collection, request.user)
     fields = {name: name for name in collection.tile_properties}
     if collection.cluster_below is not None:
         fields["count"] = f"features in the grid cell, below zoom {collection.cluster_below}"

@@ -129,9 +129,22 @@ def render_tile(collection: Collection, user: roles.User, z: int, x: int, y: int
     return bytes(data or b"")
 
 
+class NoSuchTile(LookupError):
+    """A tile address beyond the layer's deepest zoom or outside its zoom's grid."""
+
+
+def check_address(collection: Collection, z: int, x: int, y: int) -> None:
+    """Refuses an address before anything is computed from it (2**z of a 20-digit z never finishes)."""
+    if not 0 <= z <= collection.max_zoom:
+        raise NoSuchTile(f"No tile at zoom {z}: {collection.id} has zooms 0 to {collection.max_zoom}.")
+    if not (0 <= x < 2**z and 0 <= y < 2**z):
+        raise NoSuchTile(f"No tile {z}/{x}/{y}: x and y go from 0 to {2**z - 1} at zoom {z}.")
+
+
 def tile(collection: Collection, user: roles.User, z: int, x: int, y: int) -> Tile:
-    """A tile from the cache, or built and cached; outside the layer's zoom range, an empty tile."""
-    if not collection.min_zoom <= z <= collection.max_zoom:
+    """A tile from the cache, or built and cached; an empty one below the layer's first zoom."""
+    check_address(collection, z, x, y)
+    if z < collection.min_zoom:
         return Tile(b"", '"empty"')
     key = f"{collection.id}:{layer_version(collection.id)}:{_scope_key(collection, user)}:{z}:{x}:{y}"
     cached = _cache().get(key)

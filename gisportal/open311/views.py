@@ -1,6 +1,7 @@
 """The GeoReport v2 endpoints at /open311/v2/. Each view parses, calls a selector or service, formats."""
 
 import datetime
+import math
 import re
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gisportal.api import parsing
 from gisportal.complaints import abuse, services
 from gisportal.complaints import selectors as complaint_selectors
 from gisportal.complaints.models import ApiKey
@@ -22,6 +24,7 @@ from gisportal.open311.formats import errors, respond
 from layers import selectors as layer_selectors
 from layers.models import Complaint, Municipality
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 ATTRIBUTE_KEY = re.compile(r"^attribute\[([\w-]{1,40})\]$")
 MAX_IDS = 200
 
@@ -48,10 +51,19 @@ def _moment(request: HttpRequest, name: str) -> datetime.datetime | None:
     raw = request.GET.get(name, "").strip()
     if not raw:
         return None
-    moment = parse_datetime(raw.replace(" ", "+"))
+    try:
+        moment = parse_datetime(raw.replace(" ", "+"))  # a "+" left unescaped in a query string reads as a space
+    except ValueError:  # 2026-02-30T00:00:00Z
+        moment = None
     if moment is None or moment.tzinfo is None:
         raise BadQuery(_("%(name)s must be a W3C date and time, e.g. 2026-01-01T00:00:00Z") % {"name": name})
-    return moment
+    try:
+        return parsing.bounded_instant(moment, name)
+    except parsing.BadParameter:
+        raise BadQuery(
+            _("%(name)s must lie between the years %(first)d and %(last)d")
+            % {"name": name, "first": parsing.EARLIEST.year, "last": parsing.LATEST.year}
+        ) from None
 
 
 def _positive(request: HttpRequest, name: str, default: int, maximum: int) -> int:
@@ -213,12 +225,19 @@ def _coordinate(request: HttpRequest, name: str) -> float:
     if not raw:
         raise BadQuery(_("lat and long are required (address_string alone cannot be placed)"))
     try:
-        return float(raw)
-    except ValueError:
+        return parsing.decimal_number(raw, name, minimum=-math.inf, maximum=math.inf)  # places are checked later
+    except parsing.BadParameter:
         raise BadQuery(_("%(name)s must be a decimal number") % {"name": name}) from None
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.content_type not in FORM_TYPES:  # a JSON body would be read as no fields at all
+        raise BadQuery(
+            _(
+                "Send the request's fields form-encoded (application/x-www-form-urlencoded or "
+                "multipart/form-data), as GeoReport v2 asks"
+            )
+        )
     key = request.POST.get("api_key", "")
     client = ApiKey.objects.filter(key=key, is_active=True).first() if key else None
     if client is None:

@@ -5,20 +5,17 @@ Optimistic locking: every feature carries an ETag; a change must send it back in
 """
 
 import hashlib
-import json
 from typing import Any
 
-import shapely
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 
-from gisportal.api import auth, selectors, services
+from gisportal.api import auth, parsing, selectors, services
 from gisportal.api.collections import Collection
 from gisportal.api.ogc.responses import GEOJSON, error, raw_json_response, url
-from layers.models import SRID
 from layers.selectors import Scope, scope
 
 
@@ -44,25 +41,13 @@ def _read_feature(request: HttpRequest) -> tuple[dict[str, Any], GEOSGeometry | 
     content_type = request.content_type or ""
     if content_type not in {"application/geo+json", "application/json"}:
         raise ValidationError({"body": "Send a GeoJSON feature as application/geo+json."})
-    try:
-        body = json.loads(request.body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as bad:
-        raise ValidationError({"body": f"The body is not JSON: {bad}."}) from None
+    body = parsing.json_body(request.body)
     if not isinstance(body, dict) or body.get("type") != "Feature":
         raise ValidationError({"body": 'The body must be a GeoJSON object with "type": "Feature".'})
-    properties = body.get("properties") or {}
+    properties = {} if body.get("properties") is None else body["properties"]
     if not isinstance(properties, dict):
         raise ValidationError({"properties": "properties must be an object."})
-    geometry = None
-    if body.get("geometry") is not None:
-        # Read with shapely, never GDAL: a GeoJSON "crs" member is ignored, coordinates are CRS84.
-        try:
-            shape = shapely.geometry.shape(body["geometry"])
-        except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as bad:
-            raise ValidationError({"geometry": f"Not a GeoJSON geometry: {bad}."}) from None
-        if shape.is_empty or not shape.is_valid:
-            raise ValidationError({"geometry": f"The geometry is empty or invalid: {shapely.is_valid_reason(shape)}."})
-        geometry = GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=SRID)
+    geometry = parsing.geometry(body["geometry"]) if body.get("geometry") is not None else None
     return properties, geometry
 
 

@@ -1,22 +1,20 @@
 """Query parameters of the items endpoint, checked strictly: an unknown or malformed one is a 400."""
 
-from datetime import UTC, datetime, time, timedelta
+import math
+from datetime import UTC, datetime, time
 
 from django.contrib.gis.geos import Polygon
 from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 
 from gisportal.api.collections import Collection
+from gisportal.api.parsing import BIGINT_MAX, BadParameter, bounded_instant, decimal_number, whole_number
 from gisportal.api.selectors import FeatureFilter
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 COMMON_PARAMETERS = frozenset({"f", "limit", "bbox", "bbox-crs", "datetime", "after"})
-
-
-class BadParameter(ValueError):
-    """A query parameter the server cannot honour; its message goes back to the caller."""
 
 
 def parse_items_query(collection: Collection, query: QueryDict) -> tuple[FeatureFilter, int, int | None]:
@@ -38,29 +36,25 @@ def parse_items_query(collection: Collection, query: QueryDict) -> tuple[Feature
 def parse_limit(value: str | None) -> int:
     if value is None:
         return DEFAULT_LIMIT
-    try:
-        limit = int(value)
-    except ValueError:
-        raise BadParameter(f"limit must be a whole number, not {value!r}.") from None
-    if limit < 1:
-        raise BadParameter("limit must be at least 1.")
-    return min(limit, MAX_LIMIT)  # clamped, as OGC API - Features asks, rather than refused
+    # Clamped, as OGC API - Features asks, rather than refused.
+    return min(whole_number(value, "limit", minimum=1, maximum=10**50), MAX_LIMIT)
 
 
 def parse_after(value: str | None) -> int | None:
     if value is None:
         return None
-    if not value.isdigit():
-        raise BadParameter("after must be a feature id taken from a next link.")
-    return int(value)
+    try:
+        return whole_number(value, "after", minimum=0, maximum=BIGINT_MAX)
+    except BadParameter:
+        raise BadParameter("after must be a feature id taken from a next link.") from None
 
 
 def parse_bbox(value: str, crs: str) -> Polygon:
     if crs != CRS84:
         raise BadParameter(f"bbox-crs {crs!r} is not supported; use {CRS84}.")
     try:
-        numbers = [float(n) for n in value.split(",")]
-    except ValueError:
+        numbers = [decimal_number(n, "bbox", minimum=-math.inf, maximum=math.inf) for n in value.split(",")]
+    except BadParameter:
         raise BadParameter(
             "bbox must be four numbers: min longitude, min latitude, max longitude, max latitude."
         ) from None
@@ -83,9 +77,8 @@ def parse_instant(value: str, *, end: bool) -> datetime | None:
         if day is None:
             raise BadParameter(f"datetime {value!r} is neither an RFC 3339 date-time nor a date.")
         # A date stands for the whole day.
-        moment = datetime.combine(day + timedelta(days=1) if end else day, time(), tzinfo=UTC)
-        return moment - timedelta(microseconds=1) if end else moment
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        moment = datetime.combine(day, time.max if end else time(), tzinfo=UTC)
+    return bounded_instant(moment if moment.tzinfo else moment.replace(tzinfo=UTC), "datetime")
 
 
 def parse_interval(value: str) -> tuple[datetime | None, datetime | None]:
@@ -97,6 +90,8 @@ def parse_interval(value: str) -> tuple[datetime | None, datetime | None]:
             return parse_instant(value, end=False), parse_instant(value, end=True)
         first, _, last = value.partition("/")
         start, end = parse_instant(first, end=False), parse_instant(last, end=True)
+    except BadParameter:
+        raise
     except ValueError as error:  # an impossible date such as 2024-02-30
         raise BadParameter(f"datetime {value!r}: {error}.") from None
     if start is None and end is None and first != ".." and last != "..":

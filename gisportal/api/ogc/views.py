@@ -102,7 +102,7 @@ def api_document(request: HttpRequest, as_html: bool = False) -> HttpResponse:
 
 
 def collection_metadata(request: HttpRequest, collection: Collection) -> dict:
-    extent = selectors.extent(collection)
+    extent = selectors.extent(collection, request.user)
     path = f"/ogc/collections/{collection.id}"
     metadata: dict = {
         "id": collection.id,

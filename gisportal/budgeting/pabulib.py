@@ -116,7 +116,7 @@ def read(path: str | Path) -> Election:
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(line number, fields) of every non-blank row; quoted fields may hold semicolons and line breaks."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
     line = 1
     try:
         for row in reader:

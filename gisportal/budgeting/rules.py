@@ -385,8 +385,10 @@ def equal_shares(
             price_per_supporter=rho * int(costs[p]),
         )
     selected = [p for p, _ in run.selected]
+    considered: dict[int, int] = {}  # completion: the money left when it was considered
     if completion:
         for p, _, left, taken in _greedy_fill(costs, support, budget - run.cost, skip=set(selected)):
+            considered[p] = left
             if taken:
                 selected.append(p)
                 results[p] = ProjectResult(
@@ -410,6 +412,7 @@ def equal_shares(
                 int(support[p]),
                 False,
                 Reason.SUPPORTERS_RAN_OUT,
+                money_left=considered.get(p),
                 supporters_money=held,
             )
     return Outcome("equal_shares", budget, _with_unsupported(results, costs, voters, support), tuple(selected), share)

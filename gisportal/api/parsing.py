@@ -30,10 +30,12 @@ class BadParameter(ValueError):
     """A query parameter the server cannot honour; its message goes back to the caller."""
 
 
-def whole_number(raw: str, name: str, *, minimum: int, maximum: int = BIGINT_MAX) -> int:
+def whole_number(raw: str, name: str, *, minimum: int, maximum: int | None = BIGINT_MAX) -> int:
+    """ASCII digits within [minimum, maximum]; no maximum for a value the caller clamps."""
     value = int(raw) if WHOLE_NUMBER.fullmatch(raw) else None
-    if value is None or not minimum <= value <= maximum:
-        raise BadParameter(f"{name} must be a whole number from {minimum} to {maximum}, not {raw[:40]!r}.")
+    if value is None or value < minimum or (maximum is not None and value > maximum):
+        expected = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
+        raise BadParameter(f"{name} must be a whole number {expected}, not {raw[:40]!r}.")
     return value
 
 

@@ -138,31 +138,59 @@ class Extent:
     interval: tuple[datetime | None, datetime | None] | None
 
 
-def _estimated_extent(collection: Collection) -> tuple[float, float, float, float] | None:
-    """The planner statistics' extent of a large table (no full scan), or None for a small one."""
-    table, column = collection.table, collection.geometry
+Box = tuple[float, float, float, float]
+# A line beyond each side of the world, in degrees: the feature nearest to it holds that side of the extent.
+SIDES = (
+    ("ST_XMin", "-1000 -1000, -1000 1000"),
+    ("ST_YMin", "-1000 -1000, 1000 -1000"),
+    ("ST_XMax", "1000 -1000, 1000 1000"),
+    ("ST_YMax", "-1000 1000, 1000 1000"),
+)
+
+
+def _is_large(collection: Collection) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [collection.table])
+        (rows,) = cursor.fetchone()
+    return rows > EXACT_EXTENT_BELOW
+
+
+def _estimated_extent(collection: Collection) -> Box | None:
+    """The planner statistics' extent of the whole table (no scan; None before the first ANALYZE)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT CASE WHEN (SELECT reltuples FROM pg_class WHERE oid = %s::regclass) > %s
-                            THEN ST_EstimatedExtent(%s, %s)
-                       END""",
-            (table, EXACT_EXTENT_BELOW, table, column),
+            "SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM ST_EstimatedExtent(%s, %s) AS b",
+            (collection.table, collection.geometry),
         )
-        (box,) = cursor.fetchone()
-    if not box:
-        return None
-    corners = box[box.index("(") + 1 : box.index(")")].replace(",", " ").split()
-    return (float(corners[0]), float(corners[1]), float(corners[2]), float(corners[3]))
+        box = cursor.fetchone()
+    return box if box[0] is not None else None
+
+
+def _nearest_sides(collection: Collection, queryset: QuerySet) -> Box | None:
+    """The exact extent of a queryset in four GiST nearest-neighbour lookups rather than a scan of every row."""
+    sql, params = queryset.order_by().values(collection.geometry).query.sql_with_params()
+    column, srid = collection.geometry, collection.model_srid
+    sides = ", ".join(
+        f"(SELECT {side}(t.{column}) FROM ({sql}) AS t "  # noqa: S608 (Django's SQL, its parameters apart)
+        f"ORDER BY t.{column} <-> ST_GeomFromText('LINESTRING({line})', {srid}) LIMIT 1)"
+        for side, line in SIDES
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sides}", params * len(SIDES))
+        box = cursor.fetchone()
+    return box if box[0] is not None else None
 
 
 def extent(collection: Collection, user: roles.User) -> Extent:
     """The CRS84 extent and time span of what the user may read: never other municipalities' or withheld rows."""
     readable = collection.readable(selectors.visible(collection.model, user))
-    # The estimate covers the whole table: only right for someone who may read every row of it.
-    whole_table = selectors.scope(collection.model, user) is selectors.Scope.ALL and not collection.withheld
-    bbox = _estimated_extent(collection) if whole_table else None
+    bbox = None
+    if selectors.scope(collection.model, user) is selectors.Scope.ALL and _is_large(collection):
+        # No scan of a large layer; the statistics' estimate covers every row, so not where some are withheld.
+        bbox = _nearest_sides(collection, readable) if collection.withheld else _estimated_extent(collection)
+    # Else exact: a small layer, or a planner's own rows (found through the municipality index).
     aggregates: dict[str, Any] = {} if bbox else {"box": gis.Extent(collection.geometry)}
-    if collection.temporal:
+    if collection.temporal:  # through the time column's index where every municipality counts
         aggregates |= {"start": Min(collection.temporal), "end": Max(collection.temporal)}
     found = readable.aggregate(**aggregates) if aggregates else {}
     interval = (found["start"], found["end"]) if collection.temporal else None

@@ -7,8 +7,11 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.gis.geos import LineString, MultiLineString, Point
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from gisportal.api import selectors
 from layers.models import CollectionRoute, Complaint, District, ServicePoint
 from tests.conftest import BEJA_CENTRE, TOZEUR_CENTRE, square
 
@@ -81,6 +84,24 @@ def test_withheld_complaints_leave_no_trace_in_extents(analyst_client, tozeur, b
         assert datetime.fromisoformat(extent["temporal"]["interval"][0][0]) > timezone.now() - timedelta(days=1)
     bounds = body(analyst_client.get("/tiles/complaints.json"))["bounds"]
     assert bounds[2:] == pytest.approx([BEJA_CENTRE[0] + 0.001, BEJA_CENTRE[1] + 0.001])
+
+
+def test_large_layers_extents_come_from_the_index_without_withheld_rows(analyst_client, tozeur, beja, monkeypatch):
+    monkeypatch.setattr(selectors, "EXACT_EXTENT_BELOW", 0)  # every layer counts as large
+    Complaint.objects.create(
+        municipality=beja.municipality,
+        category=Complaint.Category.OTHER,
+        description="Propos injurieux",
+        location=Point(BEJA_CENTRE[0] + 0.015, BEJA_CENTRE[1] + 0.015, srid=4326),
+        is_hidden=True,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE layers_complaint")
+    with CaptureQueriesContext(connection) as queries:
+        bbox = body(analyst_client.get("/ogc/collections/complaints"))["extent"]["spatial"]["bbox"][0]
+    assert bbox == pytest.approx([TOZEUR_CENTRE[0] + 0.001, TOZEUR_CENTRE[1] + 0.001, *bbox[2:]])
+    assert bbox[2:] == pytest.approx([BEJA_CENTRE[0] + 0.001, BEJA_CENTRE[1] + 0.001])
+    assert not any("ST_Extent(" in q["sql"] for q in queries.captured_queries)  # no scan of every complaint
 
 
 # Geometries: inside their municipality, finite, on Earth.

@@ -37,7 +37,7 @@ def parse_limit(value: str | None) -> int:
     if value is None:
         return DEFAULT_LIMIT
     # Clamped, as OGC API - Features asks, rather than refused.
-    return min(whole_number(value, "limit", minimum=1, maximum=10**50), MAX_LIMIT)
+    return min(whole_number(value, "limit", minimum=1, maximum=None), MAX_LIMIT)
 
 
 def parse_after(value: str | None) -> int | None:

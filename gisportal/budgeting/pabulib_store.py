@@ -82,10 +82,16 @@ def _age_band(text: str) -> str:
 
 
 @transaction.atomic
-def import_election(election: pabulib.Election, *, municipality: Municipality, year: int | None = None) -> Budget:
-    """A published Pabulib election stored as a budget of this municipality: its projects, ballots and count."""
-    year = year or int(election.meta.get("instance", "")[:4] or timezone.localdate().year)
-    rule = Budget.Rule.EQUAL_SHARES if election.meta.get("rule", "").startswith("equalshares") else Budget.Rule.GREEDY
+def import_election(
+    election: pabulib.Election, *, municipality: Municipality, year: int | None = None, rule: str | None = None
+) -> Budget:
+    """A published Pabulib election stored as a budget of this municipality: its projects, ballots and count
+    (by `rule`, or the rule the file names)."""
+    instance = election.meta.get("instance", "")[:4]
+    year = year or (int(instance) if instance.isdigit() else timezone.localdate().year)
+    if rule is None:
+        named = election.meta.get("rule", "")
+        rule = Budget.Rule.EQUAL_SHARES if named.startswith("equalshares") else Budget.Rule.GREEDY
     approval = election.meta.get("max_length")
     budget = Budget.objects.create(
         municipality=municipality,

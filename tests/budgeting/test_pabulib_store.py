@@ -1,9 +1,12 @@
 """Real Pabulib elections stored as budgets: the stored count picks the city's own winners, and exports back."""
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from gisportal.budgeting import pabulib, pabulib_store, rules
-from gisportal.budgeting.models import Ballot, Proposal
+from gisportal.budgeting.models import Ballot, Budget, Proposal
 from gisportal.paths import BASE_DIR
 
 PB = BASE_DIR / "fixtures" / "pb"
@@ -41,3 +44,24 @@ def test_an_export_reads_back_as_the_same_election(tozeur):
     assert again.budget == election.budget and set(again.projects) == set(election.projects)
     assert sorted(sorted(v.choices) for v in again.voters) == sorted(sorted(v.choices) for v in election.voters)
     assert {p.id for p in again.projects.values() if p.selected} == city_winners(election)
+
+
+def test_the_command_stores_an_election_only_with_import(tozeur):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("pabulib", str(PB / "Poland_Swiecie_2023.pb"), "--rule", "equal-shares", stdout=out, stderr=err)
+    assert not Budget.objects.exists()
+    printed = out.getvalue().split()
+    call_command(
+        "pabulib", str(PB / "Poland_Swiecie_2023.pb"), "--rule", "equal-shares", "--import", "--municipality", "6211",
+        stdout=io.StringIO(), stderr=err,
+    )  # fmt: skip
+    budget = Budget.objects.get()
+    assert budget.rule == Budget.Rule.EQUAL_SHARES and budget.year == 2023
+    assert set(budget.proposals.filter(status=Proposal.Status.SELECTED).values_list("code", flat=True)) == set(printed)
+    assert "2,553 ballots, 17 selected" in err.getvalue()
+    with pytest.raises(CommandError, match="already has a budget"):
+        call_command(
+            "pabulib", str(PB / "Poland_Swiecie_2023.pb"), "--rule", "greedy", "--import", "--municipality", "6211"
+        )
+    with pytest.raises(CommandError, match="needs --municipality"):
+        call_command("pabulib", str(PB / "Poland_Swiecie_2023.pb"), "--rule", "greedy", "--import")

@@ -4,11 +4,18 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gisportal.budgeting.models import PHASE_ORDER, Budget, Envelope, Phase
 from gisportal.participants.models import Participant
 from tests.conftest import Town
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Service messages read in English here, and no test inherits the language a page left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -61,7 +61,7 @@ def test_bad_proposals_get_a_message_and_nothing_is_stored(client, budget, resid
         "lon": "10.1",
     }
     response = client.post(BASE + "propose/", outside)
-    assert response.status_code == 400 and "outside the municipality" in response.content.decode()
+    assert response.status_code == 400 and "hors de la municipalité" in response.content.decode()
     nowhere = {"title": "Nulle part", "description": "x", "category": "other", "estimated_cost": "10"}
     assert client.post(BASE + "propose/", nowhere).status_code == 400
     broken = dict(
@@ -136,7 +136,7 @@ def test_paper_ballots_are_staff_only_and_scoped(client, budget, on_ballot, plan
     response = client.post(url, {"national_id": "01234567", "proposal": [on_ballot[0].pk]})
     assert response.status_code == 302
     again = client.post(url, {"national_id": "0123 4567", "proposal": [on_ballot[1].pk]})
-    assert again.status_code == 400 and "already voted" in again.content.decode()
+    assert again.status_code == 400 and "déjà voté" in again.content.decode()
     assert Ballot.objects.get().source == "paper"
 
 

@@ -104,8 +104,8 @@ def election_pb(request: HttpRequest, code: str, year: int) -> HttpResponse:
 def listings(municipality: Municipality | None) -> list[Listing]:
     """The open data page's rows: each budget's proposals, and once published its election and projects."""
     rows = []
-    budgets = selectors.budgets().filter(municipality=municipality) if municipality else selectors.budgets()
-    for budget in budgets:
+    budgets = Budget.objects.select_related("municipality").order_by("-year", "municipality__name_fr")
+    for budget in budgets.filter(municipality=municipality) if municipality else budgets:
         args = {"code": budget.municipality.code, "year": budget.year}
         downloads = [
             ("geojson", reverse("budgeting:proposals_geojson", kwargs=args)),

@@ -45,7 +45,7 @@ lint: python-packages
 	$(BIN)/mypy .
 
 # Every benchmark, each side by side with its peer tool; targets bench-<topic> are listed here.
-bench: bench-maps bench-import bench-api bench-tiles bench-analyses bench-intake
+bench: bench-maps bench-import bench-api bench-tiles bench-analyses bench-intake bench-pb
 
 clean:
 	-$(GISPORTAL) db stop
@@ -76,3 +76,7 @@ bench-analyses: setup
 bench-intake: setup
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk)
 	$(BIN)/python bench/intake.py
+
+# Results of a budget with 100,000 ballots and 200 projects: greedy and equal shares (add1), ours against pabutools alone.
+bench-pb: python-packages
+	$(BIN)/python bench/pb_results.py

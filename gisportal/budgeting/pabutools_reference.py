@@ -33,7 +33,8 @@ class _PointsTimesCost(AdditiveSatisfaction):
         super().__init__(instance, profile, ballot, lambda _i, _p, b, project, _pre: b.get(project, 0) * project.cost)
 
 
-def _election(costs: IntArray, budget: int, ballots: Ballots) -> tuple[Instance, Any, TieBreakingRule]:
+def election(costs: IntArray, budget: int, ballots: Ballots) -> tuple[Instance, Any, TieBreakingRule]:
+    """The election as pabutools objects: its instance, its profile and our tie-breaking."""
     projects = [Project(str(i), int(cost)) for i, cost in enumerate(costs)]
     instance = Instance(projects, budget_limit=budget)
     rows = [ballots.projects[a:b] for a, b in zip(ballots.start[:-1], ballots.start[1:], strict=True)]
@@ -54,7 +55,7 @@ def _election(costs: IntArray, budget: int, ballots: Ballots) -> tuple[Instance,
 
 def greedy(costs: IntArray, budget: int, ballots: Ballots) -> list[int]:
     """pabutools' greedy_utilitarian_welfare by votes (cost satisfaction) or points: the winners in order."""
-    instance, profile, order = _election(costs, budget, ballots)
+    instance, profile, order = election(costs, budget, ballots)
     satisfaction = Cost_Sat if ballots.points is None else _PointsTimesCost
     winners = greedy_utilitarian_welfare(instance, profile, sat_class=satisfaction, tie_breaking=order)
     return [int(p.name) for p in winners]
@@ -65,7 +66,7 @@ def equal_shares(
 ) -> list[int]:
     """pabutools' method_of_equal_shares with cost satisfaction (add1: voter_budget_increment=1), then greedy
     when `completion`: the winners in order."""
-    instance, profile, order = _election(costs, budget, ballots)
+    instance, profile, order = election(costs, budget, ballots)
     mes = {"sat_class": Cost_Sat, "tie_breaking": order, "voter_budget_increment": 1 if add1 else None}
     if completion:
         winners = completion_by_rule_combination(

@@ -45,7 +45,7 @@ lint: python-packages
 	$(BIN)/mypy .
 
 # Every benchmark, each side by side with its peer tool; targets bench-<topic> are listed here.
-bench: bench-maps bench-import bench-api bench-tiles bench-analyses bench-intake bench-pb
+bench: bench-maps bench-import bench-api bench-tiles bench-analyses bench-intake bench-pb bench-pb-votes
 
 clean:
 	-$(GISPORTAL) db stop
@@ -80,3 +80,9 @@ bench-intake: setup
 # Results of a budget with 100,000 ballots and 200 projects: greedy and equal shares (add1), ours against pabutools alone.
 bench-pb: python-packages
 	$(BIN)/python bench/pb_results.py
+
+# Participatory-budget ballots cast under load on loopback (scratch database): gunicorn + wrk, first and changed
+# ballots and one voter on several phones at once, against the same writes in bare SQL; zero lost or double ballots.
+bench-pb-votes: setup
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk)
+	$(BIN)/python bench/pb_votes.py

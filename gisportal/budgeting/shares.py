@@ -31,6 +31,7 @@ class Groups:
 
 
 def group(start: IntArray, projects: IntArray, project_count: int) -> Groups:
+    """The distinct ballots of a CSR ballot list (`rules.Ballots`), and each project's supporters among them."""
     # A ballot as a bit set of its projects (64 to a word): equal sets, equal rows.
     ballots = len(start) - 1
     words = max(1, -(-project_count // 64))
@@ -59,7 +60,7 @@ def group(start: IntArray, projects: IntArray, project_count: int) -> Groups:
 class Count:
     """One count of equal shares at a given share per voter."""
 
-    share: float
+    share: float  # each voter's share of the budget at the start
     selected: list[tuple[int, float]]  # (project, rho), in the order selected
     cost: int
     held: FloatArray  # what each distinct ballot's voters hold at the end

@@ -36,11 +36,14 @@ def _refused(request: HttpRequest, collection: Collection) -> HttpResponse | Non
     return None
 
 
+class UnsupportedMediaType(ValueError):
+    """A body that is no JSON (a form, plain text): a 415."""
+
+
 def _read_feature(request: HttpRequest) -> tuple[dict[str, Any], GEOSGeometry | None]:
     """The properties and geometry of the GeoJSON feature in the body."""
-    content_type = request.content_type or ""
-    if content_type not in {"application/geo+json", "application/json"}:
-        raise ValidationError({"body": "Send a GeoJSON feature as application/geo+json."})
+    if request.content_type not in {"application/geo+json", "application/json"}:
+        raise UnsupportedMediaType("Send a GeoJSON feature as application/geo+json.")
     body = parsing.json_body(request.body)
     if not isinstance(body, dict) or body.get("type") != "Feature":
         raise ValidationError({"body": 'The body must be a GeoJSON object with "type": "Feature".'})
@@ -79,6 +82,8 @@ def create(request: HttpRequest, collection: Collection) -> HttpResponse:
             properties=properties,
             geometry=geometry,
         )
+    except UnsupportedMediaType as unsupported:
+        return error(415, "UnsupportedMediaType", str(unsupported))
     except ValidationError as invalid:
         return _validation_error(invalid)
     except PermissionDenied as denied:
@@ -120,6 +125,8 @@ def change(request: HttpRequest, collection: Collection, feature_id: int) -> Htt
             geometry=geometry,
             replace=request.method == "PUT",
         )
+    except UnsupportedMediaType as unsupported:
+        return error(415, "UnsupportedMediaType", str(unsupported))
     except ValidationError as invalid:
         return _validation_error(invalid)
     except PermissionDenied as denied:

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from gisportal.budgeting import notifications, services
 from gisportal.budgeting.models import Budget, Envelope, Milestone, Phase, Proposal, TrackedProject
 from layers import selectors
-from layers.admin import LayerAdmin
+from layers.admin import LayerAdmin, LayerForm
 from layers.models import District
 
 
@@ -67,7 +67,7 @@ class BudgetAdmin(LayerAdmin):
         self.message_user(request, _("Results counted and published."), messages.SUCCESS)
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(LayerForm):
     class Meta:
         model = Proposal
         fields = (
@@ -81,6 +81,8 @@ class ProposalForm(forms.ModelForm):
             self.add_error("review_note", _("Say why the proposal is not feasible."))
         if data.get("status") == Proposal.Status.FEASIBLE and not data.get("cost"):
             self.add_error("cost", _("Give the municipality's cost estimate."))
+        if self.instance.pk is None and not data.get("location"):
+            self.add_error("location", _("Show where the project would be."))
         if data.get("status") == Proposal.Status.MERGED and not data.get("merged_into"):
             self.add_error("merged_into", _("Say which proposal it was merged into."))
         return data
@@ -107,7 +109,7 @@ class ProposalAdmin(LayerAdmin):
             title=obj.title,
             description=obj.description,
             category=obj.category,
-            location=obj.location,
+            location=obj.location,  # type: ignore[arg-type]  # required by the form when adding
             estimated_cost=obj.estimated_cost,
             staff=request.user,  # type: ignore[arg-type]
             photo=form.cleaned_data.get("photo"),

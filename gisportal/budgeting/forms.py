@@ -40,7 +40,7 @@ class ProposalForm(forms.Form):
     website = forms.CharField(required=False, widget=forms.HiddenInput)  # honeypot
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         data["location"] = self._location(data)
         return data
 

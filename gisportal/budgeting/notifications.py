@@ -10,11 +10,8 @@ from gisportal.participants.senders import sender_for
 
 
 def project_changed(project: TrackedProject, what: str) -> None:
-    contacts = list(
-        ProjectFollower.objects.filter(project=project, participant__contact__isnull=False).values_list(
-            "participant__contact", flat=True
-        )
-    )
+    followers = ProjectFollower.objects.filter(project=project).values_list("participant__contact", flat=True)
+    contacts = [contact for contact in followers if contact]  # paper participants have no contact
     if not contacts:
         return
     budget = project.budget

@@ -94,7 +94,12 @@ def election_pb(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if not selectors.results_public(budget):
         raise Http404(_("The ballots are published with the results."))
     district = request.GET.get("district", "")
-    envelope = budget.envelopes.filter(district_id=int(district) if district.isdigit() else None).first()
+    envelopes = (
+        budget.envelopes.filter(district_id=int(district))
+        if district.isdigit()
+        else budget.envelopes.filter(district__isnull=True)
+    )
+    envelope = envelopes.first()
     if envelope is None:
         raise Http404(_("This budget has no envelope for that district."))
     name = f"pb-{code}-{year}" + (f"-{envelope.district_id}" if envelope.district_id else "") + ".pb"

@@ -14,8 +14,8 @@ from gisportal.budgeting.models import Ballot, Budget, Envelope, Phase, Proposal
 from gisportal.participants.models import AgeBand, Gender
 from layers.models import Municipality
 
-SEX = {Gender.WOMAN: "F", Gender.MAN: "M"}
-RULES = {Budget.Rule.GREEDY: "greedy", Budget.Rule.EQUAL_SHARES: "equalshares/add1"}
+SEX: dict[str, str] = {Gender.WOMAN: "F", Gender.MAN: "M"}
+RULES: dict[str, str] = {Budget.Rule.GREEDY: "greedy", Budget.Rule.EQUAL_SHARES: "equalshares/add1"}
 
 
 def export_envelope(budget: Budget, envelope: Envelope) -> str:

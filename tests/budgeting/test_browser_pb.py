@@ -44,8 +44,9 @@ def sign_in(page: Page, contact: str) -> None:
     page.fill("#id_contact", contact)
     with page.expect_navigation():
         page.click("form.form button[type=submit]")
-    code = re.search(r"\b(\d{6})\b", [m.body for m in mail.outbox if contact in m.to][-1]).group(1)
-    page.fill("#id_code", code)
+    found = re.search(r"\b(\d{6})\b", [str(m.body) for m in mail.outbox if contact in m.to][-1])
+    assert found is not None
+    page.fill("#id_code", found.group(1))
     with page.expect_navigation():
         page.click("form.form button[type=submit]")
 

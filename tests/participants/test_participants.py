@@ -12,8 +12,11 @@ from gisportal.participants.senders import ConsoleSender
 
 
 def code_sent_to(contact: str) -> str:
-    messages = [m.body for m in mail.outbox if contact in m.to] + [t for to, t in ConsoleSender.outbox if to == contact]
-    return re.search(r"\b(\d{6})\b", messages[-1]).group(1)
+    messages = [str(m.body) for m in mail.outbox if contact in m.to]
+    messages += [text for to, text in ConsoleSender.outbox if to == contact]
+    found = re.search(r"\b(\d{6})\b", messages[-1])
+    assert found is not None
+    return found.group(1)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 
 from gisportal.api.collections import COLLECTIONS, Collection
 from gisportal.api.ogc.params import DEFAULT_LIMIT, MAX_LIMIT
+from gisportal.api.parsing import BIGINT_MAX
 from gisportal.api.services import writable_properties
 
 COMMON = {
@@ -45,7 +46,7 @@ COMMON = {
         "name": "after",
         "in": "query",
         "description": "Keyset paging: follow the next link rather than setting this by hand.",
-        "schema": {"type": "integer"},
+        "schema": {"type": "integer", "minimum": 0, "maximum": BIGINT_MAX},
     },
 }
 

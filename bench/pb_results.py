@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import statistics
 import time
 
@@ -40,19 +41,23 @@ def election(ballots: int, scale: int = 1) -> tuple[np.ndarray, int, rules.Ballo
     return costs // scale, budget // scale, rules.Ballots.from_lists(choices[: ballots // scale])
 
 
-def ours(rule: str, costs: np.ndarray, budget: int, ballots: rules.Ballots, runs: int) -> tuple[float, list[int]]:
+Seconds = tuple[float, float]  # wall, CPU of the process
+
+
+def ours(rule: str, costs: np.ndarray, budget: int, ballots: rules.Ballots, runs: int) -> tuple[Seconds, rules.Outcome]:
     def count() -> rules.Outcome:
         if rule == "greedy":
             return rules.greedy(costs, budget, ballots)
         return rules.equal_shares(costs, budget, ballots, add1=rule == "add1")
 
-    spent, outcome = [], None
+    wall, cpu, outcome = [], [], None
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         outcome = count()
-        spent.append(time.perf_counter() - started)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     assert outcome is not None
-    return statistics.median(spent), list(outcome.selected)
+    return (statistics.median(wall), statistics.median(cpu)), outcome
 
 
 def _pabutools_child(rule: str, costs: np.ndarray, budget: int, ballots: rules.Ballots, answer: object) -> None:
@@ -60,7 +65,7 @@ def _pabutools_child(rule: str, costs: np.ndarray, budget: int, ballots: rules.B
     from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
 
     instance, profile, order = pabutools_reference.election(costs, budget, ballots)
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     if rule == "greedy":
         winners = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat, tie_breaking=order)
     else:
@@ -68,12 +73,13 @@ def _pabutools_child(rule: str, costs: np.ndarray, budget: int, ballots: rules.B
         winners = method_of_equal_shares(
             instance, profile, sat_class=Cost_Sat, tie_breaking=order, voter_budget_increment=increment
         )
-    answer.send((time.perf_counter() - started, [int(p.name) for p in winners]))  # type: ignore[attr-defined]
+    seconds = (time.perf_counter() - started, time.process_time() - started_cpu)
+    answer.send((seconds, [int(p.name) for p in winners]))  # type: ignore[attr-defined]
 
 
 def pabutools(
     rule: str, costs: np.ndarray, budget: int, ballots: rules.Ballots, cap: float
-) -> tuple[float | None, list[int] | None]:
+) -> tuple[Seconds | None, list[int] | None]:
     """pabutools' seconds and winners, or (None, None) when it did not finish within `cap` seconds."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
@@ -106,30 +112,40 @@ def main() -> None:
     parser.add_argument("--cap", type=float, default=600, help="seconds pabutools may take for one count")
     args = parser.parse_args()
 
-    table: list[tuple[str, int, float, float | None, str]] = []
+    load = os.getloadavg()[0]
+    table = []
     for label, rule, scale in ROWS:
         costs, budget, ballots = election(args.ballots, scale)
         print(f"{label}: {len(ballots):,} ballots, budget {budget:,} …", flush=True)
-        our_seconds, our_winners = ours(rule, costs, budget, ballots, args.runs)
-        print(f"  ours {our_seconds:.2f} s, {len(our_winners)} projects", flush=True)
-        their_seconds, their_winners = pabutools(rule, costs, budget, ballots, args.cap)
+        mine, outcome = ours(rule, costs, budget, ballots, args.runs)
+        steps = "" if rule != "add1" else f"{round((outcome.share_per_voter or 0) - budget / len(ballots))}"
+        print(f"  ours {mine[0]:.2f} s, {len(outcome.selected)} projects", flush=True)
+        theirs, their_winners = pabutools(rule, costs, budget, ballots, args.cap)
         if their_winners is None:
             same = "not finished"
         else:
-            same = "yes" if their_winners == our_winners else f"NO ({len(their_winners)} projects)"
-        print(f"  pabutools {'>' + str(args.cap) if their_seconds is None else f'{their_seconds:.1f}'} s", flush=True)
-        table.append((label, len(ballots), our_seconds, their_seconds, same))
+            same = "yes" if their_winners == list(outcome.selected) else f"NO ({len(their_winners)} projects)"
+        print(f"  pabutools {f'>{args.cap:.0f}' if theirs is None else f'{theirs[0]:.1f}'} s", flush=True)
+        table.append((label, len(ballots), steps, mine, theirs, same))
+    load = max(load, os.getloadavg()[0])
 
-    print(f"\n{PROJECTS} projects, approval ballots of 1-10 projects; seconds of the rule's call (ours: median of")
-    print(f"{args.runs} runs; pabutools: one run, stopped after {args.cap:.0f} s); same winners = same projects in the")
-    print("same order")
-    print(f"{'count':30} {'ballots':>8} {'ours s':>8} {'pabutools s':>12} {'ratio':>8} {'same winners':>13}")
-    for label, count, mine, theirs, same in table:
-        their_text = f">{args.cap:.0f}" if theirs is None else f"{theirs:.1f}"
-        ratio = f">{args.cap / mine:.0f}x" if theirs is None else f"{theirs / mine:.0f}x"
-        print(f"{label:30} {count:8,} {mine:8.2f} {their_text:>12} {ratio:>8} {same:>13}")
+    print(f"\n{PROJECTS} projects, approval ballots of 1-10 projects; seconds of the rule's call, wall and CPU")
+    print(f"(ours: median of {args.runs} runs; pabutools: one run, stopped after {args.cap:.0f} s); load average up to")
+    print(f"{load:.1f} on {os.cpu_count()} cores; same winners = the same projects in the same order")
+    print(
+        f"{'count':30} {'ballots':>8} {'add1 steps':>10} {'ours s':>7} {'CPU':>6} {'pabutools s':>12} {'CPU':>7}"
+        f" {'ratio':>7} {'same winners':>13}"
+    )
+    for label, count, steps, mine, theirs, same in table:
+        their_wall, their_cpu = (f">{args.cap:.0f}", "") if theirs is None else (f"{theirs[0]:.1f}", f"{theirs[1]:.1f}")
+        ratio = f">{args.cap / mine[0]:.0f}x" if theirs is None else f"{theirs[1] / mine[1]:.0f}x"
+        print(
+            f"{label:30} {count:8,} {steps:>10} {mine[0]:7.2f} {mine[1]:6.2f} {their_wall:>12} {their_cpu:>7}"
+            f" {ratio:>7} {same:>13}"
+        )
     print("1/20: the first twentieth of the ballots, costs and budget divided by 20 (the same share per voter, as")
-    print("many add1 steps); ratio: pabutools' time over ours (a lower bound where pabutools was stopped)")
+    print("many add1 steps: the units added to each voter's share); ratio: pabutools' CPU time over ours (wall time,")
+    print("a lower bound, where pabutools was stopped)")
 
 
 if __name__ == "__main__":

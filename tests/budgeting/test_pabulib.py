@@ -185,3 +185,8 @@ def test_the_command_refuses_what_it_cannot_count(tmp_path):
         run(str(broken), "--rule", "greedy")
     with pytest.raises(CommandError, match="No such file"):
         run(str(tmp_path / "missing.pb"), "--rule", "greedy")
+    votes = "voter_id;vote;points\nv1;p1;-2\nv2;p2;1"
+    scoring = SMALL.replace("approval", "scoring").replace("voter_id;vote\nv1;p1,p2\nv2;p2", votes)
+    broken.write_text(scoring, encoding="utf-8")
+    with pytest.raises(CommandError, match="points must be given for every choice and never be negative"):
+        run(str(broken), "--rule", "greedy")

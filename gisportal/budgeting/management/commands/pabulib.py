@@ -44,12 +44,15 @@ class Command(BaseCommand):
         except pabulib.PabulibError as error:
             raise CommandError(f"{path}, {error}") from None
         ids, costs, ballots = election.ballots()
-        if options["rule"] == "greedy":
-            outcome = rules.greedy(costs, election.budget, ballots)
-        elif election.vote_type in pabulib.WITH_POINTS:
+        if options["rule"] == "equal-shares" and election.vote_type in pabulib.WITH_POINTS:
             raise CommandError(f"equal shares counts approval ballots; this file's are {election.vote_type}")
-        else:
-            outcome = rules.equal_shares(costs, election.budget, ballots, add1=True)
+        try:
+            if options["rule"] == "greedy":
+                outcome = rules.greedy(costs, election.budget, ballots)
+            else:
+                outcome = rules.equal_shares(costs, election.budget, ballots, add1=True)
+        except ValueError as error:  # negative points on scoring ballots
+            raise CommandError(f"{path}: {error}") from None
         for project in outcome.selected:
             self.stdout.write(ids[project])
         currency = election.meta.get("currency", "")

@@ -18,7 +18,7 @@ from folium.plugins import FastMarkerCluster
 from folium.utilities import JsCode
 
 from layers.models import CollectionRoute, Complaint, ServicePoint
-from maps import selectors
+from maps import opening_hours, selectors
 from maps.assets import use_local_assets
 from maps.elements import ComplaintsLayer, FeatureDetails, Legend, LookupControl
 
@@ -182,12 +182,16 @@ def add_services(m: folium.Map, municipality_id: int) -> str:
     for kind, collection in by_kind.items():
         icon, colour = SERVICE_ICONS.get(kind, SERVICE_ICONS[ServicePoint.Kind.OTHER])
         folium.GeoJson(
-            collection,
+            opening_hours.in_words(collection),
             name=str(ServicePoint.Kind(kind).label),
             marker=folium.Marker(icon=folium.Icon(color=colour, icon=icon, prefix="fa")),
-        ).add_child(FeatureDetails(["name", "hours"], [gettext("Name"), gettext("Opening hours")])).add_child(
-            FeatureDetails(["name"], tooltip=True)
-        ).add_to(m)
+        ).add_child(
+            FeatureDetails(
+                ["name", "hours"],
+                [gettext("Name"), gettext("Opening hours")],
+                open_now=(gettext("Open now"), gettext("Closed now")),
+            )
+        ).add_child(FeatureDetails(["name"], tooltip=True)).add_to(m)
     return _service_legend(list(by_kind))
 
 

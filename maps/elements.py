@@ -119,13 +119,17 @@ class FeatureDetails(JSCSSMixin, MacroElement):
     default_js = MAPS_JS
     default_css = MAPS_CSS
 
-    def __init__(self, fields: Sequence[str], aliases: Sequence[str] = (), *, tooltip: bool = False) -> None:
+    def __init__(
+        self, fields: Sequence[str], aliases: Sequence[str] = (), *, tooltip: bool = False, open_now: Sequence[str] = ()
+    ) -> None:
         super().__init__()
         assert not aliases or len(aliases) == len(fields), "one alias per field, or none"
         self._name = "GisportalDetails"
         self.method = "bindTooltip" if tooltip else "bindPopup"
         # Popups show numbers the reader's way (12 345); a tooltip names the feature.
         self.options = {"fields": list(fields), "aliases": [str(a) for a in aliases], "localize": not tooltip}
+        if open_now:  # ("Open now", "Closed now"), said from a feature's `week` (maps.opening_hours) when it has one
+            self.options["open_now"] = list(open_now)
         # Leaflet's own options (folium camelCases them): a tooltip follows the pointer, as folium's does.
         self.leaflet_options: dict[str, str | bool] = {"class_name": "gisportal-popup"}
         if tooltip:

@@ -7,8 +7,10 @@ before a day adds a rule (`Mo-Fr 08:00-17:00, Sa 09:00-12:00`); days as ranges a
 parsed: `parse` answers None and the hours are shown as they were written.
 """
 
+import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext, pgettext
 
@@ -161,3 +163,15 @@ def readable(hours: str) -> tuple[str, Week | None]:
     """The hours to show (in words when parsed, else as written) and the week to say "open now" from."""
     week = parse(hours)
     return (describe(week) if week else hours), week
+
+
+def in_words(collection: str) -> dict[str, Any]:
+    """Service points (a GeoJSON FeatureCollection's text) with their `hours` in words and, where parsed, the
+    `week` their popup says "open now" from."""
+    data = json.loads(collection)
+    for feature in data["features"]:
+        properties = feature["properties"]
+        properties["hours"], week = readable(properties.get("hours") or "")
+        if week is not None:
+            properties["week"] = week.as_json()
+    return data

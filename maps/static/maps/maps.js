@@ -6,8 +6,9 @@
   function esc(value) {
     return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
   }
-  // A feature's properties as rows of text: what a planner or a file typed is never parsed as HTML
-  // (folium's GeoJsonPopup and GeoJsonTooltip write it into innerHTML). Every map's popups and tooltips use this.
+  // A feature's title, its properties as rows of text (empty ones left out) and a link: what a planner or a file
+  // typed is never parsed as HTML (folium's GeoJsonPopup and GeoJsonTooltip write it into innerHTML). Every map's
+  // popups and tooltips use this.
   L.gisportalDetails = function (options) {
     function text(value) {
       if (value === null || value === undefined) { return ""; }
@@ -15,12 +16,23 @@
       return options.localize ? value.toLocaleString() : String(value);
     }
     return function (layer) {
-      var box = L.DomUtil.create("div"), table = L.DomUtil.create("table", "", box), properties = layer.feature.properties;
-      options.fields.forEach(function (field, i) {
-        var row = L.DomUtil.create("tr", "", table);
-        if (options.aliases.length) { L.DomUtil.create("th", "", row).textContent = options.aliases[i]; }
-        L.DomUtil.create("td", "", row).textContent = text(properties[field]);
-      });
+      var box = L.DomUtil.create("div"), properties = layer.feature.properties, link = options.link;
+      if (options.title) { L.DomUtil.create("strong", "gisportal-title", box).textContent = text(properties[options.title]); }
+      var fields = options.fields.map(function (field, i) { return [field, options.aliases[i]]; })
+        .filter(function (pair) { return text(properties[pair[0]]) !== ""; });
+      if (fields.length) {
+        var table = L.DomUtil.create("table", "", box);
+        fields.forEach(function (pair) {
+          var row = L.DomUtil.create("tr", "", table);
+          if (options.aliases.length) { L.DomUtil.create("th", "", row).textContent = pair[1]; }
+          L.DomUtil.create("td", "", row).textContent = text(properties[pair[0]]);
+        });
+      }
+      if (link && properties[link.field]) {
+        var a = L.DomUtil.create("a", "gisportal-link", L.DomUtil.create("p", "", box));
+        a.href = link.url.replace("{" + link.field + "}", encodeURIComponent(properties[link.field]));
+        a.textContent = link.text;
+      }
       return box;
     };
   };

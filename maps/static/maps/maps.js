@@ -25,8 +25,17 @@
         fields.forEach(function (pair) {
           var row = L.DomUtil.create("tr", "", table);
           if (options.aliases.length) { L.DomUtil.create("th", "", row).textContent = pair[1]; }
-          L.DomUtil.create("td", "", row).textContent = text(properties[pair[0]]);
+          var cell = L.DomUtil.create("td", "", row);
+          cell.textContent = text(properties[pair[0]]);
+          cell.dir = "auto";  // a French name reads left to right on an Arabic page, and back
         });
+      }
+      // Open now? By the reader's clock, from the week of its opening hours (maps/opening_hours.py), when parsed.
+      if (options.openNow && properties.week) {
+        var now = new Date(), day = (now.getDay() + 6) % 7, minute = now.getHours() * 60 + now.getMinutes();
+        var open = properties.week[day].some(function (r) { return r[0] <= minute && minute < r[1]; }) ||
+          properties.week[(day + 6) % 7].some(function (r) { return minute < r[1] - 1440; });
+        L.DomUtil.create("p", open ? "gisportal-open" : "gisportal-closed", box).textContent = options.openNow[open ? 0 : 1];
       }
       if (link && properties[link.field]) {
         var a = L.DomUtil.create("a", "gisportal-link", L.DomUtil.create("p", "", box));

@@ -118,8 +118,12 @@ def geometry(value: Any) -> GEOSGeometry:
     """A GeoJSON geometry read with shapely, never GDAL: a "crs" member is ignored, coordinates are CRS84."""
     try:
         shape = shapely.geometry.shape(value)
+    except RecursionError:  # coordinates nested hundreds deep: JSON reads them, numpy does not
+        raise ValidationError({"geometry": "Not a GeoJSON geometry: its coordinates are nested too deeply."}) from None
     except (AttributeError, KeyError, IndexError, TypeError, ValueError, shapely.errors.GEOSException) as bad:
         raise ValidationError({"geometry": f"Not a GeoJSON geometry: {bad}."}) from None
-    if shape.is_empty or not shape.is_valid:
-        raise ValidationError({"geometry": f"The geometry is empty or invalid: {shapely.is_valid_reason(shape)}."})
+    if shape.is_empty:
+        raise ValidationError({"geometry": "The geometry is empty."})
+    if not shape.is_valid:
+        raise ValidationError({"geometry": f"The geometry is invalid: {shapely.is_valid_reason(shape)}."})
     return GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=SRID)

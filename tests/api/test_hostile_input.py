@@ -385,3 +385,12 @@ def test_deeply_nested_json_bodies(planner_client, tozeur):
             assert response.status_code == 400, (method, path, response.content[:200])
             assert "nested too deeply" in response.content.decode()
     assert stored(ServicePoint) == before
+
+
+def test_coordinates_nested_deeper_than_numpy_reads(planner_client, tozeur):
+    coordinates = "[" * 600 + "8.13, 33.92" + "]" * 600  # JSON reads it; numpy recurses past Python's limit
+    for path in ("/api/service-points/", OGC_POINTS):
+        response = planner_client.post(path, _raw_point(coordinates, tozeur), content_type=GEOJSON)
+        assert response.status_code == 400, response.content[:300]
+        assert "nested too deeply" in response.content.decode()
+    assert ServicePoint.objects.count() == 1

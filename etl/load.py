@@ -4,7 +4,6 @@ and the write into the layer (secondary indexes and foreign keys rebuilt after a
 
 from __future__ import annotations
 
-import csv
 import io
 import time
 from collections.abc import Iterable
@@ -23,12 +22,16 @@ from etl.mapping import Mapper, Mapping
 from etl.sources import Batch
 from etl.summary import ImportFailed, ImportSummary, Progress
 from etl.targets import DIMENSION, FAMILIES, Target
+from gisportal import spreadsheets
+from layers.rules import LATITUDES, LONGITUDES, coordinates_sql
 
 # Above this many new rows (and more than the layer holds), secondary indexes and foreign keys are
 # dropped for the load and rebuilt after it.
 BULK_ROWS = 50_000
 BULK_MAINTENANCE_MEMORY = "1GB"
 GRID = "1e-9"  # degrees: about 0.1 mm, well below any survey's precision
+(WEST, EAST), (SOUTH, NORTH) = LONGITUDES, LATITUDES
+OUT_OF_RANGE = f"'coordinates outside longitudes {WEST} to {EAST} and latitudes {SOUTH} to {NORTH}'"
 
 
 def _q(name: str) -> str:
@@ -154,9 +157,14 @@ class Loader:
             joins.append(municipality_join)
         if kind is not None:
             families = ", ".join(f"'{f.upper()}'" for f in FAMILIES[kind])
+            point = kind == "POINT"
+            in_range = coordinates_sql("g.geom" if point else "s._geom", point=point)
             reasons[:0] = [
                 "WHEN s._geom IS NULL OR ST_IsEmpty(s._geom) THEN 'empty geometry'",
                 f"WHEN GeometryType(s._geom) NOT IN ({families}) THEN 'wrong geometry type ' || GeometryType(s._geom)",
+                # The models' rule (layers.rules), as the admin and the APIs apply it: a point as it will be
+                # stored, another shape before its repair (staged WKB carries no SRID, as the world's box).
+                f"WHEN NOT {in_range} THEN {OUT_OF_RANGE}",
                 "WHEN g.geom IS NULL OR ST_IsEmpty(g.geom) THEN 'geometry empty after repair'",
             ]
         reason = f"coalesce(s._reason, CASE {' '.join(reasons) or 'WHEN false THEN NULL'} END)"
@@ -405,7 +413,7 @@ class Loader:
                     FROM etl_checked WHERE _reject IS NOT NULL ORDER BY _row"""
             )
             with open(path, "w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
+                writer = spreadsheets.writer(handle)  # the rejected values are the file's: never a live formula
                 writer.writerow(["place" if self.placed else "row", "reason", *shown])
                 while rows := cursor.fetchmany(10_000):
                     writer.writerows(rows)

@@ -46,6 +46,7 @@ from etl.sources import Batch
 from etl.targets import TARGETS, Target
 from gisportal.paths import BASE_DIR
 from layers.models import new_tracking_code
+from layers.rules import number_rule
 
 MAPPINGS_DIR = BASE_DIR / "etl" / "mappings"
 FIELD_OPTIONS = {"source", "default", "values", "transform", "replace", "pattern", "zfill"}
@@ -380,6 +381,7 @@ class Mapper:
         present = text.notna()
         result = text.copy()
         problem = pd.Series(False, index=text.index)
+        rule, ranged = number_rule(f), problem
         if isinstance(f, models.IntegerField | models.FloatField | models.DecimalField):
             number = pd.to_numeric(text, errors="coerce").astype("Float64")
             retry = present & number.isna()
@@ -389,8 +391,10 @@ class Mapper:
             problem = (present & number.isna()).fillna(False)
             if isinstance(f, models.IntegerField):
                 problem |= (number % 1 != 0).fillna(False)
-                if isinstance(f, models.PositiveIntegerField | models.PositiveSmallIntegerField):
-                    problem |= (number < 0).fillna(False)
+            # The model's own rule (layers.rules): no NaN or infinity, rates within 0-100, as the admin and APIs.
+            ranged = (~problem & rule.refuses(number)).fillna(False).astype(bool)
+            problem |= ranged
+            if isinstance(f, models.IntegerField):
                 result = number.mask(problem).astype("Int64").astype("string")
             else:
                 result = number.mask(problem).astype("string")
@@ -416,7 +420,8 @@ class Mapper:
         problem = problem.astype(bool)
         result = result.astype("string").mask(problem)
         for index in text.index[problem & reasons.isna()]:
-            reasons[index] = _problem(f, name, text[index])
+            refused = f"{name} {text[index]!r} is not {rule.describe()}" if ranged[index] else None
+            reasons[index] = refused or _problem(f, name, text[index])
         missing = result.isna() & ~problem
         if missing.any():
             if f.name == "tracking_code":

@@ -6,6 +6,7 @@ Every problem with the file itself raises `SourceError`, whose message names the
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import zipfile
@@ -22,6 +23,8 @@ import pyproj
 import shapely
 from django.conf import settings
 from pyogrio.errors import DataLayerError, DataSourceError
+
+from gisportal import spreadsheets
 
 # Formats read by GDAL through pyogrio, by file extension.
 VECTOR_SUFFIXES = {".shp", ".gpkg", ".geojson", ".json", ".kml", ".kmz", ".fgb", ".gml", ".gpx", ".osm", ".pbf"}
@@ -52,13 +55,17 @@ def max_unzipped_bytes() -> int:
 MAX_COMPRESSION_RATIO = 200
 
 
+# A path on this server inside a message (GDAL's name the files they read): only its last part is shown.
+SERVER_FOLDERS = re.compile(r"(?<![\w.~:-])(?:[A-Za-z]:)?[/\\](?:[^/\\\s'\"]+[/\\])+")
+
+
 class SourceError(Exception):
-    """The file cannot be imported; the message says which file and why."""
+    """The file cannot be imported; the message says which file and why, naming files, never server folders."""
 
     def __init__(self, path: Path | str, problem: str) -> None:
         self.path = Path(path)
-        self.problem = problem
-        super().__init__(f"{self.path.name}: {problem}")
+        self.problem = SERVER_FOLDERS.sub("", problem)
+        super().__init__(f"{self.path.name}: {self.problem}")
 
 
 @dataclass
@@ -134,6 +141,8 @@ class Source:
                         wkb = table.column(geometry_column).combine_chunks()
                         table = table.drop_columns([geometry_column])
                     attributes = table.to_pandas()
+                    if self.driver == "CSV":
+                        attributes = _spreadsheet_text(attributes)
                     if not self.geometry:
                         yield Batch(offset, attributes, pa.nulls(len(attributes), pa.string()), fids)
                         offset += len(attributes)
@@ -185,13 +194,24 @@ class Source:
         present = geometries[~shapely.is_missing(geometries)]
         if present.size == 0:
             return
-        xmin, ymin, xmax, ymax = shapely.total_bounds(present)
-        if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
+        xmin, ymin, xmax, ymax = shapely.bounds(present).T
+        inside = (xmin >= -180) & (xmax <= 180) & (ymin >= -90) & (ymax <= 90)
+        # Most of them outside: the CRS is wrong. A few: those rows are rejected, with their reason (etl.load).
+        if inside.mean() < 0.5:
             raise SourceError(
                 self.path,
                 "coordinates are not longitudes and latitudes after reprojection: "
                 "the declared CRS looks wrong (give the right one with --source-crs)",
             )
+
+
+def _spreadsheet_text(attributes: pd.DataFrame) -> pd.DataFrame:
+    """A CSV's text as typed: the apostrophe that keeps a formula-like cell text (gisportal.spreadsheets) taken off."""
+    for name in attributes.columns:
+        column = attributes[name]
+        if pd.api.types.is_string_dtype(column) and column.str.startswith("'", na=False).any():
+            attributes[name] = spreadsheets.restore_column(column)
+    return attributes
 
 
 def _check_size(path: Path) -> None:

@@ -12,15 +12,20 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from layers.rules import RATE, SRID, NumberRange, geometry_problem, valid_geometry
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-SRID = 4326
+DEVELOPMENT_INDEX = NumberRange(0, 1)
+DISTANCE = NumberRange(0)
+RATES = ("poverty_rate", "unemployment_rate", "water_access_rate", "sanitation_access_rate", "waste_collection_rate")
 
 
 class AsGeography(Func):
@@ -51,19 +56,30 @@ class LayerHistory(HistoricalRecords):
 
 
 def percentage(verbose_name: "StrOrPromise") -> models.FloatField:
-    return models.FloatField(
-        verbose_name,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
+    return models.FloatField(verbose_name, null=True, blank=True, validators=[RATE])
+
+
+class InMunicipality:
+    """A feature of one municipality: its geometry meets the municipality's boundary (as an import checks it)."""
+
+    geometry_field: str
+
+    def clean(self) -> None:
+        super().clean()  # type: ignore[misc]
+        geometry = getattr(self, self.geometry_field)
+        municipality_id = getattr(self, "municipality_id", None)
+        if municipality_id is None or geometry is None or geometry_problem(geometry) is not None:
+            return  # nothing to compare, or the field's own validator already says what is wrong
+        if not Municipality.objects.filter(pk=municipality_id, boundary__intersects=geometry).exists():
+            outside = _("This place is outside the municipality's boundary.")
+            raise ValidationError({self.geometry_field: ValidationError(outside, code="outside_municipality")})
 
 
 class Governorate(models.Model):
     code = models.CharField(_("official code"), max_length=2, unique=True)
     name_fr = models.CharField(_("name (French)"), max_length=100)
     name_ar = models.CharField(_("name (Arabic)"), max_length=100)
-    boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID, validators=[valid_geometry])
     history = LayerHistory()
 
     class Meta:
@@ -92,20 +108,26 @@ class Delegation(models.Model):
         _("regional development index (2011)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        validators=[DEVELOPMENT_INDEX],
         help_text=_("0 for the least developed delegation, 1 for the most developed"),
     )
     distance_to_governorate_seat_km = models.FloatField(
-        _("distance to the governorate seat (km)"), null=True, blank=True
+        _("distance to the governorate seat (km)"), null=True, blank=True, validators=[DISTANCE]
     )
-    distance_to_tunis_km = models.FloatField(_("distance to Tunis (km)"), null=True, blank=True)
-    boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
+    distance_to_tunis_km = models.FloatField(_("distance to Tunis (km)"), null=True, blank=True, validators=[DISTANCE])
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID, validators=[valid_geometry])
     history = LayerHistory()
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
+        constraints = [
+            models.CheckConstraint(
+                condition=DEVELOPMENT_INDEX.condition("development_index_2011"),
+                name="delegation_development_index_within_0_1",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name_fr
@@ -126,7 +148,7 @@ class Municipality(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     council_seats = models.PositiveSmallIntegerField(_("council seats"), null=True, blank=True)
-    boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID, validators=[valid_geometry])
     history = LayerHistory()
 
     class Meta:
@@ -138,8 +160,10 @@ class Municipality(models.Model):
         return f"{self.name_fr} ({self.code})"
 
 
-class District(models.Model):
+class District(InMunicipality, models.Model):
     """A neighbourhood or rural area, with the indicators that mark it as marginalised."""
+
+    geometry_field = "boundary"
 
     class Kind(models.TextChoices):
         URBAN = "urban", _("Urban neighbourhood")
@@ -173,7 +197,7 @@ class District(models.Model):
         db_persist=True,
         verbose_name=_("marginalisation score"),
     )
-    boundary = models.MultiPolygonField(_("boundary"), srid=SRID)
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID, validators=[valid_geometry])
     history = LayerHistory(excluded_fields=["marginalisation_score"])
 
     class Meta:
@@ -182,13 +206,19 @@ class District(models.Model):
         verbose_name_plural = _("districts")
         constraints = [
             models.UniqueConstraint(fields=["municipality", "name"], name="district_name_unique_in_municipality"),
+            # One CHECK for the five (one query when a form validates it): no NaN, no rate above 100 %.
+            models.CheckConstraint(
+                condition=Q(*(RATE.condition(name) for name in RATES)), name="district_rates_within_0_100"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class ServicePoint(models.Model):
+class ServicePoint(InMunicipality, models.Model):
+    geometry_field = "location"
+
     class Kind(models.TextChoices):
         WASTE_CONTAINER = "waste_container", _("Waste container")
         COLLECTION_POINT = "collection_point", _("Collection point")
@@ -230,7 +260,7 @@ class ServicePoint(models.Model):
         help_text=_("OpenStreetMap syntax, e.g. Mo-Fr 08:00-17:00"),
     )
     osm_id = models.BigIntegerField(_("OpenStreetMap node"), null=True, blank=True, unique=True)
-    location = models.PointField(_("location"), srid=SRID)
+    location = models.PointField(_("location"), srid=SRID, validators=[valid_geometry])
     history = LayerHistory()
 
     class Meta:
@@ -242,8 +272,10 @@ class ServicePoint(models.Model):
         return self.name or f"{self.get_kind_display()} #{self.pk}"
 
 
-class CollectionRoute(models.Model):
+class CollectionRoute(InMunicipality, models.Model):
     """A waste collection round: where the truck goes, on which days, at what time."""
+
+    geometry_field = "path"
 
     class Frequency(models.TextChoices):
         WEEKLY = "weekly", _("Every week")
@@ -266,7 +298,7 @@ class CollectionRoute(models.Model):
     service_points = models.ManyToManyField(
         ServicePoint, blank=True, related_name="collection_routes", verbose_name=_("service points")
     )
-    path = models.MultiLineStringField(_("path"), srid=SRID)
+    path = models.MultiLineStringField(_("path"), srid=SRID, validators=[valid_geometry])
     history = LayerHistory(m2m_fields=[service_points])
 
     class Meta:
@@ -345,7 +377,7 @@ class Complaint(models.Model):
     reporter_contact = models.CharField(_("reporter's e-mail or phone"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("last update"), auto_now=True)
-    location = models.PointField(_("location"), srid=SRID)
+    location = models.PointField(_("location"), srid=SRID, validators=[valid_geometry])
     # The workflow (gisportal.complaints): the citizen charter's due date, triage and moderation.
     # Database defaults too, for the bulk loaders that INSERT in SQL (etl.demo).
     answers = models.JSONField(

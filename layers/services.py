@@ -10,12 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from layers import selectors
+from layers import rules, selectors
 from layers.models import Complaint
 
 
 def place_complaint(complaint: Complaint) -> None:
     """Route a complaint by geometry: the municipality and district its location lies in."""
+    if complaint.location is not None and (problem := rules.geometry_problem(complaint.location)) is not None:
+        raise ValidationError({"location": problem})  # before any query: PostGIS refuses to route it
     municipality = selectors.municipality_at(complaint.location)
     if municipality is None:
         outside = _("This place is outside every municipality. Move the pin onto the municipality.")

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import ForeignKey
 
 from etl.targets import TARGETS, Target
+from gisportal import spreadsheets
 
 FORMATS = {
     # format: (GDAL driver, suffix, dataset options, layer options)
@@ -118,7 +119,7 @@ def export_layer(
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(batch_size):
                 if geometry is None:
-                    frame = pd.DataFrame(rows, columns=names)
+                    frame = _text_cells(pd.DataFrame(rows, columns=names), target)
                     encoding = "utf-8-sig" if features == 0 else "utf-8"  # the byte-order mark once, at the start
                     frame.to_csv(written, mode="a", header=features == 0, index=False, encoding=encoding)
                 else:
@@ -138,6 +139,17 @@ def export_layer(
     return ExportSummary(path, features)
 
 
+def _text_cells(frame: pd.DataFrame, target: Target) -> pd.DataFrame:
+    """A CSV's text columns (and the codes foreign keys are written as) never read as a spreadsheet formula.
+
+    The importer takes the apostrophe off again (etl.sources): a CSV export still imports back as it was.
+    """
+    for name in frame.columns:
+        if target.fields[name].get_internal_type() in {"CharField", "TextField", "ForeignKey"}:
+            frame[name] = spreadsheets.neutralise_column(frame[name])
+    return frame
+
+
 def _append(
     written: Path,
     target: Target,
@@ -151,6 +163,8 @@ def _append(
 ) -> None:
     """One batch of features (attributes, then WKB last) added to the file GDAL writes."""
     frame = pd.DataFrame([row[:-1] for row in rows], columns=names)
+    if driver == "CSV":
+        frame = _text_cells(frame, target)
     geometries = shapely.from_wkb([bytes(row[-1]) for row in rows])
     with warnings.catch_warnings():  # Shapefile names cut to 10 characters: the importer knows
         warnings.filterwarnings("ignore", "Normalized/laundered field name", RuntimeWarning)

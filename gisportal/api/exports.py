@@ -1,11 +1,11 @@
 """An analysis result as JSON, CSV or GeoJSON text (GeoJSON when the rows carry a `geometry` column)."""
 
-import csv
 import io
 import json
 from decimal import Decimal
 from typing import Any
 
+from gisportal import spreadsheets
 from gisportal.api.analyses import Result
 
 FORMATS = ("json", "csv", "geojson")
@@ -28,7 +28,7 @@ def as_json(result: Result) -> str:
 
 def as_csv(result: Result) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.writer(out)  # names and descriptions are people's text: never a live formula
     keep = [i for i, name in enumerate(result.columns) if name != "geometry"]  # tables, not shapes
     writer.writerow([result.columns[i] for i in keep])
     for row in result.rows:

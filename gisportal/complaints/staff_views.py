@@ -1,6 +1,5 @@
 """Staff pages: the scoped list and map with filters, one report's workflow, CSV export."""
 
-import csv
 import itertools
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gisportal import spreadsheets
 from gisportal.complaints import forms, selectors, services
 from layers import selectors as layer_selectors
 from layers.models import Complaint, Municipality
@@ -75,7 +75,7 @@ def complaint_csv(request: HttpRequest) -> StreamingHttpResponse:
         "lat": Func("location", function="ST_Y", output_field=FloatField()),
     }
     rows = complaints.annotate(**coordinates).values_list(*CSV_COLUMNS)
-    writer = csv.writer(_Echo())
+    writer = spreadsheets.writer(_Echo())  # descriptions are citizens' text: never a live formula
     lines = (writer.writerow(row) for row in itertools.chain([CSV_COLUMNS], rows.iterator()))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="complaints.csv"'

@@ -1,5 +1,7 @@
 """What the ETL app keeps: registered rasters and the zonal statistics computed from them."""
 
+from pathlib import Path
+
 from django.contrib.gis.db import models
 from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +99,8 @@ class ImportJob(models.Model):
     )
     mapping = models.CharField(_("mapping spec"), max_length=100, blank=True)
     file = models.FileField(_("file"), upload_to="imports/", storage=private_files)
+    # As the planner named it: the stored file may be renamed, and its folder is nobody's business.
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(_("features read"), default=0)
     total = models.PositiveIntegerField(_("features in the file"), default=0)
@@ -112,7 +116,11 @@ class ImportJob(models.Model):
         verbose_name_plural = _("import jobs")
 
     def __str__(self) -> str:
-        return f"{self.file.name} → {self.layer}"
+        return f"{self.file_name} → {self.layer}"
+
+    @property
+    def file_name(self) -> str:
+        return self.original_name or Path(self.file.name or "").name
 
     @property
     def percent(self) -> int:

@@ -38,15 +38,18 @@ def import_file(
     progress: Progress | None = None,
     batch_size: int = 50_000,
     user_id: int | None = None,
+    name: str | None = None,
 ) -> ImportSummary:
     """Import one file into a layer, all or nothing; raise ImportFailed with a clear message.
 
     The rows it inserts or updates get a version in the layer's history, by `user_id` (None from the command).
+    Messages name the file `name` (an upload's original name; the file's own name by default), never its path.
     """
     if layer not in TARGETS:
         raise ImportFailed(f"unknown layer '{layer}' (layers: {', '.join(TARGETS)})")
     target = TARGETS[layer]
     path = Path(path)
+    shown = name or path.name
     try:
         spec = load_mapping(mapping) if isinstance(mapping, str | Path) else mapping
         if spec is not None and spec.layer != layer:
@@ -61,12 +64,12 @@ def import_file(
             where=where,
             geometry=target.geometry is not None,
         ) as source:
-            _check_geometry_type(source.geometry_type, target, path)
+            _check_geometry_type(source.geometry_type, target, shown)
             spec = spec or default_mapping(layer, source.fields)
             mapper = Mapper(spec, source.path.parent, source.fields)
             update_on = update_on or (list(spec.update_on) if spec.update_on else None)
             loader = Loader(target, spec, mapper, municipality, update_on)
-            loader.history = History.of(target.model, target.table, f"import {path.name}", user_id)
+            loader.history = History.of(target.model, target.table, f"import {shown}", user_id)
             with transaction.atomic():
                 started = time.perf_counter()
                 loader.stage(mapper.unpivot(source.batches(batch_size)), source.features, progress)
@@ -80,21 +83,24 @@ def import_file(
                 elif summary.imported or summary.updated:
                     transaction.on_commit(lambda: tiles.model_changed(target.model))  # no stale tile of the old rows
             return summary
-    except (SourceError, MappingError) as error:
+    except SourceError as error:
+        # The upload by its own name; a file inside its archive by that file's name.
+        raise ImportFailed(f"{shown}: {error.problem}" if error.path == path else str(error)) from error
+    except MappingError as error:
         raise ImportFailed(str(error)) from error
     except (IntegrityError, DataError) as error:
         # A constraint the checks do not know about: the transaction is rolled back, nothing stays.
-        raise ImportFailed(f"{path.name}: the database refused the rows: {str(error).splitlines()[0]}") from error
+        raise ImportFailed(f"{shown}: the database refused the rows: {str(error).splitlines()[0]}") from error
 
 
-def _check_geometry_type(geometry_type: str | None, target: Target, path: Path) -> None:
+def _check_geometry_type(geometry_type: str | None, target: Target, shown: str) -> None:
     if target.geometry_type is None:
         return  # a table: any geometry in the file is left out
     kind = (geometry_type or "Unknown").split()[0]
     known = {family for families in FAMILIES.values() for family in families}
     if kind in known and kind not in FAMILIES[target.geometry_type]:
         wanted = {"POINT": "points", "MULTIPOLYGON": "polygons", "MULTILINESTRING": "lines"}[target.geometry_type]
-        raise ImportFailed(f"{path.name}: holds {kind} geometries, but the {target.name} layer needs {wanted}")
+        raise ImportFailed(f"{shown}: holds {kind} geometries, but the {target.name} layer needs {wanted}")
 
 
 def _report_path(path: Path) -> Path:

@@ -17,7 +17,9 @@ def queue_import(
     *, user: User, file: UploadedFile, layer: str, municipality: Municipality | None, mapping: str = ""
 ) -> ImportJob:
     """Keep the upload and start its import once the job is committed (inline when there is no broker)."""
-    job = ImportJob.objects.create(user=user, file=file, layer=layer, municipality=municipality, mapping=mapping)
+    job = ImportJob.objects.create(
+        user=user, file=file, original_name=file.name or "", layer=layer, municipality=municipality, mapping=mapping
+    )
     transaction.on_commit(lambda: run_import_job.delay(job.pk))
     return job
 

@@ -45,6 +45,7 @@ def run_import_job(job_id: int) -> None:
             report=report,
             progress=progress,
             user_id=job.user_id,
+            name=job.file_name,
         )
     except ImportFailed as error:
         job.status, job.error = ImportJob.Status.FAILED, str(error)

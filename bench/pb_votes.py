@@ -467,7 +467,7 @@ def voted(scratch: str, budget: int, lo: int, hi: int) -> list[int]:
 
 def warm_up(url: str, folder: Path, ballots: list[tuple[Elector, tuple[int, ...]]], scratch: str) -> None:
     """Every worker imports, connects and renders before the figures: wrk until ballots come back steadily."""
-    deadline = time.perf_counter() + 180
+    deadline = time.perf_counter() + 300
     while time.perf_counter() < deadline:
         _seconds, statuses, *_rest = wrk(url, folder, ballots, connections=WORKERS * 2, threads=2, duration=3)
         settle(scratch)
@@ -481,7 +481,8 @@ def portal_runs(
 ) -> list[Run]:
     electors, n, c = frame.electors, options.participants, options.connections
     port = free_port()
-    server = start_gunicorn("gisportal.wsgi", port, env)
+    # A first request imports, connects and compiles templates: on a busy machine longer than gunicorn's 30 s.
+    server = start_gunicorn("gisportal.wsgi", port, {**env, "GUNICORN_CMD_ARGS": "--timeout 120"})
     url = f"http://127.0.0.1:{port}{frame.path}"
     runs = []
     try:

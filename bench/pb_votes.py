@@ -15,7 +15,7 @@ thread's own range and a valid ballot (the choices vary from one participant to 
      the unique (budget, participant) constraint keeps her to one ballot (the losers get a 400 "already voted");
 side by side with the bare cost of the same writes: one INSERT … ON CONFLICT statement of Voter + Ballot per
 ballot through psycopg, from as many threads as gunicorn has workers, into a second budget.
-Afterwards the rows are counted against what each participant was sent: lost = answered 200 but not stored with
+Afterwards the rows are counted against what each participant was sent: lost = accepted (303) but not stored with
 the choices sent; double = a participant with two Voter rows, or a ballot that no voter's keyed hash explains.
 Both must be 0. Last, 100 ballots cast in-process with Django's test client show where a ballot's time goes.
 """
@@ -330,7 +330,7 @@ class Run:
 
     @property
     def accepted(self) -> int:
-        return self.statuses["200"]
+        return self.statuses["303"]  # a cast ballot is answered by a redirect to the ballot page
 
     @property
     def rate(self) -> float:
@@ -471,7 +471,7 @@ def warm_up(url: str, folder: Path, ballots: list[tuple[Elector, tuple[int, ...]
     while time.perf_counter() < deadline:
         _seconds, statuses, *_rest = wrk(url, folder, ballots, connections=WORKERS * 2, threads=2, duration=3)
         settle(scratch)
-        if statuses["200"] >= 4 * WORKERS:
+        if statuses["303"] >= 4 * WORKERS:
             return
     raise SystemExit(f"the portal did not answer ballots while warming up (last answers {dict(statuses)})")
 

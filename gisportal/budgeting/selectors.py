@@ -8,7 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from gisportal.budgeting.models import PHASE_ORDER, Ballot, Budget, Envelope, Phase, Proposal, TrackedProject
@@ -42,7 +42,7 @@ def results_public(budget: Budget) -> bool:
 def budget_of(code: str, year: int) -> Budget | None:
     return (
         Budget.objects.select_related("municipality")
-        .prefetch_related("phases", "envelopes__district")
+        .prefetch_related("phases", Prefetch("envelopes", Envelope.objects.select_related("district")))
         .filter(municipality__code=code, year=year)
         .first()
     )

@@ -255,17 +255,21 @@ def cast_ballot(
                 Voter.objects.create(budget=budget, participant=participant, source=source, entered_by=staff)
         except IntegrityError:  # the same person voting from two phones at the same moment
             raise ValidationError(_("This person has already voted in this budget."), code="already_voted") from None
-    ballot, _created = Ballot.objects.update_or_create(
+    ballot = Ballot(
         key=selectors.ballot_key(budget, participant),
-        defaults={
-            "budget": budget,
-            "district": district,
-            "gender": participant.gender,
-            "age_band": participant.age_band,
-            "source": source,
-            "proposals": [p.pk for p in chosen],
-            "points": None,
-        },
+        budget=budget,
+        district=district,
+        gender=participant.gender,
+        age_band=participant.age_band,
+        source=source,
+        proposals=[p.pk for p in chosen],
+    )
+    # One INSERT … ON CONFLICT: her first ballot, or the one she changes (the voter row above is locked).
+    Ballot.objects.bulk_create(
+        [ballot],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["district", "gender", "age_band", "source", "proposals", "points"],
     )
     return ballot
 

@@ -4,7 +4,7 @@ Every form is a plain HTML form (proposing and voting work without JavaScript); 
 """
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gisportal.budgeting import explanations, selectors, services
 from gisportal.budgeting.forms import ProposalFilterForm, ProposalForm
-from gisportal.budgeting.models import Budget, Phase, TrackedProject
+from gisportal.budgeting.models import Ballot, Budget, Phase, TrackedProject
 from gisportal.complaints import abuse
 from gisportal.participants import selectors as participant_selectors
 from gisportal.participants.models import Participant
@@ -27,15 +27,16 @@ def _budget(code: str, year: int) -> Budget:
 
 
 def _context(request: HttpRequest, budget: Budget, **extra: object) -> dict:
-    phase = selectors.current_phase(budget)
-    return {
+    context = {
         "budget": budget,
         "municipality": budget.municipality,
-        "phase": phase,
+        "phase": selectors.current_phase(budget),
         "phases": budget.phases.all(),
-        "participant": participant_selectors.current_participant(request),
         **extra,
     }
+    if "participant" not in context:
+        context["participant"] = participant_selectors.current_participant(request)
+    return context
 
 
 def _sign_in(request: HttpRequest) -> HttpResponse:
@@ -133,14 +134,18 @@ def propose(request: HttpRequest, code: str, year: int) -> HttpResponse:
     return render(request, "budgeting/propose.html", _context(request, budget, form=form), status=status)
 
 
-def _ballot_district(request: HttpRequest, budget: Budget, participant: Participant) -> District | None:
-    """Where she votes: the district she declared, or the one she picks on the ballot page."""
-    districts = {d.pk: d for d in District.objects.filter(municipality_id=budget.municipality_id)}
-    chosen = request.POST.get("district") or request.GET.get("district")
-    if chosen and chosen.isdigit() and int(chosen) in districts:
-        return districts[int(chosen)]
-    if participant.district_id in districts:
-        return districts[participant.district_id]  # type: ignore[index]
+def _ballot_district(
+    request: HttpRequest, budget: Budget, participant: Participant, own: Ballot | None
+) -> District | None:
+    """Where she votes: the district she picks on the ballot page, else the one of her ballot, else the one
+    she declared (envelopes' districts only: the others have no ballot of their own)."""
+    districts = {e.district.pk: e.district for e in budget.envelopes.all() if e.district is not None}
+    for chosen in (request.POST.get("district"), request.GET.get("district")):
+        if chosen and chosen.isdigit() and int(chosen) in districts:
+            return districts[int(chosen)]
+    for known in (own.district_id if own else None, participant.district_id):
+        if known in districts:
+            return districts[known]  # type: ignore[index]
     return None
 
 
@@ -152,10 +157,10 @@ def vote(request: HttpRequest, code: str, year: int) -> HttpResponse:
     participant = participant_selectors.current_participant(request)
     if participant is None:
         return _sign_in(request)
-    district = _ballot_district(request, budget, participant)
-    district_envelopes = [e for e in selectors.envelopes(budget) if e.district_id is not None]
+    own = selectors.own_ballot(budget, participant)
+    district = _ballot_district(request, budget, participant, own)
     errors: list[str] = []
-    status, saved = 200, False
+    status = 200
     chosen = [int(pk) for pk in request.POST.getlist("proposal") if pk.isdigit()]
     if request.method == "POST":
         try:
@@ -170,23 +175,24 @@ def vote(request: HttpRequest, code: str, year: int) -> HttpResponse:
             errors, status = invalid.messages, 400
         except abuse.RateLimited:
             errors, status = [_("Too many ballots from this connection. Please try again later.")], 429
-        else:
-            saved = True
-    own = selectors.own_ballot(budget, participant)
+        else:  # after a POST, a GET: a reload never casts the ballot again
+            return HttpResponseRedirect(request.path + "?saved=1", status=303)
     if request.method == "GET" and own is not None:
         chosen = own.proposals
     options = selectors.ballot_options(budget, district)
-    envelopes = {e.pk: e for e in selectors.envelopes(budget)}
+    envelopes = {e.pk: e for e in budget.envelopes.all()}
+    district_envelopes = [e for e in envelopes.values() if e.district_id is not None]
     context = _context(
         request,
         budget,
+        participant=participant,
         ballot=[(envelopes[pk], proposals) for pk, proposals in options.items()],
         chosen=set(chosen),
         district=district,
         districts=[e.district for e in district_envelopes],
         needs_district=bool(district_envelopes) and district is None,
         errors=errors,
-        saved=saved,
+        saved="saved" in request.GET and own is not None,
         has_ballot=own is not None,
     )
     return render(request, "budgeting/vote.html", context, status=status)

@@ -106,8 +106,9 @@ def test_a_citizen_votes_with_a_plain_form_and_can_change_her_ballot(client, bud
     assert page.status_code == 200 and "Projet 60000" in page.content.decode()
     too_much = {"proposal": [str(p.pk) for p in on_ballot] + ["99999"], "district": tozeur.district.pk}
     assert client.post(BASE + "vote/", too_much).status_code == 400
-    assert client.post(BASE + "vote/", {"proposal": [on_ballot[0].pk]}).status_code == 200
-    assert client.post(BASE + "vote/", {"proposal": [on_ballot[1].pk]}).status_code == 200
+    cast = client.post(BASE + "vote/", {"proposal": [on_ballot[0].pk]})
+    assert cast.status_code == 303 and cast["Location"] == BASE + "vote/?saved=1"
+    assert client.post(BASE + "vote/", {"proposal": [on_ballot[1].pk]}).status_code == 303
     assert list(Ballot.objects.values_list("proposals", flat=True)) == [[on_ballot[1].pk]]
     again = client.get(BASE + "vote/").content.decode()
     assert f'value="{on_ballot[1].pk}" data-cost="30000" checked' in again
@@ -151,3 +152,14 @@ def test_the_open_data_page_lists_the_budgets_files(client, budget):
     page = client.get("/en/open-data/?municipality=6211").content.decode()
     assert "Budget participatif 2026: proposals and results" in page
     assert f'href="/en{BASE}proposals.geojson"' in page and f'href="/en{BASE}proposals.csv"' in page
+
+
+def test_casting_a_ballot_takes_a_pinned_number_of_queries(
+    client, budget, residents, on_ballot, django_assert_max_num_queries
+):
+    sign_in(client, residents[0])
+    client.post(BASE + "vote/", {"proposal": [on_ballot[0].pk]})
+    # Session, participant, budget with its phases and envelopes, her ballot, the ballot's proposals, the voter
+    # row locked, the ballot written, and the request's savepoints: no query per proposal or per envelope.
+    with django_assert_max_num_queries(14):
+        assert client.post(BASE + "vote/", {"proposal": [on_ballot[1].pk]}).status_code == 303

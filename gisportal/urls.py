@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from etl.urls import open_data_patterns
 from gisportal import views
+from maps import views as map_views
 
 admin.site.site_header = "gisportal"
 admin.site.site_title = "gisportal"
@@ -15,6 +16,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("open311/v2/", include("gisportal.open311.urls")),
     path("", include("gisportal.api.urls")),
+    # The citizen maps' basemap: one tile for every language (each tile carries the Arabic and French names).
+    path("basemap/<int:z>/<int:x>/<int:y>.pbf", map_views.basemap_tile, name="basemap"),
     # French at /, Arabic at /ar/, English at /en/: for the staff pages too.
     *i18n_patterns(
         path("admin/", admin.site.urls),

@@ -28,6 +28,7 @@ LOCAL_ASSETS = {
     "leaflet-heat.js": "vendor/leaflet.heat/leaflet-heat.js",
     "vectorGrid": "vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js",
     "gisportal_maps": "maps/maps.js",
+    "gisportal_basemap": "maps/basemap.js",
     "gisportal_maps_css": "maps/maps.css",
 }
 # Font Awesome's solid style goes with its base stylesheet (folium asks for the whole all.min.css).

@@ -13,6 +13,8 @@ from typing import Any, cast
 import folium
 from branca.element import Figure
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language_bidi, gettext, pgettext
 from folium.plugins import FastMarkerCluster
 from folium.utilities import JsCode
@@ -20,12 +22,14 @@ from folium.utilities import JsCode
 from layers.models import CollectionRoute, Complaint, ServicePoint
 from maps import opening_hours, selectors
 from maps.assets import use_local_assets
-from maps.elements import ComplaintsLayer, FeatureDetails, Legend, LookupControl
+from maps.elements import Basemap, ComplaintsLayer, FeatureDetails, Legend, LookupControl
 
 MAX_ZOOM = 18
 EN_DASH = "\u2013"  # between the two ends of a range of hours
 MAP_HEIGHT = "78vh"
 PHONE_WIDTH = 700  # pixels: narrower screens get the layer list folded
+# Metres beyond which the nearest collection route may well not be the street's: the answer says so.
+FAR_ROUTE_M = 300
 # Font Awesome 6 icon and awesome-markers colour per service type.
 SERVICE_ICONS: dict[str, tuple[str, str]] = {
     ServicePoint.Kind.WASTE_CONTAINER: ("trash", "green"),
@@ -72,6 +76,7 @@ class MapLinks:
     """The endpoints a live page reads from; an offline export has none."""
 
     complaints: str
+    basemap: str | None = None  # the portal's own vector tiles, when no raster basemap is configured
     nearest_service: str | None = None
     collection_day: str | None = None
     places: str | None = None
@@ -107,7 +112,12 @@ def _js_json(value: Any) -> JsCode:
     return JsCode(json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
-def _base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
+def page_language() -> str:
+    """Whose names a map writes: Arabic on Arabic pages, else the French (Latin) names."""
+    return "ar" if get_language_bidi() else "fr"
+
+
+def _base_map(bounds: tuple[float, float, float, float], links: MapLinks | None) -> folium.Map:
     west, south, east, north = bounds
     m = folium.Map(
         location=None,
@@ -128,6 +138,12 @@ def _base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
             max_zoom=MAX_ZOOM,
             overlay=False,
             control=True,
+        ).add_to(m)
+    elif links is not None and links.basemap:
+        Basemap(
+            links.basemap,
+            language=page_language(),
+            attribution=gettext("Names: GeoNames; streets: © OpenStreetMap contributors"),
         ).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     return m
@@ -176,9 +192,24 @@ def _service_legend(kinds: list[str]) -> str:
     return _legend_section(gettext("Service points"), items)
 
 
-def add_services(m: folium.Map, municipality_id: int) -> str:
-    """One layer per type of service, each with its own icon; returns the legend section."""
-    by_kind = selectors.service_points_by_kind(municipality_id)
+def kind_names() -> selectors.KindNames:
+    """The kinds of service as this page names them, and every language's name of each (a name saying no more)."""
+    generic: dict[str, set[str]] = {kind: set() for kind in ServicePoint.Kind.values}
+    for language, _ in settings.LANGUAGES:
+        with translation.override(language):
+            for kind, label in ServicePoint.Kind.choices:
+                generic[kind].add(str(label).lower())
+    return selectors.KindNames(
+        labels={kind: str(label) for kind, label in ServicePoint.Kind.choices},
+        generic={kind: sorted(names) for kind, names in generic.items()},
+        separator=pgettext("between the items of a list", ", "),
+        arabic=bool(get_language_bidi()),
+    )
+
+
+def add_services(m: folium.Map, municipality_id: int) -> tuple[list[str], str]:
+    """One layer per type of service, each with its own icon; returns the kinds drawn and the legend section."""
+    by_kind = selectors.service_points_by_kind(municipality_id, kind_names())
     for kind, collection in by_kind.items():
         icon, colour = SERVICE_ICONS.get(kind, SERVICE_ICONS[ServicePoint.Kind.OTHER])
         folium.GeoJson(
@@ -187,12 +218,10 @@ def add_services(m: folium.Map, municipality_id: int) -> str:
             marker=folium.Marker(icon=folium.Icon(color=colour, icon=icon, prefix="fa")),
         ).add_child(
             FeatureDetails(
-                ["name", "hours"],
-                [gettext("Name"), gettext("Opening hours")],
-                open_now=(gettext("Open now"), gettext("Closed now")),
-            )
-        ).add_child(FeatureDetails(["name"], tooltip=True)).add_to(m)
-    return _service_legend(list(by_kind))
+                ["hours"], [gettext("Opening hours")], open_now=(gettext("Open now"), gettext("Closed now"))
+            ).titled("title")
+        ).add_child(FeatureDetails([], tooltip=True).titled("title")).add_to(m)
+    return list(by_kind), _service_legend(list(by_kind))
 
 
 # Country-wide the points come as compact rows, clustered; each marker is made with its type's icon.
@@ -203,16 +232,18 @@ NATIONAL_SERVICE_CALLBACK = """(function () {
         var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: L.AwesomeMarkers.icon(
             {icon: kind[1], markerColor: kind[2], prefix: "fa", iconColor: "white"})});
         var popup = document.createElement("div");
-        var name = document.createElement("strong");
-        name.textContent = row[3];
-        popup.append(name, document.createElement("br"), kind[0]);
+        var title = document.createElement("strong");
+        title.textContent = row[3];
+        popup.append(title);
+        // A point with a name of its own says its kind too; "Pharmacy, Tozeur" already does.
+        if (row[3].indexOf(kind[0]) !== 0) { popup.append(document.createElement("br"), kind[0]); }
         return marker.bindPopup(popup);
     };
 })()"""
 
 
 def add_national_services(m: folium.Map) -> str:
-    rows = selectors.service_points_compact()
+    rows = selectors.service_points_compact(kind_names())
     kinds = {
         kind: [str(label), *SERVICE_ICONS.get(kind, SERVICE_ICONS[ServicePoint.Kind.OTHER])]
         for kind, label in ServicePoint.Kind.choices
@@ -344,55 +375,78 @@ def add_districts(m: folium.Map, municipality_id: int | None, *, show: bool = Tr
     return _legend_section(gettext("Marginalisation score"), items)
 
 
-def _lookup(m: folium.Map, links: MapLinks | None, *, services: bool, collection: bool) -> None:
-    """The "what is near?" panel: asks the server, or, in an exported file, measures on the drawn layers."""
+def _lookup(
+    m: folium.Map,
+    links: MapLinks | None,
+    *,
+    kinds: list[str],
+    collection: bool,
+    streets: bool,
+) -> None:
+    """The "what is near?" panel: asks the server, or, in an exported file, measures on the drawn layers.
+
+    `kinds`: the kinds of service she may ask for (none: the panel says nothing of services); `streets`: whether
+    the search finds streets (a road network was imported), so that it promises no more than it finds.
+    """
     LookupControl(
-        service_url=links.nearest_service if links and services else None,
+        service_url=links.nearest_service if links and kinds else None,
         collection_url=links.collection_day if links and collection else None,
         places_url=links.places if links else None,
         offline=links is None,
+        kinds=[[kind, str(ServicePoint.Kind(kind).label)] for kind in kinds],
+        far_route_m=FAR_ROUTE_M,
         labels={
             "m": gettext("%(m)d m"),
             "km": gettext("%(km).1f km"),
-            "search": gettext("Search a street, district or place"),
+            "search": gettext("Search a street, district or place")
+            if streets
+            else gettext("Search a district or place"),
             "noPlace": gettext("No place of that name here."),
             "whereAmI": gettext("Where am I?"),
             "hint": gettext("Tap the map to find what is near."),
             "searching": gettext("Searching…"),
             "failed": gettext("The answer could not be loaded. Try again."),
             "noPosition": gettext("Your position is not available."),
-            "nearestService": gettext("Nearest service:"),
+            "lookingFor": gettext("Looking for"),
+            "shown": gettext("Any service shown on the map"),
+            "nothingShown": gettext("No service is shown on the map: choose the kind you are looking for."),
+            "nearestService": gettext("Nearest:"),
+            "noService": gettext("None of these services in the municipality."),
             "collected": gettext("Waste collected:"),
+            "routeDistance": gettext("%(route)s passes %(distance)s from here."),
+            "farRoute": gettext(
+                "That is far: this route may not serve your street. Ask the municipality when yours is collected."
+            ),
             "noRoute": gettext("No collection route near here."),
         },
     ).add_to(m)
 
 
 def services_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:
-    m = _base_map(frame.bounds)
+    m = _base_map(frame.bounds, links)
     _boundary(m, frame)
-    legend = add_services(m, frame.id)
-    _lookup(m, links, services=True, collection=False)
+    kinds, legend = add_services(m, frame.id)
+    _lookup(m, links, kinds=kinds, collection=False, streets=frame.has_streets)
     return _finish(m, [legend])
 
 
 def collection_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:
-    m = _base_map(frame.bounds)
+    m = _base_map(frame.bounds, links)
     _boundary(m, frame)
     legend = add_collection_routes(m, frame.id)
-    _lookup(m, links, services=False, collection=True)
+    _lookup(m, links, kinds=[], collection=True, streets=frame.has_streets)
     return _finish(m, [legend])
 
 
 def complaints_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:
-    m = _base_map(frame.bounds)
+    m = _base_map(frame.bounds, links)
     _boundary(m, frame)
     legend = add_complaints(m, links, frame)
     return _finish(m, [legend])
 
 
 def districts_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:
-    m = _base_map(frame.bounds)
+    m = _base_map(frame.bounds, links)
     _boundary(m, frame)
     legend = add_districts(m, frame.id)
     return _finish(m, [legend])
@@ -400,21 +454,19 @@ def districts_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) ->
 
 def municipality_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:
     """The municipality's home map: the four layers together."""
-    m = _base_map(frame.bounds)
+    m = _base_map(frame.bounds, links)
     _boundary(m, frame)
-    legend = [
-        add_districts(m, frame.id, show=False),
-        add_collection_routes(m, frame.id),
-        add_services(m, frame.id),
-        add_complaints(m, links, frame),
-    ]
-    _lookup(m, links, services=True, collection=True)
+    districts = add_districts(m, frame.id, show=False)
+    routes = add_collection_routes(m, frame.id)
+    kinds, services = add_services(m, frame.id)
+    legend = [districts, routes, services, add_complaints(m, links, frame)]
+    _lookup(m, links, kinds=kinds, collection=True, streets=frame.has_streets)
     return _finish(m, legend)
 
 
 def national_map(links: MapLinks) -> folium.Map:
     """All municipalities (simplified boundaries), complaints by view, services clustered, pilot layers."""
-    m = _base_map(selectors.national_bounds())
+    m = _base_map(selectors.national_bounds(), links)
     folium.GeoJson(
         selectors.municipalities_geojson(arabic=get_language_bidi()),
         name=gettext("Municipalities"),
@@ -422,8 +474,13 @@ def national_map(links: MapLinks) -> folium.Map:
         highlight_function=lambda _: {"weight": 3, "fillOpacity": 0.15},
     ).add_child(
         FeatureDetails(
-            ["name", "code", "governorate", "population"],
-            [pgettext("map popup", "Municipality"), gettext("Code"), gettext("Governorate"), gettext("Population")],
+            ["code", "governorate", "population"], [gettext("Code"), gettext("Governorate"), gettext("Population")]
+        )
+        .titled("name")
+        .linked(
+            reverse("maps:municipality", args=["CODE"]).replace("CODE", "{code}"),
+            "code",
+            gettext("Open this municipality's map"),
         )
     ).add_to(m)
     legend = [

@@ -69,6 +69,8 @@ class LookupControl(JSCSSMixin, MacroElement):
         collection_url: str | None = None,
         places_url: str | None = None,
         offline: bool = False,
+        kinds: list[list[str]] | None = None,
+        far_route_m: int = 300,
     ) -> None:
         super().__init__()
         self._name = "GisportalLookup"
@@ -77,8 +79,31 @@ class LookupControl(JSCSSMixin, MacroElement):
             "collectionUrl": collection_url,
             "placesUrl": places_url,
             "offline": offline,
+            "kinds": kinds or [],  # [kind, label]: what she may choose to look for
+            "farRouteM": far_route_m,
             "labels": labels,
         }
+
+
+class Basemap(JSCSSMixin, MacroElement):
+    """The portal's own vector basemap (maps/basemap.py) under the layers, names in the page's language."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.gisportalBasemap({{ this.url|tojson }}, {{ this.options|tojavascript }})
+                .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+    # VectorGrid first: basemap.js extends it as it loads.
+    default_js = [("vectorGrid", "leaflet.vectorgrid"), ("gisportal_basemap", "maps/basemap.js")]
+
+    def __init__(self, url: str, *, language: str, attribution: str) -> None:
+        super().__init__()
+        self._name = "GisportalBasemap"
+        self.url = url
+        self.options = {"language": language, "attribution": attribution}
 
 
 class Legend(JSCSSMixin, MacroElement):
@@ -102,7 +127,8 @@ class Legend(JSCSSMixin, MacroElement):
 
 
 class FeatureDetails(JSCSSMixin, MacroElement):
-    """A GeoJson layer's popup (or tooltip): the listed properties as text, set by maps.js's gisportalDetails.
+    """A GeoJson layer's popup (or tooltip): a title, the listed properties that have a value, and a link, as text,
+    set by maps.js's gisportalDetails (see `titled` and `linked`).
 
     Folium's GeoJsonPopup and GeoJsonTooltip write property values into innerHTML: a service point named
     `<img src=x onerror=...>` would run in every visitor's browser. Every map's popups and tooltips come from here.
@@ -134,3 +160,14 @@ class FeatureDetails(JSCSSMixin, MacroElement):
         self.leaflet_options: dict[str, str | bool] = {"class_name": "gisportal-popup"}
         if tooltip:
             self.leaflet_options = {"class_name": "gisportal-tooltip", "sticky": True}
+        self.options |= {"title": None, "link": None}
+
+    def titled(self, field: str) -> "FeatureDetails":
+        """The property written first, in bold: what the feature is."""
+        self.options["title"] = field
+        return self
+
+    def linked(self, url: str, field: str, text: str) -> "FeatureDetails":
+        """A link below the details: `url` with `{field}` replaced by the feature's value (e.g. /m/{code}/)."""
+        self.options["link"] = {"url": url, "field": field, "text": text}
+        return self

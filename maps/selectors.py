@@ -4,6 +4,7 @@ Small layers come back as GeoJSON text built by PostGIS (only the properties a p
 rounded); the complaints layer is only ever read by bounding box, aggregated into grid cells when dense.
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,16 @@ CELL_PIXELS = 48
 NATIONAL_TOLERANCE = 0.006
 
 
+# What a citizen may type without: accents, capitals, hyphens; the Arabic hamza forms, tā' marbūṭa, alif maqṣūra.
+_FOLD_FROM = "ÀÂÄÉÈÊËÎÏÔÖÙÛÜÇàâäéèêëîïôöùûüç-'أإآةى"
+_FOLD_TO = "aaaeeeeiioouuucaaaeeeeiioouuuc  اااهي"
+
+
+def folded(expression: str) -> str:
+    """SQL for a name as it is compared with what a citizen typed (the same folding on both sides)."""
+    return f"translate(lower({expression}), '{_FOLD_FROM.replace(chr(39), chr(39) * 2)}', '{_FOLD_TO}')"
+
+
 @dataclass(frozen=True)
 class MunicipalityFrame:
     id: int
@@ -39,6 +50,7 @@ class MunicipalityFrame:
     name_fr: str
     name_ar: str
     bounds: tuple[float, float, float, float]  # west, south, east, north
+    has_streets: bool = False  # its road network was imported: a search may promise streets
 
 
 def _one(sql: str, params: dict[str, Any] | None = None) -> Any:
@@ -56,14 +68,15 @@ def _rows(sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...
 
 def municipality_frame(code: str) -> MunicipalityFrame | None:
     rows = _rows(
-        """SELECT id, code, name_fr, name_ar, ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)
+        """SELECT id, code, name_fr, name_ar, ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b),
+                  EXISTS (SELECT 1 FROM etl_roadsegment r WHERE r.municipality_id = m.id)
              FROM (SELECT *, ST_Envelope(boundary) AS b FROM layers_municipality WHERE code = %(code)s) m""",
         {"code": code},
     )
     if not rows:
         return None
-    pk, code, name_fr, name_ar, *bounds = rows[0]
-    return MunicipalityFrame(pk, code, name_fr, name_ar, tuple(bounds))  # type: ignore[arg-type]
+    pk, code, name_fr, name_ar, *bounds, has_streets = rows[0]
+    return MunicipalityFrame(pk, code, name_fr, name_ar, tuple(bounds), has_streets)  # type: ignore[arg-type]
 
 
 def national_bounds() -> tuple[float, float, float, float]:
@@ -83,25 +96,77 @@ def municipality_boundary_geojson(municipality_id: int) -> str:
     )
 
 
-def service_points_by_kind(municipality_id: int | None) -> dict[str, str]:
-    """In-service points as one GeoJSON FeatureCollection per type (all of the country without a municipality)."""
+@dataclass(frozen=True)
+class KindNames:
+    """How the page names each kind of service, and the names that say no more than the kind (in any language):
+    a point called "Pharmacie" is titled as an unnamed one."""
+
+    labels: dict[str, str]
+    generic: dict[str, list[str]]
+    separator: str  # between the kind and where it is: ", " or the Arabic "، "
+    arabic: bool
+
+
+# Within this distance, the nearest named street says where an unnamed service point is.
+STREET_WITHIN_M = 100
+
+
+def _title(point: str, place: str) -> str:
+    """SQL for the title of service point `point`: its own name, else its kind and `place`."""
+    return f"""CASE WHEN {point}.name = '' OR jsonb_exists(%(generic)s::jsonb -> {point}.kind, lower({point}.name))
+                    THEN concat_ws(%(separator)s, %(labels)s::jsonb ->> {point}.kind, {place})
+                    ELSE {point}.name END"""
+
+
+def _street_or_district(point: str) -> str:
+    """SQL naming where service point `point` is: the nearest named street within STREET_WITHIN_M, else its district."""
+    return f"""coalesce(
+        (SELECT r.name FROM etl_roadsegment r
+          WHERE r.name <> '' AND r.path && metres_envelope({point}.location, {STREET_WITHIN_M})
+            AND ST_DWithin(r.path::geography, {point}.location::geography, {STREET_WITHIN_M})
+          ORDER BY r.path <-> {point}.location LIMIT 1),
+        (SELECT CASE WHEN %(arabic)s AND d.name_ar <> '' THEN d.name_ar ELSE d.name END FROM layers_district d
+          WHERE d.municipality_id = {point}.municipality_id AND ST_Intersects(d.boundary, {point}.location)
+          ORDER BY d.id LIMIT 1))"""  # noqa: S608 (aliases from this module)
+
+
+def _names(names: KindNames) -> dict[str, Any]:
+    return {
+        "labels": json.dumps(names.labels),
+        "generic": json.dumps(names.generic),
+        "separator": names.separator,
+        "arabic": names.arabic,
+    }
+
+
+def service_points_by_kind(municipality_id: int | None, names: KindNames) -> dict[str, str]:
+    """In-service points as one GeoJSON FeatureCollection per type (all of the country without a municipality),
+    each titled (its name, or its kind and its street or district) and with its kind and opening hours."""
     rows = _rows(
-        """SELECT kind, json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
+        f"""SELECT kind, json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
                     'type', 'Feature', 'geometry', ST_AsGeoJSON(location, 5)::json,
-                    'properties', json_build_object('name', name, 'hours', opening_hours)) ORDER BY id))::text
-             FROM layers_servicepoint
+                    'properties', json_build_object('title', {_title("p", _street_or_district("p"))},
+                                                    'kind', kind, 'hours', opening_hours)) ORDER BY id))::text
+             FROM layers_servicepoint p
             WHERE status = 'in_service' AND (%(id)s::bigint IS NULL OR municipality_id = %(id)s)
-            GROUP BY kind ORDER BY kind""",
-        {"id": municipality_id},
+            GROUP BY kind ORDER BY kind""",  # noqa: S608
+        {"id": municipality_id} | _names(names),
     )
     return dict(rows)
 
 
-def service_points_compact() -> list[tuple[float, float, str, str]]:
-    """Every in-service point of the country as (lat, lon, type, name): a fifth of the GeoJSON's weight."""
+def service_points_compact(names: KindNames) -> list[tuple[float, float, str, str]]:
+    """Every in-service point of the country as (lat, lon, type, title): a fifth of the GeoJSON's weight.
+    An unnamed point is titled by its kind and municipality (a street per point would cost a lookup each)."""
+    municipality = (
+        "(SELECT CASE WHEN %(arabic)s THEN m.name_ar ELSE m.name_fr END FROM layers_municipality m "
+        "WHERE m.id = p.municipality_id)"
+    )
     return _rows(
-        """SELECT round(ST_Y(location)::numeric, 5)::float, round(ST_X(location)::numeric, 5)::float, kind, name
-             FROM layers_servicepoint WHERE status = 'in_service' ORDER BY id"""
+        f"""SELECT round(ST_Y(location)::numeric, 5)::float, round(ST_X(location)::numeric, 5)::float, kind,
+                   {_title("p", municipality)}
+             FROM layers_servicepoint p WHERE status = 'in_service' ORDER BY id""",  # noqa: S608
+        _names(names),
     )  # type: ignore[return-value]
 
 
@@ -235,26 +300,30 @@ def complaints_in_view(
     return _one(sql, params)
 
 
-def nearest_service(lon: float, lat: float, *, municipality_id: int | None = None) -> dict[str, Any] | None:
-    """The in-service point nearest to a place, with its distance in metres.
+def nearest_service(
+    lon: float, lat: float, names: KindNames, *, municipality_id: int | None = None, kinds: list[str] | None = None
+) -> dict[str, Any] | None:
+    """The in-service point (of one of `kinds`, if given) nearest to a place, titled, with its distance in metres.
 
     The nearest in degrees (KNN on the GiST index) is some metres away; the nearest in metres lies within them.
     """
-    in_service = "status = 'in_service' AND (%(id)s::bigint IS NULL OR municipality_id = %(id)s)"
+    in_service = """status = 'in_service' AND (%(id)s::bigint IS NULL OR municipality_id = %(id)s)
+                    AND (%(kinds)s::text[] IS NULL OR kind = ANY(%(kinds)s::text[]))"""
     rows = _rows(
-        f"""SELECT name, kind, round(ST_Distance(location::geography, here::geography)), ST_X(location), ST_Y(location)
+        f"""SELECT {_title("p", _street_or_district("p"))}, kind,
+                   round(ST_Distance(location::geography, here::geography)), ST_X(location), ST_Y(location)
               FROM ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS here,
                    LATERAL (SELECT ST_Distance(location::geography, here::geography) AS metres FROM layers_servicepoint
                              WHERE {in_service} ORDER BY location <-> here LIMIT 1) AS bound,
-                   layers_servicepoint
+                   layers_servicepoint p
              WHERE {in_service} AND location && metres_envelope(here, bound.metres)
              ORDER BY ST_Distance(location::geography, here::geography), id LIMIT 1""",  # noqa: S608
-        {"lon": lon, "lat": lat, "id": municipality_id},
+        {"lon": lon, "lat": lat, "id": municipality_id, "kinds": kinds} | _names(names),
     )
     if not rows:
         return None
-    name, kind, metres, x, y = rows[0]
-    return {"name": name, "kind": kind, "distance_m": int(metres), "lon": x, "lat": y}
+    title, kind, metres, x, y = rows[0]
+    return {"title": title, "kind": kind, "distance_m": int(metres), "lon": x, "lat": y}
 
 
 def nearest_route(lon: float, lat: float, *, municipality_id: int) -> dict[str, Any] | None:
@@ -283,22 +352,77 @@ def nearest_route(lon: float, lat: float, *, municipality_id: int) -> dict[str, 
     }
 
 
-def places_named(query: str, *, municipality_id: int, limit: int = 8) -> list[dict[str, Any]]:
-    """Districts and named service points of the municipality whose name contains `query` (either script)."""
+def places_named(query: str, *, municipality_id: int, arabic: bool, limit: int = 8) -> list[dict[str, Any]]:
+    """Streets, districts, gazetteer places and named service points of the municipality whose name contains
+    `query` (either script, accents and hamzas aside). A street (all its segments of that name) answers at its
+    point nearest to its middle."""
+    pattern = folded("%(pattern)s")
     rows = _rows(
-        """SELECT name, ST_X(point), ST_Y(point) FROM (
-               SELECT CASE WHEN name_ar ILIKE %(pattern)s THEN name_ar ELSE name END AS name,
-                      ST_PointOnSurface(boundary) AS point, 0 AS rank
+        f"""SELECT name, ST_X(point), ST_Y(point) FROM (
+               SELECT CASE WHEN {folded("name_ar")} LIKE {pattern} THEN name_ar ELSE name END AS name,
+                      ST_PointOnSurface(boundary) AS point, 1 AS rank
                  FROM layers_district
-                WHERE municipality_id = %(id)s AND (name ILIKE %(pattern)s OR name_ar ILIKE %(pattern)s)
+                WHERE municipality_id = %(id)s
+                  AND ({folded("name")} LIKE {pattern} OR {folded("name_ar")} LIKE {pattern})
                UNION ALL
-               SELECT name, location, 1 FROM layers_servicepoint
-                WHERE municipality_id = %(id)s AND status = 'in_service' AND name ILIKE %(pattern)s) places
-            ORDER BY rank, name LIMIT %(limit)s""",
-        {
-            "pattern": "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
-            "id": municipality_id,
-            "limit": limit,
-        },
+               SELECT name, ST_ClosestPoint(street, ST_Centroid(street)), 0
+                 FROM (SELECT name, ST_Collect(path) AS street FROM etl_roadsegment
+                        WHERE municipality_id = %(id)s AND {folded("name")} LIKE {pattern} GROUP BY name) streets
+               UNION ALL
+               SELECT CASE WHEN %(arabic)s AND p.name_ar <> '' THEN p.name_ar ELSE p.name END, p.location, 2
+                 FROM complaints_place p JOIN layers_municipality m ON m.id = %(id)s
+                WHERE p.location && m.boundary AND ST_Intersects(p.location, m.boundary)
+                  AND ({folded("p.name")} LIKE {pattern} OR {folded("p.asciiname")} LIKE {pattern}
+                       OR {folded("p.name_ar")} LIKE {pattern})
+               UNION ALL
+               SELECT name, location, 3 FROM layers_servicepoint
+                WHERE municipality_id = %(id)s AND status = 'in_service' AND {folded("name")} LIKE {pattern}) places
+            ORDER BY rank, name LIMIT %(limit)s""",  # noqa: S608 (fragments from this module)
+        {"pattern": like_pattern(query), "id": municipality_id, "limit": limit, "arabic": arabic},
     )
     return [{"name": name, "lon": round(lon, 6), "lat": round(lat, 6)} for name, lon, lat in rows]
+
+
+@dataclass(frozen=True)
+class MunicipalityEntry:
+    code: str
+    name: str  # in the page's script
+    governorate: str
+
+
+def _entries(where: str, params: dict[str, Any], *, arabic: bool, order: str) -> list[MunicipalityEntry]:
+    rows = _rows(
+        f"""SELECT m.code, CASE WHEN %(arabic)s THEN m.name_ar ELSE m.name_fr END,
+                   CASE WHEN %(arabic)s THEN g.name_ar ELSE g.name_fr END
+              FROM layers_municipality m JOIN layers_governorate g ON g.id = m.governorate_id
+             WHERE {where} ORDER BY {order}""",  # noqa: S608 (fragments from this module; values are parameters)
+        params | {"arabic": arabic},
+    )
+    return [MunicipalityEntry(*row) for row in rows]
+
+
+def like_pattern(text: str) -> str:
+    """`text` anywhere in a name: LIKE's own characters in it are letters, not wildcards."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def municipalities_matching(query: str, *, arabic: bool, limit: int = 50) -> list[MunicipalityEntry]:
+    """Municipalities whose official code is `query`, or whose French or Arabic name contains it (accents,
+    capitals and hamzas aside): the code first, then exact names, then names that start with it."""
+    name_fr, name_ar, typed = folded("m.name_fr"), folded("m.name_ar"), folded("%(query)s")
+    pattern = folded("%(pattern)s")
+    return _entries(
+        f"m.code = %(query)s OR {name_fr} LIKE {pattern} OR {name_ar} LIKE {pattern}",
+        {"query": query, "pattern": like_pattern(query), "limit": limit},
+        arabic=arabic,
+        order=f"""m.code = %(query)s DESC, ({name_fr} = {typed} OR {name_ar} = {typed}) DESC,
+                  (starts_with({name_fr}, {typed}) OR starts_with({name_ar}, {typed})) DESC, 2 LIMIT %(limit)s""",
+    )
+
+
+def municipalities_by_governorate(*, arabic: bool) -> list[tuple[str, list[MunicipalityEntry]]]:
+    """Every municipality, by governorate, each in alphabetical order of the page's script."""
+    grouped: dict[str, list[MunicipalityEntry]] = {}
+    for entry in _entries("true", {}, arabic=arabic, order="3, 2"):
+        grouped.setdefault(entry.governorate, []).append(entry)
+    return list(grouped.items())

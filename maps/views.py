@@ -1,9 +1,12 @@
 """Citizen map pages and the small JSON endpoints they read. Public: no login, no personal data."""
 
 import math
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
@@ -11,7 +14,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from layers.models import ServicePoint
-from maps import builders, selectors
+from maps import basemap, builders, selectors
 
 MAX_ZOOM = 22
 
@@ -30,6 +33,7 @@ def _frame(code: str) -> selectors.MunicipalityFrame:
 def _links(code: str | None) -> builders.MapLinks:
     return builders.MapLinks(
         complaints=reverse("maps:complaints"),
+        basemap=None if settings.BASEMAP_TILE_URL else basemap.url_template(),
         nearest_service=reverse("maps:nearest-service", args=[code]) if code else None,
         collection_day=reverse("maps:collection-day", args=[code]) if code else None,
         places=reverse("maps:places", args=[code]) if code else None,
@@ -49,11 +53,51 @@ def municipality(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     return _page(request, name, code, rendered)
 
 
+@dataclass(frozen=True)
+class Finder:
+    """The list and search of municipalities on the national page: it works without JavaScript."""
+
+    query: str
+    found: list[selectors.MunicipalityEntry]
+    by_governorate: list[tuple[str, list[selectors.MunicipalityEntry]]]
+
+    @property
+    def count(self) -> int:
+        return sum(len(entries) for _, entries in self.by_governorate)
+
+
 @require_GET
 @gzip_page
 def national(request: HttpRequest) -> HttpResponse:
+    """Every municipality on a map, with a search (name in either script, or code) and the list by governorate."""
+    arabic = request.LANGUAGE_CODE == "ar"
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    found = selectors.municipalities_matching(query, arabic=arabic) if query else []
+    if len(found) == 1:
+        return redirect("maps:municipality", found[0].code)
     rendered = builders.render_parts(builders.national_map(_links(None)))
-    return _page(request, gettext("All municipalities"), None, rendered)
+    finder = Finder(query, found, selectors.municipalities_by_governorate(arabic=arabic))
+    context = {"title": gettext("All municipalities"), "code": None, "map": rendered, "finder": finder}
+    return render(request, "maps/map_page.html", context)
+
+
+MVT = "application/vnd.mapbox-vector-tile"
+
+
+@require_GET
+@transaction.non_atomic_requests  # a read: no transaction to open and commit around each tile
+def basemap_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
+    """A tile of the portal's basemap: public data only, the same for everyone, so shared caches may keep it."""
+    try:
+        found = basemap.tile(z, x, y)
+    except basemap.NoSuchTile as missing:
+        return JsonResponse({"error": str(missing)}, status=404)
+    headers = {"ETag": found.etag, "Cache-Control": "public, max-age=3600"}
+    if request.headers.get("If-None-Match") == found.etag:
+        return HttpResponse(status=304, headers=headers)
+    if not found.data:
+        return HttpResponse(status=204, headers=headers)
+    return HttpResponse(found.data, content_type=MVT, headers=headers)
 
 
 @require_GET
@@ -117,13 +161,17 @@ def _here(request: HttpRequest) -> tuple[float, float]:
 
 @require_GET
 def nearest_service(request: HttpRequest, code: str) -> JsonResponse:
-    """The in-service point of the municipality nearest to where the citizen taps or is."""
+    """The in-service point of the municipality nearest to where the citizen taps or is: of the kinds she asks for
+    (`kind`, repeated: what she chose, or the layers shown on her map), else of any kind."""
     frame = _frame(code)
+    kinds = request.GET.getlist("kind")
     try:
         lon, lat = _here(request)
+        if unknown := set(kinds) - set(ServicePoint.Kind.values):
+            raise BadQuery(gettext("Unknown kind of service: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))})
     except BadQuery as error:
         return _bad(error)
-    nearest = selectors.nearest_service(lon, lat, municipality_id=frame.id)
+    nearest = selectors.nearest_service(lon, lat, builders.kind_names(), municipality_id=frame.id, kinds=kinds or None)
     if nearest is not None:
         nearest["kind_label"] = str(ServicePoint.Kind(nearest["kind"]).label)
         nearest["distance"] = builders.metres_label(nearest["distance_m"])
@@ -132,7 +180,8 @@ def nearest_service(request: HttpRequest, code: str) -> JsonResponse:
 
 @require_GET
 def collection_day(request: HttpRequest, code: str) -> JsonResponse:
-    """When is my street collected? The nearest route of the municipality, its days and time window."""
+    """When is my street collected? The nearest route of the municipality, its days and time window, how far it
+    passes, and whether that is too far to be sure it serves the street."""
     frame = _frame(code)
     try:
         lon, lat = _here(request)
@@ -143,14 +192,16 @@ def collection_day(request: HttpRequest, code: str) -> JsonResponse:
         return JsonResponse({"route": None})
     route["days_label"] = builders.days_label(route["days"])
     route["distance"] = builders.metres_label(route["distance_m"])
+    route["far"] = route["distance_m"] > builders.FAR_ROUTE_M
     return JsonResponse(route)
 
 
 @require_GET
 def places(request: HttpRequest, code: str) -> JsonResponse:
-    """Search a place by name (districts, named service points), for the "when is my street collected?" box."""
+    """Search a place by name (streets, districts, gazetteer places, named service points), for the lookup box."""
     frame = _frame(code)
     query = request.GET.get("q", "").strip()
     if not 2 <= len(query) <= 100:
         return _bad(BadQuery(gettext("Type between 2 and 100 letters of the place's name.")))
-    return JsonResponse({"places": selectors.places_named(query, municipality_id=frame.id)})
+    found = selectors.places_named(query, municipality_id=frame.id, arabic=request.LANGUAGE_CODE == "ar")
+    return JsonResponse({"places": found})

@@ -65,7 +65,7 @@ def test_hours_in_arabic_and_closed_on_sunday(sunday: Page, live_server: LiveSer
     expect(popup).to_contain_text("من الاثنين إلى السبت: 08:00\u201320:00؛ الأحد: مغلق")
     expect(popup.locator(".gisportal-closed")).to_have_text("مغلق الآن")
     # The name, typed in French, keeps its own direction in the right-to-left popup.
-    name = popup.locator("td", has_text="Pharmacie de l'Oasis")
+    name = popup.locator(".gisportal-title", has_text="Pharmacie de l'Oasis")
     assert name.evaluate("cell => getComputedStyle(cell).direction") == "ltr"
 
 

@@ -24,7 +24,7 @@ OPEN_EVERY_POPUP = f"""() => {{
         const box = document.querySelector(selector);
         if (!box) return;
         shown.push(box.textContent);
-        const built = ["DIV", "TABLE", "TBODY", "TR", "TH", "TD", "A", "SPAN"];
+        const built = ["DIV", "STRONG", "TABLE", "TBODY", "TR", "TH", "TD", "P", "A", "SPAN"];
         box.querySelectorAll("*").forEach(e => {{ if (!built.includes(e.tagName)) foreign.push(e.outerHTML); }});
     }}
     map.eachLayer(layer => {{

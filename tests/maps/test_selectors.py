@@ -5,9 +5,13 @@ import json
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.utils import translation
 
+from etl.models import RoadSegment
+from gisportal.complaints.models import Place
 from layers.models import ServicePoint
 from maps import selectors
+from maps.builders import kind_names
 from tests.conftest import BEJA_CENTRE, TOZEUR_CENTRE, Town
 
 LON, LAT = TOZEUR_CENTRE
@@ -34,10 +38,10 @@ def test_nearest_route_is_only_looked_for_in_the_municipality(tozeur: Town, beja
 
 def test_nearest_service_is_the_container_with_its_distance(tozeur: Town) -> None:
     # 0.001 degree of longitude at 33.92° N is about 92 m.
-    nearest = selectors.nearest_service(LON + 0.001, LAT, municipality_id=tozeur.municipality.pk)
+    nearest = selectors.nearest_service(LON + 0.001, LAT, kind_names(), municipality_id=tozeur.municipality.pk)
 
     assert nearest is not None
-    assert (nearest["name"], nearest["kind"]) == ("Conteneur Tozeur", "waste_container")
+    assert (nearest["title"], nearest["kind"]) == ("Conteneur Tozeur", "waste_container")
     assert nearest["distance_m"] == pytest.approx(92, abs=1)
 
 
@@ -47,10 +51,10 @@ def test_nearest_service_is_nearest_on_the_ground_not_in_degrees(beja: Town) -> 
     for name, location in (("Est", Point(lon + 0.01, lat, srid=4326)), ("Nord", Point(lon, lat + 0.009, srid=4326))):
         ServicePoint.objects.create(municipality=beja.municipality, kind="pharmacy", name=name, location=location)
 
-    nearest = selectors.nearest_service(lon, lat, municipality_id=beja.municipality.pk)
+    nearest = selectors.nearest_service(lon, lat, kind_names(), municipality_id=beja.municipality.pk)
 
     assert nearest is not None
-    assert (nearest["name"], nearest["distance_m"]) == ("Est", 893)
+    assert (nearest["title"], nearest["distance_m"]) == ("Est", 893)
 
 
 def test_few_complaints_come_as_points_without_personal_data(tozeur: Town) -> None:
@@ -135,11 +139,115 @@ def test_national_layer_has_every_municipality_in_arabic(tozeur: Town, beja: Tow
 
 
 def test_service_points_grouped_by_type(tozeur: Town) -> None:
-    by_kind = selectors.service_points_by_kind(tozeur.municipality.pk)
+    by_kind = selectors.service_points_by_kind(tozeur.municipality.pk, kind_names())
 
     assert list(by_kind) == ["waste_container"]
     (feature,) = json.loads(by_kind["waste_container"])["features"]
-    assert feature["properties"] == {"name": "Conteneur Tozeur", "hours": ""}
+    assert feature["properties"] == {"title": "Conteneur Tozeur", "kind": "waste_container", "hours": ""}
+
+
+def add_pharmacy(town: Town, name: str, lon: float, lat: float) -> ServicePoint:
+    location = Point(lon, lat, srid=4326)
+    return ServicePoint.objects.create(municipality=town.municipality, kind="pharmacy", name=name, location=location)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_an_unnamed_point_is_titled_by_its_kind_and_street_or_district(
+    tozeur: Town, streets: list[RoadSegment], language: str
+) -> None:
+    # On the avenue (55 m north of the centre); in the district but 200 m from any street; a name that only says
+    # "pharmacy", in Arabic; and a name of its own.
+    add_pharmacy(tozeur, "", LON + 0.002, LAT + 0.0005)
+    add_pharmacy(tozeur, "", LON - 0.004, LAT - 0.002)
+    add_pharmacy(tozeur, "صيدلية", LON + 0.004, LAT - 0.002)
+    add_pharmacy(tozeur, "Pharmacie de l'Oasis", LON + 0.006, LAT - 0.002)
+    tozeur.district.name_ar = "وسط توزر"
+    tozeur.district.save()
+
+    with translation.override(language):
+        collection = json.loads(selectors.service_points_by_kind(tozeur.municipality.pk, kind_names())["pharmacy"])
+
+    titles = [feature["properties"]["title"] for feature in collection["features"]]
+    assert (
+        titles
+        == {
+            "fr": [
+                "Pharmacie, Avenue Habib Bourguiba",
+                "Pharmacie, Tozeur centre",
+                "Pharmacie, Tozeur centre",
+                "Pharmacie de l'Oasis",
+            ],
+            "ar": ["صيدلية، Avenue Habib Bourguiba", "صيدلية، وسط توزر", "صيدلية، وسط توزر", "Pharmacie de l'Oasis"],
+        }[language]
+    )
+
+
+def test_the_nearest_service_is_of_the_kinds_asked_for(tozeur: Town) -> None:
+    add_pharmacy(tozeur, "", LON + 0.015, LAT)  # 1.4 km east, outside the district; the container is at the centre
+
+    def nearest(kinds: list[str] | None) -> tuple[str, int] | None:
+        with translation.override("en"):
+            found = selectors.nearest_service(
+                LON, LAT, kind_names(), municipality_id=tozeur.municipality.pk, kinds=kinds
+            )
+        return None if found is None else (found["title"], found["distance_m"])
+
+    assert nearest(None) == ("Conteneur Tozeur", 0)
+    assert nearest(["pharmacy"]) == ("Pharmacy", 1387)  # no street, no district there: its kind alone
+    assert nearest(["pharmacy", "school"]) == ("Pharmacy", 1387)
+    assert nearest(["school"]) is None
+
+
+def test_the_street_search_finds_streets_districts_and_places(
+    tozeur: Town, streets: list[RoadSegment], places: list[Place]
+) -> None:
+    def found(query: str, *, arabic: bool = False) -> list[str]:
+        return [p["name"] for p in selectors.places_named(query, municipality_id=tozeur.municipality.pk, arabic=arabic)]
+
+    assert found("bourguiba") == ["Avenue Habib Bourguiba"]
+    assert found("الكرم") == ["نهج الكرم"]
+    assert found("hader") == ["Bled el Hader"]
+    assert found("hader", arabic=True) == ["بلد الحضر"]
+    assert found("tozeur") == ["Tozeur centre", "Tozeur", "Conteneur Tozeur"]  # district, place, service point
+    (avenue,) = selectors.places_named("avenue", municipality_id=tozeur.municipality.pk, arabic=False)
+    assert (avenue["lon"], avenue["lat"]) == (pytest.approx(LON, abs=1e-4), pytest.approx(LAT + 0.0005, abs=1e-4))
+    assert selectors.municipality_frame("6211").has_streets  # type: ignore[union-attr]
+
+
+def test_without_a_road_network_no_street_is_promised(tozeur: Town) -> None:
+    assert not selectors.municipality_frame("6211").has_streets  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("query", "codes"),
+    [
+        ("6211", ["6211"]),
+        ("beja", ["2111"]),  # no accent typed
+        ("BÉJA", ["2111"]),
+        ("ب", ["2111"]),
+        ("بآجة", ["2111"]),  # a hamza form typed for the plain alif
+        ("باجه", ["2111"]),  # hā' typed for the tā' marbūṭa
+        ("e", ["2111", "6211"]),
+        ("%", []),
+        ("zzz", []),
+    ],
+)
+def test_municipalities_are_found_by_either_name_or_code(
+    tozeur: Town, beja: Town, query: str, codes: list[str]
+) -> None:
+    beja.municipality.name_ar = "باجة"
+    beja.municipality.save()
+
+    assert [m.code for m in selectors.municipalities_matching(query, arabic=False)] == codes
+
+
+def test_the_list_of_municipalities_is_by_governorate(tozeur: Town, beja: Town) -> None:
+    grouped = selectors.municipalities_by_governorate(arabic=True)
+
+    assert [(governorate, [m.code for m in entries]) for governorate, entries in grouped] == [
+        ("باجة", ["2111"]),
+        ("توزر", ["6211"]),
+    ]
 
 
 def test_hidden_complaints_are_not_mapped(tozeur: Town) -> None:

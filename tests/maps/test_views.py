@@ -77,7 +77,7 @@ def test_collection_day_answers_for_a_point_in_tozeur(client: Client, tozeur: To
 def test_nearest_service_answers_in_arabic(client: Client, tozeur: Town) -> None:
     answer = client.get(f"/ar/m/6211/nearest-service.json?lat={LAT}&lon={LON + 0.001}").json()["nearest"]
 
-    assert answer["name"] == "Conteneur Tozeur"
+    assert answer["title"] == "Conteneur Tozeur"
     assert answer["kind_label"] == "حاوية فضلات"
 
 
@@ -175,7 +175,8 @@ def test_basemap_only_when_configured(tozeur: Town, settings) -> None:
 
 @pytest.mark.parametrize(
     ("path", "queries"),
-    [("/m/6211/", 7), ("/m/", 7), ("/m/6211/collection-day.json?lat=33.92&lon=8.13", 4)],
+    # The national page: its layers and the list of municipalities by governorate.
+    [("/m/6211/", 7), ("/m/", 8), ("/m/6211/collection-day.json?lat=33.92&lon=8.13", 4)],
 )
 def test_map_pages_make_a_fixed_number_of_queries(
     client: Client, tozeur: Town, beja: Town, django_assert_num_queries, path: str, queries: int
@@ -195,3 +196,14 @@ def test_municipality_outlines_orient_maps_without_a_basemap(client: Client, toz
     assert {feature["geometry"]["type"] for feature in outlines["features"]} <= {"Polygon", "MultiPolygon"}
     # The citizen's report page draws them when no basemap is configured.
     assert 'data-outlines="/m/municipalities.json"' in client.get("/report/").content.decode()
+
+
+def test_the_national_page_lists_and_searches_municipalities(client: Client, tozeur: Town, beja: Town) -> None:
+    listed = client.get("/ar/m/").content.decode()
+    assert listed.count('href="/ar/m/6211/"') == 1 and listed.count('href="/ar/m/2111/"') == 1  # by governorate
+
+    assert client.get("/ar/m/?q=6211")["Location"] == "/ar/m/6211/"  # one answer: straight to its map
+    found = client.get("/m/?q=e").content.decode()
+    assert '<ul class="gisportal-municipalities" id="finder-results">' in found
+    missing = client.get("/m/?q=%25zz").content.decode()
+    assert "Aucune commune ne s\u2019appelle « %zz »" in missing

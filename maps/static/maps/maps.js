@@ -17,7 +17,11 @@
     }
     return function (layer) {
       var box = L.DomUtil.create("div"), properties = layer.feature.properties, link = options.link;
-      if (options.title) { L.DomUtil.create("strong", "gisportal-title", box).textContent = text(properties[options.title]); }
+      if (options.title) {
+        var title = L.DomUtil.create("strong", "gisportal-title", box);
+        title.textContent = text(properties[options.title]);
+        title.dir = "auto";
+      }
       var fields = options.fields.map(function (field, i) { return [field, options.aliases[i]]; })
         .filter(function (pair) { return text(properties[pair[0]]) !== ""; });
       if (fields.length) {
@@ -47,7 +51,9 @@
   };
   function clamp(value, low, high) { return Math.max(low, Math.min(high, value)); }
   function withQuery(url, params) {
-    var query = Object.keys(params).map(function (k) { return k + "=" + encodeURIComponent(params[k]); }).join("&");
+    var query = Object.keys(params).map(function (k) {
+      return [].concat(params[k]).map(function (v) { return k + "=" + encodeURIComponent(v); }).join("&");  // a list repeats its key
+    }).join("&");
     return url + (url.indexOf("?") < 0 ? "?" : "&") + query;
   }
   function getJSON(url) {
@@ -127,16 +133,33 @@
   });
   L.gisportalComplaints = function (options) { return new L.GisportalComplaints(options); };
 
-  function collectedHTML(route, days, starts, ends, distance, labels) {
-    return "<p class=\"gisportal-collection\"><strong>" + esc(labels.collected) + "</strong> " + esc(days) + ", " +
-      esc(starts) + "\u2013" + esc(ends) + " (" + esc(route) + ", " + esc(distance) + ")</p>";
-  }
   function metres(distance, labels) {
     return distance >= 1000 ? labels.km.replace("%(km).1f", (distance / 1000).toFixed(1))
       : labels.m.replace("%(m)d", String(Math.round(distance)));
   }
-  // The service point and the collection route drawn nearest to a place (shown layers only).
-  function nearestOnMap(map, latlng) {
+  // When the route nearest to her passes: its days and hours, how far it is, and whether that is too far to be sure.
+  function collectedHTML(route, metresAway, labels, farRouteM) {
+    var passes = labels.routeDistance.replace("%(route)s", route.name).replace("%(distance)s", metres(metresAway, labels));
+    return "<p class=\"gisportal-collection\"><strong>" + esc(labels.collected) + "</strong> " + esc(route.days_label) +
+      ", " + esc(route.starts) + "\u2013" + esc(route.ends) + ". " + esc(passes) + "</p>" +
+      (metresAway > farRouteM ? "<p class=\"gisportal-far\" role=\"alert\">" + esc(labels.farRoute) + "</p>" : "");
+  }
+  // "Pharmacy, Avenue Bourguiba" says its kind already; "Pharmacie Ben Ali" gets it after its name.
+  function serviceHTML(title, kindLabel, distance, labels) {
+    var kind = title.indexOf(kindLabel) === 0 ? "" : " (" + kindLabel + ")";
+    return "<p class=\"gisportal-service\"><strong>" + esc(labels.nearestService) + "</strong> " + esc(title) + esc(kind) +
+      ", " + esc(distance) + "</p>";
+  }
+  // The kinds of the service points drawn on the map now: what "any service shown" means.
+  function kindsShown(map) {
+    var shown = {};
+    map.eachLayer(function (layer) {
+      if (layer.feature && layer.feature.geometry.type === "Point" && layer.feature.properties.kind) { shown[layer.feature.properties.kind] = true; }
+    });
+    return Object.keys(shown);
+  }
+  // The service point of one of `kinds` and the collection route drawn nearest to a place (shown layers only).
+  function nearestOnMap(map, latlng, kinds) {
     var found = { service: null, route: null }, here = map.latLngToLayerPoint(latlng);
     function keep(kind, layer, distance) {
       if (!found[kind] || distance < found[kind].distance) { found[kind] = { properties: layer.feature.properties, distance: distance }; }
@@ -144,7 +167,7 @@
     map.eachLayer(function (layer) {
       var feature = layer.feature;
       if (!feature || !feature.properties) { return; }
-      if (feature.geometry.type === "Point" && layer.getLatLng) {
+      if (feature.geometry.type === "Point" && layer.getLatLng && kinds.indexOf(feature.properties.kind) >= 0) {
         keep("service", layer, map.distance(latlng, layer.getLatLng()));
       } else if (/LineString$/.test(feature.geometry.type) && feature.properties.days_label) {
         var lines = layer.getLatLngs();
@@ -159,9 +182,11 @@
     return found;
   }
 
-  // Tap the map (or ask for your position): the nearest service point and when the street is collected.
+  // Tap the map (or ask for your position): the nearest service of the kind she looks for (or of those shown on
+  // the map), and when the street is collected.
   L.Control.GisportalLookup = L.Control.extend({
-    options: { position: "bottomleft", serviceUrl: null, collectionUrl: null, placesUrl: null, offline: false, labels: {} },
+    options: { position: "bottomleft", serviceUrl: null, collectionUrl: null, placesUrl: null, offline: false,
+      kinds: [], farRouteM: 300, labels: {} },
 
     onAdd: function (map) {
       var labels = this.options.labels, self = this;
@@ -179,6 +204,17 @@
           L.DomEvent.preventDefault(e);
           self.search(input.value);
         });
+      }
+      if (this.options.kinds.length) {
+        var choice = L.DomUtil.create("label", "gisportal-kind", box);
+        L.DomUtil.create("span", "", choice).textContent = labels.lookingFor;
+        this._kind = L.DomUtil.create("select", "", choice);
+        [["", labels.shown]].concat(this.options.kinds).forEach(function (kind) {
+          var option = L.DomUtil.create("option", "", self._kind);
+          option.value = kind[0];
+          option.textContent = kind[1];
+        });
+        L.DomEvent.on(this._kind, "change", function () { if (self._here) { self.lookup(self._here, self._placeName); } });
       }
       this._answer = L.DomUtil.create("div", "gisportal-answer", box);
       this._answer.setAttribute("aria-live", "polite");
@@ -201,29 +237,51 @@
         self.lookup(latlng, place.name);
       }).catch(function (error) { answer.textContent = labels.failed; console.warn(error.message); });
     },
+    // What she looks for: the kind she chose, or every kind shown on the map; none when she has hidden them all.
+    _kinds: function () {
+      if (!this.options.kinds.length) { return []; }
+      return this._kind.value ? [this._kind.value] : kindsShown(this._map);
+    },
+    _showService: function (latlng, target) {
+      if (this._line) { this._line.remove(); this._line = null; }
+      if (target) {
+        this._line = L.polyline([latlng, target], { color: "#0b5a6b", weight: 2, dashArray: "4 4", interactive: false }).addTo(this._map);
+      }
+    },
     lookup: function (latlng, placeName) {
-      var map = this._map, labels = this.options.labels, answer = this._answer, here = { lat: latlng.lat.toFixed(6), lon: latlng.lng.toFixed(6) };
+      var map = this._map, labels = this.options.labels, answer = this._answer, self = this;
+      var here = { lat: latlng.lat.toFixed(6), lon: latlng.lng.toFixed(6) }, kinds = this._kinds(), far = this.options.farRouteM;
+      this._here = latlng;
+      this._placeName = placeName;
       if (this._marker) { this._marker.setLatLng(latlng); } else {
         this._marker = L.circleMarker(latlng, { radius: 6, color: "#0b5a6b", fillOpacity: 1, interactive: false }).addTo(map);
       }
-      var asks = [];
+      var asks = [], lookingForServices = this.options.kinds.length && (this.options.serviceUrl || this.options.offline);
+      if (lookingForServices && !kinds.length) {
+        asks.push(Promise.resolve("<p class=\"gisportal-service\">" + esc(labels.nothingShown) + "</p>"));
+        this._showService(latlng, null);
+      }
       if (this.options.offline) {
         // An exported file has no server: the answer comes from the layers drawn on the map.
-        var near = nearestOnMap(map, latlng), format = function (d) { return metres(d, labels); };
-        asks.push(Promise.resolve(near.service ? "<p class=\"gisportal-service\"><strong>" + esc(labels.nearestService) +
-          "</strong> " + esc(near.service.properties.name) + ", " + esc(format(near.service.distance)) + "</p>" : ""));
-        asks.push(Promise.resolve(near.route ? collectedHTML(near.route.properties.name, near.route.properties.days_label,
-          near.route.properties.starts, near.route.properties.ends, format(near.route.distance), labels) : ""));
+        var near = nearestOnMap(map, latlng, kinds), kindLabels = {};
+        this.options.kinds.forEach(function (kind) { kindLabels[kind[0]] = kind[1]; });
+        if (lookingForServices && kinds.length) {
+          asks.push(Promise.resolve(near.service ? serviceHTML(near.service.properties.title,
+            kindLabels[near.service.properties.kind] || "", metres(near.service.distance, labels), labels) :
+            "<p class=\"gisportal-service\">" + esc(labels.noService) + "</p>"));
+        }
+        if (near.route) { asks.push(Promise.resolve(collectedHTML(near.route.properties, near.route.distance, labels, far))); }
       }
-      if (this.options.serviceUrl) {
-        asks.push(getJSON(withQuery(this.options.serviceUrl, here)).then(function (s) {
-          return s.nearest ? "<p class=\"gisportal-service\"><strong>" + esc(labels.nearestService) + "</strong> " +
-            esc(s.nearest.name || s.nearest.kind_label) + " (" + esc(s.nearest.kind_label) + "), " + esc(s.nearest.distance) + "</p>" : "";
+      if (this.options.serviceUrl && kinds.length) {
+        asks.push(getJSON(withQuery(this.options.serviceUrl, L.extend({ kind: kinds }, here))).then(function (s) {
+          self._showService(latlng, s.nearest ? L.latLng(s.nearest.lat, s.nearest.lon) : null);
+          return s.nearest ? serviceHTML(s.nearest.title, s.nearest.kind_label, s.nearest.distance, labels)
+            : "<p class=\"gisportal-service\">" + esc(labels.noService) + "</p>";
         }));
       }
       if (this.options.collectionUrl) {
         asks.push(getJSON(withQuery(this.options.collectionUrl, here)).then(function (c) {
-          return c.route ? collectedHTML(c.route, c.days_label, c.starts, c.ends, c.distance, labels)
+          return c.route ? collectedHTML(L.extend({ name: c.route }, c), c.distance_m, labels, far)
             : "<p>" + esc(labels.noRoute) + "</p>";
         }));
       }

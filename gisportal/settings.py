@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gisportal.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "gisportal.language.BrowserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,6 +119,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("ar", _("Arabic")), ("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "gisportal" / "locale"]
+# One way of writing dates per language, everywhere (Django's Arabic mixes day-first and month-first).
+FORMAT_MODULE_PATH = ["gisportal.formats"]
 TIME_ZONE = "Africa/Tunis"
 USE_I18N = True
 USE_TZ = True
@@ -127,6 +130,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "gisportal" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Citizens' photos (these folders of MEDIA_ROOT only; imports and rasters never) are served by the portal itself,
+# unless a web server in front serves them (then false: see docker-compose.yml).
+SERVE_MEDIA = env_bool("GISPORTAL_SERVE_MEDIA", True)
+PUBLIC_MEDIA_FOLDERS = ("complaints", "budgeting")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from etl.urls import open_data_patterns
 from gisportal import views
@@ -30,5 +29,8 @@ urlpatterns = [
         path("", views.home, name="home"),
         prefix_default_language=False,
     ),
-    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
+    # Citizens' photos only (see views.public_media); never the private uploads or rasters beside them.
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<folder>[a-z]+)/(?P<path>.+)$", views.public_media, name="public_media"
+    ),
 ]

@@ -1,5 +1,6 @@
 """Planners' editing pages: every layer on a map, scoped to the planner's municipalities, with history."""
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -12,8 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import HistoricalChanges, ModelChange, ModelChangeValue
+from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model
 
 from gisportal.accounts import selectors as staff_selectors
@@ -41,6 +46,21 @@ class LayerForm(forms.ModelForm):
                 # The map's round trip through Web Mercator adds float noise: keep the stored geometry.
                 self.cleaned_data[name] = self.initial[name]
         return self.cleaned_data
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """A change in a feature's history as staff read it: a choice by its label (priority: Normal → Urgent,
+    not 2 → 4) and a date in the page's format."""
+
+    def prepare_delta_change_value(self, change: ModelChange, value: ModelChangeValue) -> Any:
+        field = self.model._meta.get_field(change.field)
+        if getattr(field, "choices", None) and not isinstance(value, list | dict):
+            return dict(field.flatchoices).get(value, value)  # type: ignore[union-attr]
+        if isinstance(value, datetime.datetime):
+            return date_format(localtime(value) if is_aware(value) else value, "SHORT_DATETIME_FORMAT")
+        if isinstance(value, datetime.date):
+            return date_format(value, "SHORT_DATE_FORMAT")
+        return super().prepare_delta_change_value(change, value)
 
 
 class LayerAdmin(SimpleHistoryAdmin, GISModelAdmin):
@@ -86,6 +106,11 @@ class LayerAdmin(SimpleHistoryAdmin, GISModelAdmin):
         if related is get_user_model():
             return staff_selectors.staff_of(request.user)
         return selectors.visible(related, request.user)
+
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: HistoricalChanges
+    ) -> HistoricalRecordContextHelper:
+        return ReadableChanges(self.model, historical_record)
 
     # History: simple-history checks the view permission only, on the old version, and answers 500 to
     # ids that are not numbers. A version is the live feature's past: both must be in the user's scope.

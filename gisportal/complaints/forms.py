@@ -7,18 +7,27 @@ from django.utils.translation import gettext_lazy as _
 
 from gisportal.complaints import selectors, workflow
 from gisportal.complaints.models import ResponseTemplate
+from gisportal.complaints.public_forms import TYPED
 from layers.models import Complaint, District, Municipality
+from layers.templatetags.place_names import local_name
+
+
+class PlaceChoiceField(forms.ModelChoiceField):
+    """Municipalities and districts named in the page's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return local_name(obj)
 
 
 class StaffFilterForm(forms.Form):
-    municipality = forms.ModelChoiceField(Municipality.objects.none(), required=False, label=_("Municipality"))
-    district = forms.ModelChoiceField(District.objects.none(), required=False, label=_("District"))
+    municipality = PlaceChoiceField(Municipality.objects.none(), required=False, label=_("Municipality"))
+    district = PlaceChoiceField(District.objects.none(), required=False, label=_("District"))
     category = forms.ChoiceField(choices=[("", "—"), *Complaint.Category.choices], required=False, label=_("Category"))
     status = forms.ChoiceField(choices=[("", "—"), *Complaint.Status.choices], required=False, label=_("Status"))
     since = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     overdue = forms.BooleanField(required=False, label=_("Overdue only"))
-    q = forms.CharField(required=False, max_length=100, label=_("Code or text"))
+    q = forms.CharField(required=False, max_length=100, label=_("Code or text"), widget=forms.TextInput(TYPED))
 
     def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,7 +51,9 @@ class StaffFilterForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
     template = forms.ModelChoiceField(ResponseTemplate.objects.none(), required=False, label=_("Response template"))
-    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label=_("Note"))
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3, **TYPED}), label=_("Note")
+    )
     public = forms.BooleanField(required=False, initial=True, label=_("Public note (the reporter sees it)"))
     duplicate_of = forms.CharField(required=False, max_length=12, label=_("Duplicate of (tracking code)"))
 
@@ -61,7 +72,7 @@ class StatusForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label=_("Note"))
+    note = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2, **TYPED}), label=_("Note"))
     public = forms.BooleanField(required=False, label=_("Public note (the reporter sees it)"))
 
 
@@ -80,5 +91,5 @@ class PriorityForm(forms.Form):
 class ModerationForm(forms.Form):
     hidden = forms.BooleanField(required=False, label=_("Hidden from the public"))
     description = forms.CharField(
-        max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label=_("Public text (redact here)")
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3, **TYPED}), label=_("Public text (redact here)")
     )

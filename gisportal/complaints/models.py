@@ -1,5 +1,6 @@
 """The complaints workflow around `layers.Complaint`: catalogue, updates, photos, followers, abuse control."""
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -7,6 +8,9 @@ from django.contrib.gis.db import models as gis_models
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format, number_format
+from django.utils.timezone import is_aware, localtime
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from layers.models import Complaint, Municipality
@@ -54,8 +58,13 @@ class ServiceCategory(models.Model):
         return str(Complaint.Category(self.code).label)
 
 
+def in_language(texts: dict, field: str) -> str:
+    """`texts[field]` in the page's language: its `field_ar` / `field_fr` twin when filled, else the text itself."""
+    return str(texts.get(f"{field}_{get_language()}") or texts.get(field) or "")
+
+
 class ServiceQuestion(models.Model):
-    """A question a category asks the reporter (an Open311 service definition attribute)."""
+    """A question a category asks the reporter (an Open311 service definition attribute), in each language."""
 
     class Datatype(models.TextChoices):
         STRING = "string", _("Short text")
@@ -67,12 +76,21 @@ class ServiceQuestion(models.Model):
 
     category = models.ForeignKey(ServiceCategory, models.CASCADE, related_name="questions")
     code = models.SlugField(_("code"), max_length=40)
-    question = models.CharField(_("question"), max_length=200)
+    question = models.CharField(
+        _("question"), max_length=200, help_text=_("In English; also shown where the French or Arabic text is empty.")
+    )
+    question_fr = models.CharField(_("question (French)"), max_length=200, blank=True)
+    question_ar = models.CharField(_("question (Arabic)"), max_length=200, blank=True)
     datatype = models.CharField(_("answer type"), max_length=16, choices=Datatype.choices, default=Datatype.STRING)
     required = models.BooleanField(_("required"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=1)
-    # [{"key": "full", "name": "Full"}, …] for the list types.
-    values = models.JSONField(_("choices"), default=list, blank=True)
+    # [{"key": "full", "name": "Full", "name_fr": "Plein", "name_ar": "ممتلئة"}, …] for the list types.
+    values = models.JSONField(
+        _("choices"),
+        default=list,
+        blank=True,
+        help_text=_('For the list types: [{"key": "full", "name": "Full", "name_fr": "Plein", "name_ar": "…"}, …]'),
+    )
 
     class Meta:
         ordering = ["category", "order", "pk"]
@@ -86,6 +104,32 @@ class ServiceQuestion(models.Model):
     @property
     def keys(self) -> list[str]:
         return [str(value["key"]) for value in self.values]
+
+    @property
+    def label(self) -> str:
+        """The question in the page's language."""
+        return in_language(self.__dict__, "question")
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """(key, name in the page's language) of each choice of the list types."""
+        return [(str(value["key"]), in_language(value, "name")) for value in self.values]
+
+    def answer_label(self, answer: object) -> str:
+        """An answer as the reader says it: the names of the choices, a date and a number in the page's format."""
+        if self.datatype in {self.Datatype.SINGLE, self.Datatype.MULTI}:
+            names = dict(self.choices)
+            answers = answer if isinstance(answer, list) else [answer]
+            return pgettext("between the items of a list", ", ").join(names.get(str(a), str(a)) for a in answers)
+        if self.datatype == self.Datatype.DATETIME:
+            try:
+                moment = datetime.datetime.fromisoformat(str(answer))
+            except ValueError:
+                return str(answer)
+            return date_format(localtime(moment) if is_aware(moment) else moment, "SHORT_DATETIME_FORMAT")
+        if self.datatype == self.Datatype.NUMBER and isinstance(answer, int | float):
+            return number_format(int(answer) if float(answer).is_integer() else answer)
+        return str(answer)
 
 
 class ComplaintUpdate(models.Model):

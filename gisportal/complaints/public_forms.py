@@ -9,6 +9,8 @@ from gisportal.complaints.models import ServiceCategory, ServiceQuestion
 from gisportal.complaints.services import MAX_CONTACT, MAX_DESCRIPTION, MAX_NAME
 
 QUESTION_PREFIX = "q_"
+# What people type takes the direction of its own first letters (French in an Arabic page, and back).
+TYPED = {"dir": "auto"}
 
 
 class PlaceForm(forms.Form):
@@ -24,11 +26,16 @@ class ReportForm(forms.Form):
         label=_("What is the problem?"),
         max_length=MAX_DESCRIPTION,
         min_length=5,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, **TYPED}),
     )
-    reporter_name = forms.CharField(label=_("Your name (optional)"), max_length=MAX_NAME, required=False)
+    reporter_name = forms.CharField(
+        label=_("Your name (optional)"), max_length=MAX_NAME, required=False, widget=forms.TextInput(TYPED)
+    )
     reporter_contact = forms.CharField(
-        label=_("E-mail or phone (optional, never published)"), max_length=MAX_CONTACT, required=False
+        label=_("E-mail or phone (optional, never published)"),
+        max_length=MAX_CONTACT,
+        required=False,
+        widget=forms.TextInput(TYPED),
     )
     # Left empty by people; robots fill every field.
     website = forms.CharField(required=False, max_length=200, label=_("Leave this empty"))
@@ -45,8 +52,8 @@ class ReportForm(forms.Form):
 
 def _question_field(question: ServiceQuestion) -> forms.Field:
     Datatype = ServiceQuestion.Datatype
-    common: dict[str, Any] = {"label": question.question, "required": question.required}
-    choices = [(str(v["key"]), str(v["name"])) for v in question.values]
+    common: dict[str, Any] = {"label": question.label, "required": question.required}
+    choices = question.choices
     if question.datatype == Datatype.SINGLE:
         return forms.ChoiceField(choices=[("", "—"), *choices], **common)
     if question.datatype == Datatype.MULTI:
@@ -54,12 +61,14 @@ def _question_field(question: ServiceQuestion) -> forms.Field:
     if question.datatype == Datatype.NUMBER:
         return forms.FloatField(**common)
     if question.datatype == Datatype.TEXT:
-        return forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}), **common)
-    return forms.CharField(max_length=500, **common)
+        return forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2, **TYPED}), **common)
+    return forms.CharField(max_length=500, widget=forms.TextInput(TYPED), **common)
 
 
 class FollowForm(forms.Form):
-    contact = forms.CharField(label=_("E-mail or phone (optional)"), max_length=MAX_CONTACT, required=False)
+    contact = forms.CharField(
+        label=_("E-mail or phone (optional)"), max_length=MAX_CONTACT, required=False, widget=forms.TextInput(TYPED)
+    )
 
 
 class ReopenForm(forms.Form):
@@ -67,7 +76,7 @@ class ReopenForm(forms.Form):
         label=_("What is still wrong?"),
         min_length=5,
         max_length=MAX_DESCRIPTION,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, **TYPED}),
     )
 
 
@@ -78,4 +87,6 @@ class SatisfactionForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False)
+    comment = forms.CharField(
+        label=_("Comment (optional)"), max_length=500, required=False, widget=forms.TextInput(TYPED)
+    )

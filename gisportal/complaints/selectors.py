@@ -8,11 +8,12 @@ from django.contrib.auth.models import User
 from django.contrib.gis.geos import Point
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Exists, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from gisportal.accounts import roles
 from gisportal.accounts.models import Role
+from gisportal.complaints import workflow
 from gisportal.complaints.models import (
     ComplaintUpdate,
     Place,
@@ -165,6 +166,29 @@ def search_places(text: str, *, limit: int = 10) -> QuerySet[Place]:
         return Place.objects.none()
     match = Q(name__icontains=text) | Q(asciiname__icontains=text) | Q(name_ar__contains=text)
     return Place.objects.filter(match).order_by("-population", "name")[:limit]
+
+
+def answers_shown(complaint: Complaint) -> list[tuple[str, str]]:
+    """The reporter's answers as (question, answer) in the page's language; a question since removed by its code."""
+    category = service_category(complaint.municipality, complaint.category)
+    questions = {question.code: question for question in category.questions.all()} if category else {}
+    return [
+        (questions[code].label, questions[code].answer_label(answer)) if code in questions else (code, str(answer))
+        for code, answer in complaint.answers.items()
+    ]
+
+
+def awaits_satisfaction(complaint: Complaint) -> bool:
+    """Whether the reporter may still say if the fix satisfied her: once per closing, after it."""
+    if complaint.status not in workflow.REPORTER_REOPENS_FROM:
+        return False
+    # A staff note added afterwards (same status) is not a new closing.
+    closed_at = (
+        complaint.updates.filter(status__in=workflow.REPORTER_REOPENS_FROM)
+        .exclude(status_from=F("status"))
+        .aggregate(latest=Max("created_at"))["latest"]
+    )
+    return not complaint.satisfaction_answers.filter(created_at__gte=closed_at or complaint.created_at).exists()
 
 
 def is_reporter(complaint: Complaint, key: str) -> bool:

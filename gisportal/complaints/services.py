@@ -9,7 +9,6 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,7 +62,7 @@ def clean_answers(category_questions: list[ServiceQuestion], answers: dict[str, 
         value = answers.get(code)
         if value in (None, "", []):
             if question.required:
-                raise _invalid("answers", _("Please answer: %(q)s") % {"q": question.question}, "required")
+                raise _invalid("answers", _("Please answer: %(q)s") % {"q": question.label}, "required")
             continue
         cleaned[code] = _clean_answer(question, value)
     return cleaned
@@ -71,7 +70,7 @@ def clean_answers(category_questions: list[ServiceQuestion], answers: dict[str, 
 
 def _clean_answer(question: ServiceQuestion, value: Any) -> Any:
     Datatype = ServiceQuestion.Datatype
-    bad = _invalid("answers", _("Invalid answer to: %(q)s") % {"q": question.question}, "invalid_answer")
+    bad = _invalid("answers", _("Invalid answer to: %(q)s") % {"q": question.label}, "invalid_answer")
     if question.datatype == Datatype.MULTI:
         values = value if isinstance(value, list) else [value]
         if not values or any(str(v) not in question.keys for v in values):
@@ -297,13 +296,7 @@ def answer_satisfaction(complaint: Complaint, *, satisfied: bool, comment: str =
     if complaint.status not in workflow.REPORTER_REOPENS_FROM:
         raise _invalid("satisfied", _("You can answer once the report is resolved."), "not_resolved")
     comment = _clean_text("comment", comment, maximum=500)
-    # One answer per closing: a staff note added afterwards does not open a second vote.
-    closed_at = (
-        complaint.updates.filter(status__in=workflow.REPORTER_REOPENS_FROM)
-        .exclude(status_from=F("status"))
-        .aggregate(latest=Max("created_at"))["latest"]
-    )
-    if complaint.satisfaction_answers.filter(created_at__gte=closed_at or complaint.created_at).exists():
+    if not selectors.awaits_satisfaction(complaint):  # one answer per closing
         raise _invalid("satisfied", _("You have already answered."), "already_answered")
     return SatisfactionAnswer.objects.create(complaint=complaint, satisfied=satisfied, comment=comment)
 

@@ -96,6 +96,7 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
         "complaint": complaint,
         "updates": complaint.updates.select_related("author"),
         "photos": complaint.photos.all(),
+        "answers": selectors.answers_shown(complaint),
         "followers": complaint.followers.count(),
         "status_form": forms.StatusForm(complaint=complaint, initial={"public": True}),
         "note_form": forms.NoteForm(),

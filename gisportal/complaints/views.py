@@ -1,6 +1,7 @@
 """Citizen pages: report a problem (works without JavaScript), follow it, reopen it, say if it was fixed."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -128,10 +129,14 @@ def _submit(request: HttpRequest) -> HttpResponse:
     except abuse.RateLimited:
         form.add_error(None, _("You have sent many reports in a short time. Please try again later."))
         return _details(request, context, category, form, status=429)
-    keys = request.session.get(SESSION_KEYS, {})
-    keys[complaint.tracking_code] = complaint.reporter_key.key
-    request.session[SESSION_KEYS] = keys
+    _keep_key(request, complaint, complaint.reporter_key.key)
     return redirect(f"{_status_url(complaint)}?new=1")
+
+
+def _keep_key(request: HttpRequest, complaint: Complaint, key: str) -> None:
+    keys = request.session.get(SESSION_KEYS, {})
+    keys[complaint.tracking_code] = key
+    request.session[SESSION_KEYS] = keys
 
 
 def _reporter_key(request: HttpRequest, complaint: Complaint) -> str:
@@ -171,13 +176,22 @@ def _status_page(request: HttpRequest, complaint: Complaint, *, status: int = 20
         "follow_form": forms.get("follow_form") or (public_forms.FollowForm() if complaint.is_open else None),
         "reopen_form": forms.get("reopen_form") or (public_forms.ReopenForm() if closed_by_staff else None),
         "satisfaction_form": forms.get("satisfaction_form")
-        or (public_forms.SatisfactionForm() if closed_by_staff else None),
+        or (public_forms.SatisfactionForm() if closed_by_staff and selectors.awaits_satisfaction(complaint) else None),
         "municipality": complaint.municipality,
     }
     return render(request, "complaints/status.html", context, status=status)
 
 
-def _posted(request: HttpRequest, complaint: Complaint, name: str, form: object, action: object) -> HttpResponse:
+def _posted(
+    request: HttpRequest,
+    complaint: Complaint,
+    name: str,
+    form: object,
+    action: object,
+    thanks: str,
+    *,
+    by_reporter: bool = False,
+) -> HttpResponse:
     try:
         action()  # type: ignore[operator]
     except ValidationError as error:
@@ -188,6 +202,10 @@ def _posted(request: HttpRequest, complaint: Complaint, name: str, form: object,
         return _status_page(request, complaint, status=403)
     except abuse.RateLimited:
         return _status_page(request, complaint, status=429)
+    if by_reporter:
+        # She may have come by her private link from another device: the page she is sent back to still knows her.
+        _keep_key(request, complaint, _reporter_key(request, complaint))
+    messages.success(request, thanks)
     return redirect(_status_url(complaint))
 
 
@@ -204,6 +222,7 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
         "follow_form",
         form,
         lambda: services.follow(complaint, contact=contact, client_ip=_client_ip(request)),
+        _("Thank you: you follow this report."),
     )
 
 
@@ -228,6 +247,8 @@ def reopen(request: HttpRequest, code: str) -> HttpResponse:
         "reopen_form",
         form,
         lambda: services.reopen_by_reporter(complaint, note=note, client_ip=_client_ip(request)),
+        _("Your report is open again: the municipality will look at it again."),
+        by_reporter=True,
     )
 
 
@@ -240,10 +261,17 @@ def satisfaction(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return _status_page(request, complaint, status=400, satisfaction_form=form)
     data = form.cleaned_data
+    thanks = (
+        _("Thank you for your answer.")
+        if data["satisfied"]
+        else _("Thank you for your answer. If the problem is still there, reopen the report below.")
+    )
     return _posted(
         request,
         complaint,
         "satisfaction_form",
         form,
         lambda: services.answer_satisfaction(complaint, satisfied=data["satisfied"], comment=data["comment"]),
+        thanks,
+        by_reporter=True,
     )

@@ -56,8 +56,8 @@ def attribute(question: ServiceQuestion) -> dict[str, Any]:
         "required": question.required,
         "datatype_description": "",
         "order": question.order,
-        "description": question.question,
-        "values": [{"key": str(v["key"]), "name": str(v["name"])} for v in question.values],
+        "description": question.label,  # in the client's language (Accept-Language), like service_name
+        "values": [{"key": key, "name": name} for key, name in question.choices],
     }
 
 

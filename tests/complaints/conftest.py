@@ -29,5 +29,5 @@ def national_catalogue(request):
         request.getfixturevalue("db")
     else:
         return
-    seed = importlib.import_module("gisportal.complaints.migrations.0002_national_catalogue").seed
-    seed(apps, None)
+    for migration in ("0002_national_catalogue", "0006_question_languages"):  # the questions, then their languages
+        importlib.import_module(f"gisportal.complaints.migrations.{migration}").seed(apps, None)

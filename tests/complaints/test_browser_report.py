@@ -1,5 +1,6 @@
 """A citizen reports in Arabic from a phone-sized headless Chromium; Tozeur's staff follow it to resolution."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,7 @@ from gisportal.complaints.models import SatisfactionAnswer
 from layers.models import Complaint
 from tests.browser import Traffic, log_in
 from tests.conftest import Town
+from tests.open311.conftest import jpeg_with_gps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -39,7 +41,12 @@ def test_arabic_phone_report_followed_to_resolution(
     tozeur: Town,
     beja: Town,
     planner_tozeur: User,
+    settings,
+    tmp_path,
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path  # served as `make demo` serves it: DEBUG off
+    tozeur.district.name_ar = "وسط توزر"
+    tozeur.district.save()
     gazetteer.load_places()
     page, traffic = phone
 
@@ -68,13 +75,23 @@ def test_arabic_phone_report_followed_to_resolution(
     with page.expect_navigation():
         page.click("a[data-category=waste]")
     expect(page.locator("h2").first).to_have_text("فضلات لم تُرفع")
+    # The category's question and its answers in Arabic, the district by its Arabic name.
+    expect(page.locator("label[for=id_q_container]")).to_have_text("ما مشكلة الحاوية؟")
+    expect(page.locator("#id_q_container option[value=full]")).to_have_text("ممتلئة ولم تُفرغ")
+    expect(page.locator(".where")).to_contain_text("وسط توزر")
     # Nothing sticks out sideways on a phone (the honeypot once did, in right-to-left).
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.select_option("#id_q_container", "full")
     page.fill("#id_description", DESCRIPTION)
+    page.set_input_files("#id_photos", files=[{"name": "c.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}])
     with page.expect_navigation():
         page.click("#report-form button[type=submit]")
     expect(page.locator(".thanks")).to_be_visible()
+    # Her photo shows (not a broken box), the district is named in Arabic, the date is day first.
+    page.wait_for_function("() => [...document.images].every(image => image.complete)")
+    assert page.eval_on_selector("img.photo", "image => image.naturalWidth") > 0
+    expect(page.locator(".facts")).to_contain_text("وسط توزر")
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", page.locator(".facts dd").nth(1).inner_text())
     code = page.locator(".thanks .code").inner_text()
     complaint = Complaint.objects.get(tracking_code=code)
     assert (complaint.municipality, complaint.description) == (tozeur.municipality, DESCRIPTION)
@@ -87,7 +104,7 @@ def test_arabic_phone_report_followed_to_resolution(
     expect(staff_page.locator(f"text={code}")).to_be_visible()
     with staff_page.expect_navigation():
         staff_page.click(f"text={code}")
-    for status, note in [("in_progress", "فريق النظافة في الطريق"), ("resolved", "تم إفراغ الحاوية")]:
+    for status, note in [("in_progress", "L'équipe de propreté arrive."), ("resolved", "تم إفراغ الحاوية")]:
         staff_page.select_option("select[name=status]", status)
         staff_page.fill("textarea[name=note]", note)
         with staff_page.expect_navigation():
@@ -99,6 +116,9 @@ def test_arabic_phone_report_followed_to_resolution(
     page.wait_for_load_state("networkidle")  # the map's outlines arrive and the page stops moving before a tap
     assert page.locator("#status").get_attribute("data-status") == "resolved"
     expect(page.locator(".updates")).to_contain_text("تم إفراغ الحاوية")
+    # A note written in French reads left to right, its full stop at its end, inside the Arabic page.
+    french = page.locator(".updates .note", has_text="L'équipe de propreté arrive.")
+    assert french.evaluate("note => getComputedStyle(note).direction") == "ltr"
     page.check("input[name=satisfied][value=yes]")
     with page.expect_navigation():
         page.click("#satisfaction button[type=submit]")

@@ -15,6 +15,9 @@ from branca.element import Figure
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_bidi, gettext, pgettext
 from folium.plugins import FastMarkerCluster
 from folium.utilities import JsCode
@@ -68,6 +71,7 @@ MARKER_HEX = {
 DAY_PATTERN_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
 # Marginalisation score classes (upper bounds) and their colours, light to dark (ColorBrewer YlOrRd).
 SCORE_CLASSES = [(20, "#ffffb2"), (35, "#fecc5c"), (50, "#fd8d3c"), (65, "#f03b20"), (101, "#bd0026")]
+NO_SCORE_COLOUR = "#cccccc"
 OPEN_COLOUR, RESOLVED_COLOUR = "#c0392b", "#2e7d32"
 
 
@@ -318,15 +322,99 @@ def add_complaints(m: folium.Map, links: MapLinks | None, frame: selectors.Munic
 
 def score_colour(score: float | None) -> str:
     if score is None:
-        return "#cccccc"
+        return NO_SCORE_COLOUR
     return next(colour for bound, colour in SCORE_CLASSES if score < bound)
 
 
-def add_districts(m: folium.Map, municipality_id: int | None, *, show: bool = True) -> str:
-    """Choropleth of the marginalisation score, with its indicators, complaints and distance to services."""
-    collection = selectors.districts_geojson(municipality_id, arabic=get_language_bidi())
-    if collection is None or json.loads(collection)["features"] is None:
-        return ""
+def score_words() -> list[str]:
+    """What each score class means, in words, lightest first."""
+    return [
+        gettext("a little marginalised"),
+        gettext("somewhat marginalised"),
+        gettext("marginalised"),
+        gettext("very marginalised"),
+        gettext("severely marginalised"),
+    ]
+
+
+def score_level(score: float | None) -> str:
+    if score is None:
+        return gettext("not scored: an indicator is missing")
+    return score_words()[next(i for i, (bound, _) in enumerate(SCORE_CLASSES) if score < bound)]
+
+
+def shortfalls() -> list[tuple[str, str]]:
+    """The five shortfalls the score is the mean of: (property, what it counts in plain words)."""
+    return [
+        ("poverty", gettext("Live in poverty")),
+        ("unemployment", gettext("Without work")),
+        ("no_water", gettext("Homes without drinking water")),
+        ("no_sanitation", gettext("Homes not on the sewer")),
+        ("no_waste", gettext("Homes whose waste is not collected")),
+    ]
+
+
+def decimal(value: float) -> str:
+    """A number the reader's way with at most one decimal, none when it is whole (19, 19,5 in French)."""
+    value = round(float(value), 1)
+    return number_format(value, decimal_pos=0 if value.is_integer() else 1)
+
+
+def percent(value: float | None) -> str | None:
+    return None if value is None else gettext("%(value)s %%") % {"value": decimal(value)}
+
+
+def labelled(label: str, value: str) -> str:
+    """ "Label: value" as the language writes it (a space before the colon in French)."""
+    return pgettext("a label and its value", "%(label)s: %(value)s") % {"label": label, "value": value}
+
+
+@dataclass(frozen=True)
+class DistrictStanding:
+    """A district's place in its municipality's ranking, in words."""
+
+    name: str
+    rank: int | None
+    line: SafeString  # "<strong>Tozeur centre</strong>: a little marginalised (19 of 100)"
+    shortfalls: str  # "Live in poverty: 20 %; Without work: 15 %; …"
+
+
+def district_standings(collection: dict[str, Any]) -> list[DistrictStanding]:
+    """The districts' properties in words (for their popups, in place) and their ranking, most marginalised first."""
+    standings = []
+    separator = pgettext("between the shortfalls of a district", "; ")
+    for feature in collection["features"]:
+        p = feature["properties"]
+        p["no_water"], p["no_sanitation"], p["no_waste"] = (
+            None if p[rate] is None else 100 - p[rate] for rate in ("water", "sanitation", "waste")
+        )
+        for key, _ in shortfalls():
+            p[key + "_text"] = percent(p[key])
+        p["level"] = score_level(p["score"])
+        if p["score"] is not None:
+            p["level"] += gettext(" (%(score)s of 100)") % {"score": decimal(p["score"])}
+        p["rank_text"] = (
+            gettext("%(rank)s of %(count)s, the most marginalised first") % {"rank": p["rank"], "count": p["ranked"]}
+            if p["rank"] is not None
+            else None
+        )
+        p["distance_text"] = None if p["service_distance_m"] is None else metres_label(p["service_distance_m"])
+        named = [labelled(label, p[key + "_text"]) for key, label in shortfalls() if p[key] is not None]
+        line = labelled(format_html('<strong dir="auto">{}</strong>', p["name"]), escape(p["level"]))
+        standings.append(DistrictStanding(p["name"], p["rank"], mark_safe(line), separator.join(named)))  # noqa: S308
+    return sorted(standings, key=lambda d: (d.rank is None, d.rank or 0, d.name))
+
+
+def add_districts(
+    m: folium.Map, municipality_id: int | None, *, show: bool = True
+) -> tuple[str, list[DistrictStanding]]:
+    """Choropleth of the marginalisation score, each district's shortfalls, complaints and distance to services in
+    plain words; returns the legend section and the districts' ranking."""
+    text = selectors.districts_geojson(municipality_id, arabic=get_language_bidi())
+    collection = json.loads(text) if text else None
+    if collection is None or collection["features"] is None:
+        return "", []
+    standings = district_standings(collection)
     folium.GeoJson(
         collection,
         name=gettext("Marginalised districts"),
@@ -341,38 +429,39 @@ def add_districts(m: folium.Map, municipality_id: int | None, *, show: bool = Tr
     ).add_child(
         FeatureDetails(
             [
-                "name",
-                "score",
-                "poverty",
-                "unemployment",
-                "water",
-                "sanitation",
-                "waste",
+                "level",
+                "rank_text",
+                *(key + "_text" for key, _ in shortfalls()),
                 "population",
                 "complaints_per_1000",
-                "service_distance_m",
+                "distance_text",
             ],
             [
-                gettext("District"),
-                gettext("Marginalisation score (0 to 100)"),
-                gettext("Poverty rate (%)"),
-                gettext("Unemployment rate (%)"),
-                gettext("Households with drinking water (%)"),
-                gettext("Households connected to sanitation (%)"),
-                gettext("Households with waste collection (%)"),
-                gettext("Population"),
-                gettext("Complaints per 1,000 inhabitants"),
-                gettext("Distance to the nearest service (m)"),
+                gettext("How marginalised"),
+                gettext("In the municipality"),
+                *(label for _, label in shortfalls()),
+                gettext("Inhabitants"),
+                gettext("Reports for every 1,000 inhabitants"),
+                gettext("From its middle to the nearest service"),
             ],
-        )
+        ).titled("name")
     ).add_to(m)
     lower = 0
     items = []
-    for bound, colour in SCORE_CLASSES:
+    for (bound, colour), words in zip(SCORE_CLASSES, score_words(), strict=True):
         label = f"{lower}{EN_DASH}{min(bound, 100)}" if bound <= 100 else f"≥ {lower}"
-        items.append(_swatch_item(colour, label))
+        items.append(_swatch_item(colour, labelled(label, words)))
         lower = bound
-    return _legend_section(gettext("Marginalisation score"), items)
+    if any(d.rank is None for d in standings):
+        items.append(_swatch_item(NO_SCORE_COLOUR, gettext("not scored: an indicator is missing")))
+    explained = escape(
+        gettext(
+            "The score is the mean of five shortfalls: poverty, unemployment, and homes without drinking water, "
+            "sewer or waste collection. Darker is more marginalised."
+        )
+    )
+    items.append(f'<li class="gisportal-note">{explained}</li>')
+    return _legend_section(gettext("How marginalised (score 0 to 100)"), items), standings
 
 
 def _lookup(
@@ -446,17 +535,24 @@ def complaints_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -
 
 
 def districts_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:
+    return districts_page(frame, links)[0]
+
+
+def districts_page(
+    frame: selectors.MunicipalityFrame, links: MapLinks | None
+) -> tuple[folium.Map, list[DistrictStanding]]:
+    """The marginalised districts' map and their ranking in words, for the page under it."""
     m = _base_map(frame.bounds, links)
     _boundary(m, frame)
-    legend = add_districts(m, frame.id)
-    return _finish(m, [legend])
+    legend, standings = add_districts(m, frame.id)
+    return _finish(m, [legend]), standings
 
 
 def municipality_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:
     """The municipality's home map: the four layers together."""
     m = _base_map(frame.bounds, links)
     _boundary(m, frame)
-    districts = add_districts(m, frame.id, show=False)
+    districts, _ = add_districts(m, frame.id, show=False)
     routes = add_collection_routes(m, frame.id)
     kinds, services = add_services(m, frame.id)
     legend = [districts, routes, services, add_complaints(m, links, frame)]
@@ -484,7 +580,7 @@ def national_map(links: MapLinks) -> folium.Map:
         )
     ).add_to(m)
     legend = [
-        add_districts(m, None, show=False),
+        add_districts(m, None, show=False)[0],
         add_collection_routes(m, None),
         add_national_services(m),
         add_complaints(m, links, None),

@@ -186,8 +186,9 @@ def collection_routes_by_days(municipality_id: int | None) -> list[tuple[list[in
 
 
 def districts_geojson(municipality_id: int | None, *, arabic: bool) -> str | None:
-    """Districts with the marginalisation score and its indicators, complaint density (per 1,000 inhabitants)
-    and the walking-distance proxy to services (metres from the district's centre to the nearest service point)."""
+    """Districts with the marginalisation score and its indicators, their rank in their municipality, complaint
+    density (per 1,000 inhabitants) and the walking-distance proxy to services (metres from the district's centre
+    to the nearest service point)."""
     return _one(
         """SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
                     'type', 'Feature', 'geometry', ST_AsGeoJSON(d.boundary, 5)::json,
@@ -199,9 +200,14 @@ def districts_geojson(municipality_id: int | None, *, arabic: bool) -> str | Non
                         'waste', d.waste_collection_rate, 'population', d.population,
                         'complaints', c.n,
                         'complaints_per_1000', round(1000.0 * c.n / nullif(d.population, 0), 1),
-                        'service_distance_m', round(s.metres)))
+                        'service_distance_m', round(s.metres), 'rank', d.rank, 'ranked', d.ranked))
                     ORDER BY d.name))::text
-             FROM layers_district d
+             -- rank 1: the most marginalised of its municipality; a district without a score is not ranked
+             FROM (SELECT *, CASE WHEN marginalisation_score IS NOT NULL THEN rank() OVER (
+                                  PARTITION BY municipality_id, marginalisation_score IS NULL
+                                  ORDER BY marginalisation_score DESC) END AS rank,
+                          count(marginalisation_score) OVER (PARTITION BY municipality_id) AS ranked
+                     FROM layers_district WHERE %(id)s::bigint IS NULL OR municipality_id = %(id)s) d
              CROSS JOIN LATERAL (SELECT count(*) AS n FROM layers_complaint
                                   WHERE district_id = d.id AND status <> ALL(%(unmapped)s) AND NOT is_hidden) c
              CROSS JOIN LATERAL ST_PointOnSurface(d.boundary) AS centre
@@ -213,8 +219,7 @@ def districts_geojson(municipality_id: int | None, *, arabic: bool) -> str | Non
              CROSS JOIN LATERAL (
                  SELECT min(ST_Distance(centre::geography, p.location::geography)) AS metres
                    FROM layers_servicepoint p
-                  WHERE p.status = 'in_service' AND p.location && metres_envelope(centre, bound.metres)) s
-            WHERE %(id)s::bigint IS NULL OR d.municipality_id = %(id)s""",
+                  WHERE p.status = 'in_service' AND p.location && metres_envelope(centre, bound.metres)) s""",
         {"id": municipality_id, "arabic": arabic, "unmapped": ["duplicate", "rejected"]},
     )
 

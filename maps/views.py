@@ -48,8 +48,12 @@ def _page(request: HttpRequest, title: str, code: str | None, rendered: builders
 @gzip_page
 def municipality(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     frame = _frame(code)
-    rendered = builders.render_parts(builders.MAPS[kind](frame, _links(code)))
     name = frame.name_ar if request.LANGUAGE_CODE == "ar" else frame.name_fr
+    if kind == "districts":  # the map, and under it the districts' ranking in words
+        m, standings = builders.districts_page(frame, _links(code))
+        context = {"title": name, "code": code, "map": builders.render_parts(m), "standings": standings}
+        return render(request, "maps/map_page.html", context)
+    rendered = builders.render_parts(builders.MAPS[kind](frame, _links(code)))
     return _page(request, name, code, rendered)
 
 

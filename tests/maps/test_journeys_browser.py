@@ -7,9 +7,9 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from etl.models import RoadSegment
-from layers.models import ServicePoint
+from layers.models import District, ServicePoint
 from tests.browser import Traffic
-from tests.conftest import Town
+from tests.conftest import Town, square
 from tests.maps.test_browser import LAT, LON, THE_MAP, click_map_at, open_map, overlay
 
 pytestmark = pytest.mark.browser
@@ -135,3 +135,33 @@ def test_without_javascript_she_finds_her_municipality(
         assert page.url == f"{live_server.url}/m/6211/"  # one answer: her municipality's map
     finally:
         context.close()
+
+
+def test_marginalised_districts_are_explained_in_words(page: Page, live_server: LiveServer, tozeur: Town) -> None:
+    District.objects.create(
+        municipality=tozeur.municipality,
+        name="Ras Edhrâa",
+        population=2_000,
+        poverty_rate=45,
+        unemployment_rate=30,
+        water_access_rate=60,
+        sanitation_access_rate=20,
+        waste_collection_rate=40,
+        boundary=square(LON + 0.015, LAT + 0.015, half=0.004),
+    )
+
+    open_map(page, f"{live_server.url}/m/6211/districts/", complaints=False)
+
+    legend = page.locator(".gisportal-legend")
+    expect(legend).to_contain_text("0\u201320 : un peu marginalisé")
+    expect(legend).to_contain_text("La note est la moyenne de cinq manques")
+    standings = page.locator(".gisportal-standings li")
+    expect(standings).to_have_count(2)
+    expect(standings.nth(0)).to_contain_text("Ras Edhrâa : très marginalisé (51 sur 100).")  # the most marginalised first
+    expect(standings.nth(0)).to_contain_text("Vivent dans la pauvreté : 45 %")
+    expect(standings.nth(1)).to_contain_text("Tozeur centre : un peu marginalisé (19 sur 100).")
+    open_popup(page, "name", "Ras Edhrâa")
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup.locator(".gisportal-title")).to_have_text("Ras Edhrâa")
+    expect(popup).to_contain_text("Dans la commune1 sur 2, le plus marginalisé d’abord")
+    expect(popup).to_contain_text("Logements sans eau potable40 %")

@@ -85,7 +85,6 @@ def test_payloads_are_escaped_in_the_exported_map(planted: Town) -> None:
         f"/m/6211/collection-day.json?lat={LAT}&lon={LON}",
         "/m/6211/places.json?q=img",
         f"/m/complaints.json?state=open&zoom=14&bbox={LON - 0.05},{LAT - 0.05},{LON + 0.05},{LAT + 0.05}",
-        "/m/municipalities.json",
     ],
 )
 def test_the_map_endpoints_answer_json_a_browser_never_runs(client: Client, planted: Town, path: str) -> None:

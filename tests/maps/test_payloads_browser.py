@@ -15,17 +15,19 @@ from tests.maps.test_payloads import PAYLOAD, plant_payloads
 
 pytestmark = pytest.mark.browser
 
-# Every overlay shown, then every feature's popup and tooltip opened in turn: what each one showed, and
-# whatever element inside it is not the table the popup builds.
+# What the payloads would make of themselves if a popup parsed them: an image with a handler, a script.
+INJECTED = "img, script, iframe, object, embed, svg, [onerror], [onload]"
+# Every overlay shown, then every feature's popup and tooltip opened in turn: what each one showed, and any
+# element of the payloads' kind inside it.
 OPEN_EVERY_POPUP = f"""() => {{
+    const INJECTED = "{INJECTED}";
     document.querySelectorAll(".leaflet-control-layers-overlays input").forEach(i => {{ if (!i.checked) i.click(); }});
     const map = {THE_MAP}, shown = [], foreign = [];
     function look(selector) {{
         const box = document.querySelector(selector);
         if (!box) return;
         shown.push(box.textContent);
-        const built = ["DIV", "STRONG", "TABLE", "TBODY", "TR", "TH", "TD", "P", "A", "SPAN"];
-        box.querySelectorAll("*").forEach(e => {{ if (!built.includes(e.tagName)) foreign.push(e.outerHTML); }});
+        box.querySelectorAll(INJECTED).forEach(e => foreign.push(e.outerHTML));
     }}
     map.eachLayer(layer => {{
         if (!layer.feature) return;

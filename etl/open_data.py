@@ -17,7 +17,10 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import ForeignKey
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from etl.export import FORMATS, ExportFailed, export_layer
 from etl.models import DataVersion
@@ -64,7 +67,8 @@ def other_listings(municipality: Municipality | None) -> list[Listing]:
 
 
 class NotPublished(Exception):
-    """No such public file: an unknown or private layer, a format it has not, an unknown municipality."""
+    """No such public file: an unknown or private layer, a format it has not, an unknown municipality, or no
+    rows (yet) for the municipality asked for. Its message is for the reader, in the page's language."""
 
 
 @dataclass(frozen=True)
@@ -91,34 +95,56 @@ def _tables(target: Target) -> list[str]:
     return [target.table, *related]
 
 
-def catalogue() -> list[Dataset]:
-    """What the open data page lists: every public layer and table, its size and when it last changed."""
-    changed = dict(DataVersion.objects.values_list("table_name", "changed_at"))
-    sizes = table_sizes([TARGETS[name].table for name in PUBLIC])
-    datasets = []
-    for name in PUBLIC:
+def by_municipality(target: Target) -> bool:
+    return "municipality" in target.references or target.model is Municipality
+
+
+def _rows_in(municipality: Municipality, names: list[str]) -> dict[str, int]:
+    """Each dataset's rows in one municipality, exactly, in one query (each an index scan on its municipality)."""
+    counts = []
+    for name in names:
         target = TARGETS[name]
-        by_municipality = "municipality" in target.references or target.model is Municipality
-        datasets.append(
-            Dataset(
-                name=name,
-                title=str(target.model._meta.verbose_name_plural),
-                formats=formats(target),
-                features=sizes[target.table],
-                changed_at=changed.get(target.table),
-                by_municipality=by_municipality,
-            )
+        column = "id" if target.model is Municipality else target.fields["municipality"].column
+        counts.append(f"SELECT '{name}', count(*) FROM {target.table} WHERE {column} = %s")  # noqa: S608
+    with connection.cursor() as cursor:  # model tables and columns, never input
+        cursor.execute(" UNION ALL ".join(counts), [municipality.pk] * len(names))
+        return dict(cursor.fetchall())
+
+
+def catalogue(municipality: Municipality | None = None) -> list[Dataset]:
+    """What the open data page lists: every public layer and table, its size and when it last changed; for one
+    municipality, the datasets split by municipality with that municipality's rows."""
+    changed = dict(DataVersion.objects.values_list("table_name", "changed_at"))
+    names = [name for name in PUBLIC if municipality is None or by_municipality(TARGETS[name])]
+    if municipality is None:
+        tables = table_sizes([TARGETS[name].table for name in names])
+        sizes = {name: tables[TARGETS[name].table] for name in names}
+    else:
+        sizes = _rows_in(municipality, names)
+    return [
+        Dataset(
+            name=name,
+            title=str(TARGETS[name].model._meta.verbose_name_plural),
+            formats=formats(TARGETS[name]),
+            features=sizes[name],
+            changed_at=changed.get(TARGETS[name].table),
+            by_municipality=by_municipality(TARGETS[name]),
         )
-    return datasets
+        for name in names
+    ]
 
 
 def published_file(name: str, fmt: str, municipality: str | None = None) -> Path:
     """The file of a public layer (or of one municipality's part of it), built if its data changed since."""
     if name not in PUBLIC or fmt not in formats(TARGETS[name]):
-        raise NotPublished(f"no open data file {name}.{fmt}")
-    if municipality is not None and not Municipality.objects.filter(code=municipality).exists():
-        raise NotPublished(f"no municipality with code {municipality}")
+        raise NotPublished(_("There is no open data file %(file)s.") % {"file": f"{name}.{fmt}"})
     target = TARGETS[name]
+    dataset = str(target.model._meta.verbose_name_plural)
+    place = Municipality.objects.filter(code=municipality).first() if municipality is not None else None
+    if municipality is not None and place is None:
+        raise NotPublished(_("No municipality has the code %(code)s.") % {"code": municipality})
+    if place is not None and not by_municipality(target):
+        raise NotPublished(_("The %(dataset)s are published for all of Tunisia only.") % {"dataset": dataset})
     # The change time too: a database restored or recreated starts its counters again.
     versions = {
         table: f"{version}.{changed_at.timestamp():.6f}"
@@ -137,10 +163,17 @@ def published_file(name: str, fmt: str, municipality: str | None = None) -> Path
     with tempfile.TemporaryDirectory(dir=folder) as work:
         try:
             built = export_layer(name, fmt=fmt, path=Path(work) / path.name, municipality=municipality).path
-        except ExportFailed as error:
-            raise NotPublished(str(error)) from error
+        except ExportFailed as error:  # no row: the only failure a public name, format and municipality leave
+            raise NotPublished(_nothing_yet(dataset, place)) from error
         os.replace(built, path)  # atomic: a concurrent download reads the old file or the whole new one
     for stale in folder.glob(f"{stem}v*{suffix}"):
         if stale != path:
             stale.unlink(missing_ok=True)
     return path
+
+
+def _nothing_yet(dataset: str, municipality: Municipality | None) -> str:
+    if municipality is None:
+        return _("No %(dataset)s are published yet.") % {"dataset": dataset}
+    name = municipality.name_ar if translation.get_language() == "ar" else municipality.name_fr
+    return _("%(municipality)s has published no %(dataset)s yet.") % {"municipality": name, "dataset": dataset}

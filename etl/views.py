@@ -4,6 +4,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
@@ -60,23 +61,25 @@ def report(request: HttpRequest, job_id: int) -> FileResponse:
 @require_GET
 def open_data(request: HttpRequest) -> HttpResponse:
     """Every public layer and table, with its download links (for one municipality's part when chosen)."""
+    return _open_data_page(request)
+
+
+def _open_data_page(request: HttpRequest, *, missing: str = "", status: int = 200) -> HttpResponse:
     code = request.GET.get("municipality") or None
     municipality = Municipality.objects.filter(code=code).first() if code else None
-    return render(
-        request,
-        "etl/open_data.html",
-        {
-            "datasets": open_data_files.catalogue(),
-            "municipalities": Municipality.objects.order_by("name_fr").values_list("code", "name_fr", "name_ar"),
-            "municipality": municipality,
-            "listings": open_data_files.other_listings(municipality),
-        },
-    )
+    context = {
+        "datasets": open_data_files.catalogue(municipality),
+        "municipalities": Municipality.objects.order_by("name_fr").values_list("code", "name_fr", "name_ar"),
+        "municipality": municipality,
+        "listings": open_data_files.other_listings(municipality),
+        "missing": missing,
+    }
+    return render(request, "etl/open_data.html", context, status=status)
 
 
 @require_GET
 @transaction.non_atomic_requests  # the export is a read of its own; the file then streams outside any transaction
-def download(request: HttpRequest, layer: str, fmt: str) -> FileResponse:
+def download(request: HttpRequest, layer: str, fmt: str) -> HttpResponseBase:
     """A public layer as a file (`?municipality=CODE` for one municipality's part), built once per data version."""
     code = request.GET.get("municipality")
     try:
@@ -87,6 +90,7 @@ def download(request: HttpRequest, layer: str, fmt: str) -> FileResponse:
             path = open_data_files.published_file(layer, fmt, code)
             handle = open(path, "rb")  # noqa: SIM115
     except open_data_files.NotPublished as error:
-        raise Http404(str(error)) from error
+        # A person followed a link: the open data page, saying in her language why there is no file.
+        return _open_data_page(request, missing=str(error), status=404)
     name = f"{layer}-{code}{path.suffix}" if code else f"{layer}{path.suffix}"
     return FileResponse(handle, as_attachment=True, filename=name, content_type=open_data_files.CONTENT_TYPES[fmt])

@@ -1,6 +1,7 @@
 """Open data: the page, the files built once per version of their data, tables as CSV, nothing private."""
 
 import csv
+import html
 import io
 
 import pyogrio
@@ -105,9 +106,42 @@ def test_unknown_private_or_unpublished_files_are_not_found(client, tozeur):
 
 def test_the_budget_execution_is_published(client, tozeur, open_data_dir):
     assert client.get("/open-data/budget_execution.csv").status_code == 404  # nothing executed yet
-    assert "/open-data/budget_execution.csv" in client.get("/open-data/").content.decode()
+    row = client.get("/en/open-data/").content.decode().split('<tr id="dataset-budget_execution">')[1].split("</tr>")[0]
+    assert "nothing published yet" in row and "<a " not in row  # listed, without a link to nothing
     versions = DataVersion.objects.filter(table_name="scorecards_budgetexecution")
     before = versions.first().version if versions.exists() else 0
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM scorecards_budgetexecution")
     assert versions.get().version == before + 1
+
+
+def test_a_municipality_shows_its_own_counts(client, tozeur, beja):
+    def rows(html: str, dataset: str) -> str:
+        return html.split(f'<tr id="dataset-{dataset}">')[1].split('<td class="rows">')[1].split("</td>")[0]
+
+    national = client.get("/open-data/").content.decode()
+    tozeur_only = client.get("/open-data/", {"municipality": "6211"}).content.decode()
+    assert (rows(national, "service_point"), rows(tozeur_only, "service_point")) == ("2", "1")
+    assert (rows(national, "municipality"), rows(tozeur_only, "municipality")) == ("2", "1")
+    assert 'id="dataset-governorate"' not in tozeur_only  # not split by municipality
+
+
+@pytest.mark.parametrize(
+    ("prefix", "says"),
+    [
+        ("/", "Tozeur : rien n'est encore publié dans « lignes budgétaires »."),
+        ("/ar/", "لم تنشر بلدية توزر بعد أي بيانات في «بنود الميزانية»."),
+        ("/en/", "Tozeur has published no budget lines yet."),
+    ],
+)
+def test_a_municipality_without_budget_lines_says_so_in_the_pages_language(client, tozeur, prefix, says):
+    tozeur.municipality.name_ar = "توزر"
+    tozeur.municipality.save()
+    page = client.get(f"{prefix}open-data/", {"municipality": "6211"}).content.decode()
+    row = page.split('<tr id="dataset-budget_line">')[1].split("</tr>")[0]
+    assert "<a " not in row  # no link to a file that cannot exist
+    # The address itself (a bookmark, a link from elsewhere) answers the open data page saying why, not Django's 404.
+    response = client.get(f"{prefix}open-data/budget_line.csv", {"municipality": "6211"})
+    assert response.status_code == 404
+    assert says in html.unescape(response.content.decode())
+    assert 'id="municipality"' in response.content.decode()

@@ -22,6 +22,10 @@ def test_arabic_phone_downloads_a_municipalitys_service_points(
     page.select_option("#municipality", "6211")
     page.get_by_role("button", name="عرض").click()
     expect(page.locator("#municipality")).to_have_value("6211")
+    # Tozeur's own counts (Béja's container is not counted), and no link to budget lines it has not published.
+    expect(page.locator("#dataset-service_point .rows")).to_have_text("1")
+    expect(page.locator("#dataset-budget_line")).to_contain_text("لا شيء منشور بعد لهذه البلدية")
+    expect(page.locator("#dataset-budget_line a")).to_have_count(0)
     # The table fits the phone's width: no sideways scrolling to reach the links.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 

@@ -84,7 +84,7 @@ def _outline(alias: str) -> str:
     return _geom(f"ST_Boundary(ST_Simplify({alias}.boundary, b.pixel / 2, true))")
 
 
-def _town(column: str) -> str:
+def town_of(column: str) -> str:
     """The municipality `m`'s own town, the gazetteer place of its name, where its name is written."""
     return f"""(SELECT town.{column} FROM complaints_place town
                  WHERE town.location && m.boundary AND ST_Intersects(town.location, m.boundary)
@@ -128,7 +128,7 @@ SELECT coalesce((
              WHERE %(z)s BETWEEN 6 AND {GOVERNORATES_BELOW - 1} AND g.boundary && b.search
             UNION ALL
             SELECT 'municipality', m.name_fr, m.name_ar, 2, coalesce(m.population, 0),
-                   {_geom(f"coalesce({_town('location')}, ST_PointOnSurface(m.boundary))", buffer=0)}
+                   {_geom(f"coalesce({town_of('location')}, ST_PointOnSurface(m.boundary))", buffer=0)}
               FROM layers_municipality m, b
              WHERE %(z)s BETWEEN {MUNICIPALITY_NAMES[0]} AND {MUNICIPALITY_NAMES[1]} AND m.boundary && b.search
             UNION ALL
@@ -139,7 +139,7 @@ SELECT coalesce((
                AND NOT (%(z)s BETWEEN {MUNICIPALITY_NAMES[0]} AND {MUNICIPALITY_NAMES[1]} AND EXISTS (
                    SELECT 1 FROM layers_municipality m
                     WHERE m.boundary && p.location AND ST_Intersects(m.boundary, p.location)
-                      AND {_town("id")} = p.id))
+                      AND {town_of("id")} = p.id))
             UNION ALL
             SELECT 'district', d.name, d.name_ar, 4, coalesce(d.population, 0),
                    {_geom("ST_PointOnSurface(d.boundary)", buffer=0)}

@@ -121,6 +121,11 @@ def page_language() -> str:
     return "ar" if get_language_bidi() else "fr"
 
 
+def basemap_attribution() -> str:
+    """Whose data the portal's basemap draws (GeoNames asks for its credit, OpenStreetMap's licence for its)."""
+    return gettext("Names: GeoNames; streets: © OpenStreetMap contributors")
+
+
 def _base_map(bounds: tuple[float, float, float, float], links: MapLinks | None) -> folium.Map:
     west, south, east, north = bounds
     m = folium.Map(
@@ -144,11 +149,7 @@ def _base_map(bounds: tuple[float, float, float, float], links: MapLinks | None)
             control=True,
         ).add_to(m)
     elif links is not None and links.basemap:
-        Basemap(
-            links.basemap,
-            language=page_language(),
-            attribution=gettext("Names: GeoNames; streets: © OpenStreetMap contributors"),
-        ).add_to(m)
+        Basemap(links.basemap, language=page_language(), attribution=basemap_attribution()).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     return m
 

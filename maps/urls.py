@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.national, name="national"),
     path("complaints.json", views.complaints_in_view, name="complaints"),
     path("municipalities.json", views.municipality_outlines, name="outlines"),
+    path("picture.svg", views.map_picture, name="picture"),
     path("<str:code>/", views.municipality, {"kind": "home"}, name="municipality"),
     path("<str:code>/services/", views.municipality, {"kind": "services"}, name="services"),
     path("<str:code>/collection/", views.municipality, {"kind": "collection"}, name="collection"),

@@ -14,7 +14,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from layers.models import ServicePoint
-from maps import basemap, builders, selectors
+from maps import basemap, builders, picture, selectors
 
 MAX_ZOOM = 22
 
@@ -209,3 +209,23 @@ def places(request: HttpRequest, code: str) -> JsonResponse:
         return _bad(BadQuery(gettext("Type between 2 and 100 letters of the place's name.")))
     found = selectors.places_named(query, municipality_id=frame.id, arabic=request.LANGUAGE_CODE == "ar")
     return JsonResponse({"places": found})
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def map_picture(request: HttpRequest) -> HttpResponse:
+    """A small picture of the basemap around a point (with a pin at its centre if `pin=1`): the map of pages
+    without JavaScript."""
+    try:
+        lon, lat = _here(request)
+        view = picture.at(lon, lat, int(request.GET.get("z", "")), request.GET.get("size", "choose"))
+    except BadQuery as error:
+        return _bad(error)
+    except ValueError:  # no whole zoom, or out of range
+        return _bad(BadQuery(gettext("The picture's zoom or size is not one the maps have.")))
+    pinned = request.GET.get("pin") == "1"
+    title = gettext("The place on the map") if pinned else gettext("The map around the place")
+    body = picture.svg(view, arabic=request.LANGUAGE_CODE == "ar", pin=pinned, title=title)
+    # An image, never a page: nothing in it may run or load, even opened on its own.
+    headers = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"}
+    return HttpResponse(body, content_type="image/svg+xml", headers=headers)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,6 +15,7 @@ from gisportal.complaints import abuse, photos, public_forms, selectors, service
 from gisportal.complaints.models import ServiceCategory
 from layers import selectors as layer_selectors
 from layers.models import Complaint
+from maps import basemap, builders, picture
 
 NEARBY_SHOWN = 5
 # The reporter's keys of the reports sent from this browser, by tracking code.
@@ -24,29 +26,76 @@ def _client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+# Where the "where" step's map opens: all of Tunisia, unless a place was found or chosen.
+COUNTRY = {"lat": 33.9, "lon": 9.6, "z": 6}
+PLACE_ZOOM = 15  # a place found by the search, or chosen before, opens at this zoom
+CHOOSE_ZOOM = 14  # without JavaScript, a click on the picture chooses the place from this zoom; below, it zooms in
+ZOOM_STEP = 3
+
+
 def _page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
     context.setdefault("basemap", settings.BASEMAP_TILE_URL)
+    # The portal's own vector basemap, unless a raster one is configured.
+    context.setdefault("vector_basemap", "" if settings.BASEMAP_TILE_URL else basemap.url_template())
+    context.setdefault("basemap_language", builders.page_language())
+    context.setdefault("basemap_attribution", builders.basemap_attribution())
     context.setdefault("max_photos", photos.MAX_PHOTOS)
+    context.setdefault("choose_zoom", CHOOSE_ZOOM)
     return render(request, "complaints/report.html", context, status=status)
+
+
+def _centre(request: HttpRequest, place: public_forms.PlaceForm | None) -> dict:
+    """Where the map of the "where" step opens: the centre asked for (a place found, a picture zoomed into),
+    else the place chosen so far, else the whole country."""
+    try:
+        lat, lon, zoom = float(request.GET["clat"]), float(request.GET["clon"]), int(request.GET["z"])
+        picture.at(lon, lat, zoom, "choose")
+        return {"lat": lat, "lon": lon, "z": zoom}
+    except (KeyError, ValueError):
+        pass
+    if place is not None and place.is_valid():
+        return {"lat": place.cleaned_data["lat"], "lon": place.cleaned_data["lon"], "z": PLACE_ZOOM + 2}
+    return COUNTRY
+
+
+def _picture_click(request: HttpRequest) -> HttpResponse:
+    """A click on the map picture (no JavaScript): zoom in there, or, close enough, choose the place."""
+    try:
+        view = picture.at(float(request.GET["clon"]), float(request.GET["clat"]), int(request.GET["z"]), "choose")
+        lon, lat = view.lonlat(float(request.GET["map.x"]), float(request.GET["map.y"]))
+    except (KeyError, ValueError):
+        return redirect("complaints:report")
+    if view.zoom < CHOOSE_ZOOM:
+        return redirect(_report_url(clat=f"{lat:.6f}", clon=f"{lon:.6f}", z=min(view.zoom + ZOOM_STEP, CHOOSE_ZOOM)))
+    return redirect(_report_url(lat=f"{lat:.6f}", lon=f"{lon:.6f}"))
+
+
+def _report_url(**query: str | int) -> str:
+    return f"{reverse('complaints:report')}?{urlencode(query)}"
 
 
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
-    """Three steps, each a plain form: where (map, place search or coordinates), what, then the details."""
+    """Three steps, each a plain form: where (map, its picture without JavaScript, place search or coordinates),
+    what, then the details."""
     if request.method == "POST":
         return _submit(request)
+    if "map.x" in request.GET:
+        return _picture_click(request)
     place = public_forms.PlaceForm(request.GET) if {"lat", "lon"} <= set(request.GET) else None
     # "change" goes back to the map, centred on the place chosen so far.
     if place is None or not place.is_valid() or "change" in request.GET:
         query = request.GET.get("q", "")
         context = {"step": "where", "place_form": place or public_forms.PlaceForm(), "query": query}
         context["places"] = selectors.search_places(query) if query else None
+        context["centre"] = _centre(request, place)
+        context["place_zoom"] = PLACE_ZOOM
         return _page(request, context, status=400 if place is not None and place.errors else 200)
     lat, lon = place.cleaned_data["lat"], place.cleaned_data["lon"]
     point = Point(lon, lat, srid=4326)
     municipality = layer_selectors.municipality_at(point)
     if municipality is None:
-        context = {"step": "where", "place_form": place, "outside": True}
+        context = {"step": "where", "place_form": place, "outside": True, "centre": _centre(request, place)}
         return _page(request, context, status=400)
     categories = {c.code: c for c in selectors.catalogue(municipality)}
     code = request.GET.get("category", "")
@@ -77,6 +126,7 @@ def _details(
         "category": category,
         "form": form or public_forms.ReportForm(initial=initial, category=category),
         "nearby": nearby.prefetch_related("photos")[:NEARBY_SHOWN],
+        "own_reports": set(request.session.get(SESSION_KEYS, {})),  # hers: no "me too" on them
         "follow_form": public_forms.FollowForm(),
     }
     return _page(request, context, status=status)
@@ -87,12 +137,13 @@ def _submit(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_("This report is too large: at most three photos of 8 MB."), status=413)
     place = public_forms.PlaceForm(request.POST)
     if not place.is_valid():
-        return _page(request, {"step": "where", "place_form": place}, status=400)
+        return _page(request, {"step": "where", "place_form": place, "centre": COUNTRY}, status=400)
     lat, lon = place.cleaned_data["lat"], place.cleaned_data["lon"]
     point = Point(lon, lat, srid=4326)
     municipality = layer_selectors.municipality_at(point)
     if municipality is None:
-        return _page(request, {"step": "where", "place_form": place, "outside": True}, status=400)
+        outside = {"step": "where", "place_form": place, "outside": True, "centre": _centre(request, place)}
+        return _page(request, outside, status=400)
     category = selectors.service_category(municipality, request.POST.get("category", ""))
     if category is None:
         choose = {"step": "what", "lat": lat, "lon": lon, "municipality": municipality}
@@ -173,7 +224,9 @@ def _status_page(request: HttpRequest, complaint: Complaint, *, status: int = 20
         "photos": complaint.photos.all(),
         "followers": complaint.followers.count(),
         "new": request.GET.get("new") == "1",
-        "follow_form": forms.get("follow_form") or (public_forms.FollowForm() if complaint.is_open else None),
+        # "Me too" is for others: the reporter follows her own report already.
+        "follow_form": forms.get("follow_form")
+        or (public_forms.FollowForm() if complaint.is_open and not reporter else None),
         "reopen_form": forms.get("reopen_form") or (public_forms.ReopenForm() if closed_by_staff else None),
         "satisfaction_form": forms.get("satisfaction_form")
         or (public_forms.SatisfactionForm() if closed_by_staff and selectors.awaits_satisfaction(complaint) else None),
@@ -212,6 +265,9 @@ def _posted(
 @require_POST
 def follow(request: HttpRequest, code: str) -> HttpResponse:
     complaint = _public_or_404(code)
+    if selectors.is_reporter(complaint, _reporter_key(request, complaint)):
+        messages.info(request, _("This is your own report: you follow it already."))
+        return redirect(_status_url(complaint))
     form = public_forms.FollowForm(request.POST)
     if not form.is_valid():
         return _status_page(request, complaint, status=400, follow_form=form)

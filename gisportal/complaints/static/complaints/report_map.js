@@ -1,4 +1,5 @@
-// The "where" step, enhanced: tap or drag a pin, or use the phone's location; the form works without it.
+// The "where" step, enhanced: the map opens where she searched (or on her pin, or on the country); she taps or
+// drags the pin, or uses the phone's location. Without it, the form and the map picture work on their own.
 (function () {
   var box = document.getElementById("report-map");
   var lat = document.getElementById("id_lat");
@@ -6,15 +7,15 @@
   if (!box || !window.L) return;
   box.hidden = false;
   document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+  document.querySelectorAll(".no-js").forEach(function (el) { el.hidden = true; });
   var start = lat.value && lon.value ? [parseFloat(lat.value), parseFloat(lon.value)] : null;
-  var map = L.map(box).setView(start || [34.5, 9.5], start ? 16 : 6);
+  var centre = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lon)];
+  var map = L.map(box, { maxZoom: 18 }).setView(centre, parseInt(box.dataset.zoom, 10));
   if (box.dataset.basemap) {
-    L.tileLayer(box.dataset.basemap, { maxZoom: 19 }).addTo(map);
-  } else if (box.dataset.outlines && window.fetch) {
-    // No basemap configured: the municipalities' outlines at least show the citizen where she is.
-    fetch(box.dataset.outlines).then(function (response) { return response.json(); }).then(function (outlines) {
-      L.geoJSON(outlines, { interactive: false, style: { color: "#0b5a6b", weight: 1, fillOpacity: 0.04 } }).addTo(map);
-    });
+    L.tileLayer(box.dataset.basemap, { maxZoom: 18 }).addTo(map);
+  } else if (box.dataset.vector && L.gisportalBasemap) {
+    // The portal's own basemap: streets, districts and place names in the page's language.
+    L.gisportalBasemap(box.dataset.vector, { language: box.dataset.language, attribution: box.dataset.attribution }).addTo(map);
   }
   var pin = null;
   function place(latlng) {

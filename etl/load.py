@@ -15,6 +15,7 @@ import pyarrow.csv as pa_csv
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import ForeignKey
+from django.utils.translation import gettext
 from psycopg.copy import QueuedLibpqWriter
 
 from etl.history import History, reserve_ids
@@ -31,11 +32,28 @@ BULK_ROWS = 50_000
 BULK_MAINTENANCE_MEMORY = "1GB"
 GRID = "1e-9"  # degrees: about 0.1 mm, well below any survey's precision
 (WEST, EAST), (SOUTH, NORTH) = LONGITUDES, LATITUDES
-OUT_OF_RANGE = f"'coordinates outside longitudes {WEST} to {EAST} and latitudes {SOUTH} to {NORTH}'"
+VALUE = "\x00"  # where a translated reason takes a value only the SQL knows (never reaches the database)
 
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _said(reason: str, value: str | None = None) -> str:
+    """A translated reason as SQL text, the SQL expression `value` where the reason has VALUE."""
+    if value is None:
+        return _literal(reason)
+    before, after = reason.split(VALUE)
+    return f"{_literal(before)} || {value} || {_literal(after)}"
+
+
+def _empty_or(value: str) -> str:
+    empty = _literal(gettext("(empty)"))
+    return f"coalesce({value}, {empty})"
 
 
 class Loader:
@@ -47,16 +65,20 @@ class Loader:
         self.update_on = update_on
         for name in update_on or []:
             if name not in self.fields:
-                raise ImportFailed(f"--update-on {name}: the file gives no {name} to match on")
+                raise ImportFailed(
+                    gettext("--update-on %(field)s: the file gives no %(field)s to match on") % {"field": name}
+                )
         self.municipality_id: int | None = None
         if municipality is not None:
             if not target.municipality_scoped:
-                raise ImportFailed(f"--municipality does not apply to the {target.name} layer")
+                raise ImportFailed(
+                    gettext("--municipality does not apply to the %(layer)s layer") % {"layer": target.name}
+                )
             with connection.cursor() as cursor:
                 cursor.execute("SELECT id FROM layers_municipality WHERE code = %s", [municipality])
                 row = cursor.fetchone()
             if row is None:
-                raise ImportFailed(f"no municipality with code {municipality}")
+                raise ImportFailed(gettext("no municipality with code %(code)s") % {"code": municipality})
             self.municipality_id = row[0]
         self.read = 0
         # Whether staged rows carry their place in the file (a filtered or a wide file), their number being new.
@@ -149,7 +171,8 @@ class Loader:
             related = self.target.fields[name].related_model._meta.db_table  # type: ignore[union-attr]
             joins.append(f"LEFT JOIN {related} r_{name} ON r_{name}.{code_field} = s.{_q(name)}")
             selects.append(f"r_{name}.id AS {_q(name)}")
-            reasons.append(f"WHEN r_{name}.id IS NULL THEN 'unknown {name} ' || coalesce(s.{_q(name)}, '(empty)')")
+            unknown = gettext("unknown %(field)s %(value)s") % {"field": name, "value": VALUE}
+            reasons.append(f"WHEN r_{name}.id IS NULL THEN {_said(unknown, _empty_or(f's.{_q(name)}'))}")
         if self.target.municipality_scoped:
             municipality, municipality_reasons, municipality_join = self._municipality_sql()
             selects.append(f"{municipality} AS municipality")
@@ -159,13 +182,18 @@ class Loader:
             families = ", ".join(f"'{f.upper()}'" for f in FAMILIES[kind])
             point = kind == "POINT"
             in_range = coordinates_sql("g.geom" if point else "s._geom", point=point)
+            wrong_type = gettext("wrong geometry type %(type)s") % {"type": VALUE}
+            out_of_range = gettext(
+                "coordinates outside longitudes %(west)s to %(east)s and latitudes %(south)s to %(north)s"
+            ) % {"west": WEST, "east": EAST, "south": SOUTH, "north": NORTH}
+            empty, repaired_away = gettext("empty geometry"), gettext("geometry empty after repair")
             reasons[:0] = [
-                "WHEN s._geom IS NULL OR ST_IsEmpty(s._geom) THEN 'empty geometry'",
-                f"WHEN GeometryType(s._geom) NOT IN ({families}) THEN 'wrong geometry type ' || GeometryType(s._geom)",
+                f"WHEN s._geom IS NULL OR ST_IsEmpty(s._geom) THEN {_said(empty)}",
+                f"WHEN GeometryType(s._geom) NOT IN ({families}) THEN {_said(wrong_type, 'GeometryType(s._geom)')}",
                 # The models' rule (layers.rules), as the admin and the APIs apply it: a point as it will be
                 # stored, another shape before its repair (staged WKB carries no SRID, as the world's box).
-                f"WHEN NOT {in_range} THEN {OUT_OF_RANGE}",
-                "WHEN g.geom IS NULL OR ST_IsEmpty(g.geom) THEN 'geometry empty after repair'",
+                f"WHEN NOT {in_range} THEN {_said(out_of_range)}",
+                f"WHEN g.geom IS NULL OR ST_IsEmpty(g.geom) THEN {_said(repaired_away)}",
             ]
         reason = f"coalesce(s._reason, CASE {' '.join(reasons) or 'WHEN false THEN NULL'} END)"
         # Exact duplicates share this hash of every mapped value and the geometry as given.
@@ -185,13 +213,16 @@ class Loader:
         """The municipality of each row (an id), the reasons to reject it, and the join that finds it."""
         if self.municipality_id is not None:
             join = f"LEFT JOIN layers_municipality m ON m.id = {int(self.municipality_id)}"
-            return "m.id", ["WHEN NOT ST_Intersects(m.boundary, g.geom) THEN 'outside the municipality'"], join
+            outside = _said(gettext("outside the municipality"))
+            return "m.id", [f"WHEN NOT ST_Intersects(m.boundary, g.geom) THEN {outside}"], join
         if "municipality" in self.fields:
+            unknown = gettext("unknown municipality %(code)s") % {"code": VALUE}
+            outside = gettext("outside municipality %(code)s") % {"code": VALUE}
             return (
                 "m.id",
                 [
-                    "WHEN m.id IS NULL THEN 'unknown municipality ' || coalesce(s.municipality, '(empty)')",
-                    "WHEN NOT ST_Intersects(m.boundary, g.geom) THEN 'outside municipality ' || s.municipality",
+                    f"WHEN m.id IS NULL THEN {_said(unknown, _empty_or('s.municipality'))}",
+                    f"WHEN NOT ST_Intersects(m.boundary, g.geom) THEN {_said(outside, 's.municipality')}",
                 ],
                 "LEFT JOIN layers_municipality m ON m.code = s.municipality",
             )
@@ -200,24 +231,27 @@ class Loader:
                 SELECT CASE count(DISTINCT p.id) WHEN 0 THEN NULL WHEN 1 THEN min(p.id)
                             ELSE municipality_at(ST_PointOnSurface(g.geom)) END AS id
                 FROM etl_municipality_parts p WHERE ST_Intersects(p.geom, ST_PointOnSurface(g.geom))) m ON true"""
-        return "m.id", ["WHEN m.id IS NULL THEN 'outside every municipality'"], join
+        outside = _said(gettext("outside every municipality"))
+        return "m.id", [f"WHEN m.id IS NULL THEN {outside}"], join
 
     def _drop_duplicates(self, cursor: CursorWrapper) -> int:
-        return self._reject_repeats(cursor, ["_content"], "exact duplicate of ", dropped=True)
+        return self._reject_repeats(cursor, ["_content"], gettext("exact duplicate of %(place)s"), dropped=True)
 
     def _reject_repeats(self, cursor: CursorWrapper, group: list[str], reason: str, *, dropped: bool) -> int:
-        """Rows after the first of their group (same values in `group`) get `reason` and the first one's place."""
+        """Rows after the first of their group (same values in `group`) get `reason`, its %(place)s the first one's."""
         columns = ", ".join(_q(c) for c in group)
         not_null = " AND ".join(f"{_q(c)} IS NOT NULL" for c in group)
         # Rows of a filtered or wide file are numbered anew: the first one is named by its place in the file.
-        place = "(array_agg(_place ORDER BY _row))[1]" if self.placed else "'row ' || min(_row)"
+        row = _said(gettext("row %(row)s") % {"row": VALUE}, "min(_row)").replace("%", "%%")  # a query with params
+        place = "(array_agg(_place ORDER BY _row))[1]" if self.placed else row
+        before, after = (reason % {"place": VALUE}).split(VALUE)
         cursor.execute(
-            f"""UPDATE etl_checked c SET _reject = %s || first._place{", _dropped = true" if dropped else ""}
+            f"""UPDATE etl_checked c SET _reject = %s || first._place || %s{", _dropped = true" if dropped else ""}
                 FROM (SELECT {columns}, min(_row) AS _row, {place} AS _place FROM etl_checked
                       WHERE _reject IS NULL AND {not_null} GROUP BY {columns} HAVING count(*) > 1) first
                 WHERE ({", ".join(f"c.{_q(k)}" for k in group)}) = ({", ".join(f"first.{_q(k)}" for k in group)})
                   AND c._row > first._row AND c._reject IS NULL""",
-            [reason],
+            [before, after],
         )
         return cursor.rowcount
 
@@ -242,13 +276,14 @@ class Loader:
                     FROM etl_checked WHERE _reject IS NULL AND {not_null} GROUP BY {columns} HAVING count(*) > 1)
                 UPDATE etl_checked c SET geom = parts.geom FROM parts WHERE c._row = parts._row"""
         )
-        return self._reject_repeats(cursor, key, "part of ", dropped=True)
+        return self._reject_repeats(cursor, key, gettext("part of %(place)s"), dropped=True)
 
     def _reject_key_conflicts(self, cursor: CursorWrapper) -> None:
         key = self._key()
         if not key:
             return
-        self._reject_repeats(cursor, key, f"same {' and '.join(key)} as ", dropped=False)
+        same = gettext("same %(key)s as %(place)s") % {"key": " + ".join(key), "place": "%(place)s"}
+        self._reject_repeats(cursor, key, same, dropped=False)
 
     def _typed(self, name: str, prefix: str = "c.") -> str:
         """A staged value cast to its column's type (foreign keys are already ids)."""
@@ -314,10 +349,15 @@ class Loader:
                 cursor.execute(update)
                 updated = cursor.rowcount
         elif changed:
-            hint = f"use --update-on {' '.join(key)} to update it" if key else ""
+            reason = (
+                gettext("already in the layer with other values; use --update-on %(key)s to update it")
+                % {"key": " ".join(key)}
+                if key
+                else gettext("already in the layer with other values")
+            )
             cursor.execute(
                 """UPDATE etl_checked c SET _reject = %s FROM etl_matched m WHERE m._row = c._row AND NOT m.same""",
-                [f"already in the layer with other values; {hint}".rstrip("; ")],
+                [reason],
             )
         cursor.execute(
             "SELECT count(*) FROM etl_checked c WHERE c._reject IS NULL "
@@ -414,7 +454,7 @@ class Loader:
             )
             with open(path, "w", encoding="utf-8", newline="") as handle:
                 writer = spreadsheets.writer(handle)  # the rejected values are the file's: never a live formula
-                writer.writerow(["place" if self.placed else "row", "reason", *shown])
+                writer.writerow([gettext("place") if self.placed else gettext("row"), gettext("reason"), *shown])
                 while rows := cursor.fetchmany(10_000):
                     writer.writerows(rows)
         return path

@@ -40,6 +40,7 @@ import pandas as pd
 import pyarrow as pa
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext
 
 from etl.arabic import normalise_arabic
 from etl.sources import Batch
@@ -108,19 +109,20 @@ class Unpivot:
             pattern = re.compile(self.columns)
             found = {c: m.group(1) if pattern.groups else c for c in columns if (m := pattern.search(c))}
             if not found:
-                raise MappingError(
-                    f"{origin}: the unpivot pattern '{self.columns}' matches no column (columns: {listed})"
+                problem = gettext(
+                    "%(spec)s: the unpivot pattern '%(pattern)s' matches no column (columns: %(columns)s)"
                 )
+                raise MappingError(problem % {"spec": origin, "pattern": self.columns, "columns": listed})
         else:
             unknown = [c for c in self.columns if c not in columns]
             if unknown:
-                raise MappingError(
-                    f"{origin}: the file has no column {', '.join(unknown)} to unpivot (columns: {listed})"
-                )
+                problem = gettext("%(spec)s: the file has no column %(unknown)s to unpivot (columns: %(columns)s)")
+                raise MappingError(problem % {"spec": origin, "unknown": ", ".join(unknown), "columns": listed})
             found = {c: c for c in self.columns}
         for new in (self.name, self.value):
             if new in columns:
-                raise MappingError(f"{origin}: the unpivot's new column '{new}' is already a column of the file")
+                problem = gettext("%(spec)s: the unpivot's new column '%(column)s' is already a column of the file")
+                raise MappingError(problem % {"spec": origin, "column": new})
         return found
 
 
@@ -149,31 +151,37 @@ def load_mapping(spec: str | Path) -> Mapping:
         path = MAPPINGS_DIR / f"{spec}.toml"
     if not path.exists():
         known = ", ".join(sorted(p.stem for p in MAPPINGS_DIR.glob("*.toml")))
-        raise MappingError(f"no mapping spec '{spec}' (known: {known})")
+        raise MappingError(gettext("no mapping spec '%(spec)s' (known: %(known)s)") % {"spec": spec, "known": known})
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise MappingError(f"{path.name}: {error}") from error
     unknown = set(data) - SPEC_OPTIONS
     if unknown:
-        raise MappingError(f"{path.name}: unknown options {sorted(unknown)}")
+        raise MappingError(
+            gettext("%(spec)s: unknown options %(options)s") % {"spec": path.name, "options": sorted(unknown)}
+        )
     if data.get("layer") not in TARGETS:
-        raise MappingError(f"{path.name}: layer must be one of {sorted(TARGETS)}")
+        raise MappingError(
+            gettext("%(spec)s: layer must be one of %(layers)s") % {"spec": path.name, "layers": sorted(TARGETS)}
+        )
     target = TARGETS[data["layer"]]
     rules = {}
     for name, options in data.get("fields", {}).items():
         if name not in target.fields:
-            raise MappingError(f"{path.name}: the {target.name} layer has no field '{name}'")
+            problem = gettext("%(spec)s: the %(layer)s layer has no field '%(field)s'")
+            raise MappingError(problem % {"spec": path.name, "layer": target.name, "field": name})
         options = {"source": options} if isinstance(options, str) else options
         if set(options) - FIELD_OPTIONS:
+            problem = gettext("%(spec)s: field '%(field)s' has unknown options %(options)s")
             raise MappingError(
-                f"{path.name}: field '{name}' has unknown options {sorted(set(options) - FIELD_OPTIONS)}"
+                problem % {"spec": path.name, "field": name, "options": sorted(set(options) - FIELD_OPTIONS)}
             )
         for transform in options.get("transform", ()):
             if transform not in VECTOR_TRANSFORMS:
-                raise MappingError(
-                    f"{path.name}: unknown transform '{transform}' (known: {', '.join(sorted(VECTOR_TRANSFORMS))})"
-                )
+                problem = gettext("%(spec)s: unknown transform '%(transform)s' (known: %(known)s)")
+                known = ", ".join(sorted(VECTOR_TRANSFORMS))
+                raise MappingError(problem % {"spec": path.name, "transform": transform, "known": known})
         rules[name] = FieldRule(
             source=options.get("source"),
             default=options.get("default"),
@@ -204,25 +212,28 @@ def _unpivot(data: dict[str, Any], origin: str) -> Unpivot | None:
         return None
     options = data["unpivot"]
     if not isinstance(options, dict) or set(options) != UNPIVOT_OPTIONS:
-        raise MappingError(f"{origin}: [unpivot] takes exactly columns, name and value")
+        raise MappingError(gettext("%(spec)s: [unpivot] takes exactly columns, name and value") % {"spec": origin})
     columns, name, value = options["columns"], options["name"], options["value"]
     if isinstance(columns, str):
         try:
             re.compile(columns)
         except re.error as error:
-            raise MappingError(
-                f"{origin}: the unpivot pattern '{columns}' is not a regular expression ({error})"
-            ) from error
+            problem = gettext("%(spec)s: the unpivot pattern '%(pattern)s' is not a regular expression (%(error)s)")
+            raise MappingError(problem % {"spec": origin, "pattern": columns, "error": error}) from error
     elif not columns or not all(isinstance(c, str) for c in columns):
-        raise MappingError(f"{origin}: unpivot columns must be a list of column names or a pattern")
+        raise MappingError(
+            gettext("%(spec)s: unpivot columns must be a list of column names or a pattern") % {"spec": origin}
+        )
     if not isinstance(name, str) or not isinstance(value, str) or name == value:
-        raise MappingError(f"{origin}: the unpivot's name and value must be two different column names")
+        problem = gettext("%(spec)s: the unpivot's name and value must be two different column names")
+        raise MappingError(problem % {"spec": origin})
     for new in (name, value):
         # The filter runs in GDAL on the file's own columns, before the unpivot makes these.
         if re.search(rf"\b{re.escape(new)}\b", data.get("where") or ""):
-            raise MappingError(
-                f"{origin}: where cannot filter on '{new}', made by the unpivot (empty cells give no row already)"
+            problem = gettext(
+                "%(spec)s: where cannot filter on '%(column)s', made by the unpivot (empty cells give no row already)"
             )
+            raise MappingError(problem % {"spec": origin, "column": new})
     return Unpivot(columns if isinstance(columns, str) else tuple(columns), name, value)
 
 
@@ -264,16 +275,19 @@ class Mapper:
         for join in mapping.joins:
             table = pd.read_csv(source_folder / join.file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
             if join.key not in table:
-                raise MappingError(f"{mapping.origin}: {join.file} has no column '{join.key}'")
+                problem = gettext("%(spec)s: %(file)s has no column '%(column)s'")
+                raise MappingError(problem % {"spec": mapping.origin, "file": join.file, "column": join.key})
             table[join.key] = table[join.key].str.strip()  # official lists carry stray spaces ("تونس ")
             self.tables[join.name] = table.drop_duplicates(join.key).set_index(join.key).add_prefix(f"{join.name}.")
         for name, rule in mapping.fields.items():
             joined = any(rule.source.startswith(f"{join.name}.") for join in mapping.joins) if rule.source else True
             if rule.source and not joined and rule.source not in columns:
-                raise MappingError(
-                    f"{mapping.origin}: field '{name}' comes from column '{rule.source}', "
-                    f"which the file does not have (columns: {', '.join(columns)})"
+                problem = gettext(
+                    "%(spec)s: field '%(field)s' comes from column '%(column)s', "
+                    "which the file does not have (columns: %(columns)s)"
                 )
+                where = {"spec": mapping.origin, "field": name, "column": rule.source, "columns": ", ".join(columns)}
+                raise MappingError(problem % where)
         # Columns the database needs a value for, filled from the model's default when the file has none.
         self.rules = dict(mapping.fields)
         for name, f in self.target.fields.items():
@@ -282,10 +296,16 @@ class Mapper:
                 self.rules[name] = FieldRule()
         missing = [n for n in self.target.fields if self.target.required(n) and n not in mapping.fields]
         if missing:
-            raise MappingError(
-                f"{mapping.origin}: nothing gives the {self.target.name} layer's required "
-                f"{', '.join(missing)} (columns in the file: {', '.join(columns)})"
+            problem = gettext(
+                "%(spec)s: nothing gives the %(layer)s layer's required %(fields)s (columns in the file: %(columns)s)"
             )
+            where = {
+                "spec": mapping.origin,
+                "layer": self.target.name,
+                "fields": ", ".join(missing),
+                "columns": ", ".join(columns),
+            }
+            raise MappingError(problem % where)
 
     @property
     def field_names(self) -> list[str]:
@@ -332,19 +352,31 @@ class Mapper:
             joined = self.tables[join.name].reindex(on.astype("string").to_numpy())
             joined.index = frame.index
             unmatched = joined.isna().all(axis=1) & reasons.isna()
-            reasons[unmatched] = [f"no row in {join.file} where {join.key} = {v}" for v in on[unmatched]]
+            no_row = gettext("no row in %(file)s where %(column)s = %(value)s")
+            reasons[unmatched] = [no_row % {"file": join.file, "column": join.key, "value": v} for v in on[unmatched]]
             frame = pd.concat([frame, joined], axis=1)
             fill()
         for name in pending:
-            raise MappingError(f"{self.mapping.origin}: field '{name}' comes from an unknown column")
+            problem = gettext("%(spec)s: field '%(field)s' comes from an unknown column")
+            raise MappingError(problem % {"spec": self.mapping.origin, "field": name})
         if self.wide:
-            places = "row " + frame[CELL_ROW].astype(str) + ", column " + frame[CELL_COLUMN].astype(str)
+            cell = gettext("row %(row)s, column %(column)s")
+            places = pd.Series(
+                [cell % {"row": r, "column": c} for r, c in zip(frame[CELL_ROW], frame[CELL_COLUMN], strict=True)],
+                index=frame.index,
+                dtype=object,
+            )
         elif fids is not None:
-            places = pd.Series("row " + fids.astype(str), index=frame.index, dtype=object)
+            row = gettext("row %(row)s")
+            places = pd.Series([row % {"row": fid} for fid in fids], index=frame.index, dtype=object)
         else:
             return Mapped(values[list(self.rules)], reasons)
         rejected = reasons.notna()
-        reasons[rejected] = reasons[rejected] + " (" + places[rejected] + " of the file)"
+        of_the_file = gettext("%(reason)s (%(place)s of the file)")
+        reasons[rejected] = [
+            of_the_file % {"reason": reason, "place": place}
+            for reason, place in zip(reasons[rejected], places[rejected], strict=True)
+        ]
         return Mapped(values[list(self.rules)], reasons, places)
 
     def _raw(self, frame: pd.DataFrame, rule: FieldRule) -> pd.Series:
@@ -420,7 +452,8 @@ class Mapper:
         problem = problem.astype(bool)
         result = result.astype("string").mask(problem)
         for index in text.index[problem & reasons.isna()]:
-            refused = f"{name} {text[index]!r} is not {rule.describe()}" if ranged[index] else None
+            ranges = {"field": name, "value": text[index], "rule": rule.describe()}
+            refused = gettext("%(field)s %(value)r is not %(rule)s") % ranges if ranged[index] else None
             reasons[index] = refused or _problem(f, name, text[index])
         missing = result.isna() & ~problem
         if missing.any():
@@ -431,7 +464,7 @@ class Mapper:
             elif isinstance(f, models.CharField | models.TextField) and f.blank and not f.null:
                 result[missing] = ""
             elif self.target.required(name):
-                reasons[missing & reasons.isna()] = f"{name} is missing"
+                reasons[missing & reasons.isna()] = gettext("%(field)s is missing") % {"field": name}
         return result
 
 
@@ -480,7 +513,14 @@ def _as_text(value: object) -> str:
 
 def _problem(f: models.Field, name: str, value: object) -> str:
     if getattr(f, "choices", None):
-        return f"{name} {value!r} is not one of {', '.join(str(c) for c, _ in f.flatchoices)}"
+        allowed = ", ".join(str(c) for c, _label in f.flatchoices)
+        return gettext("%(field)s %(value)r is not one of %(allowed)s") % {
+            "field": name,
+            "value": value,
+            "allowed": allowed,
+        }
     if isinstance(f, models.CharField) and f.max_length and len(str(value)) > f.max_length:
-        return f"{name} {value!r} is longer than {f.max_length} characters"
-    return f"{name} {value!r} is not a valid {f.get_internal_type().removesuffix('Field').lower()}"
+        problem = gettext("%(field)s %(value)r is longer than %(n)s characters")
+        return problem % {"field": name, "value": value, "n": f.max_length}
+    kind = f.get_internal_type().removesuffix("Field").lower()
+    return gettext("%(field)s %(value)r is not a valid %(type)s") % {"field": name, "value": value, "type": kind}

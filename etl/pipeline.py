@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.db import DataError, IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from etl.history import History
 from etl.load import Loader
@@ -39,21 +41,63 @@ def import_file(
     batch_size: int = 50_000,
     user_id: int | None = None,
     name: str | None = None,
+    language: str = "en",
 ) -> ImportSummary:
     """Import one file into a layer, all or nothing; raise ImportFailed with a clear message.
 
     The rows it inserts or updates get a version in the layer's history, by `user_id` (None from the command).
     Messages name the file `name` (an upload's original name; the file's own name by default), never its path.
+    They, the rows' reasons and the summary are in `language`: English for the command, the planner's on the
+    upload page.
     """
+    with translation.override(language):
+        summary = _import(
+            Path(path),
+            layer=layer,
+            municipality=municipality,
+            mapping=mapping,
+            source_layer=source_layer,
+            source_crs=source_crs,
+            encoding=encoding,
+            update_on=update_on,
+            dry_run=dry_run,
+            report=report,
+            progress=progress,
+            batch_size=batch_size,
+            user_id=user_id,
+            name=name,
+        )
+    summary.language = language
+    return summary
+
+
+def _import(
+    path: Path,
+    *,
+    layer: str,
+    municipality: str | None,
+    mapping: str | Path | Mapping | None,
+    source_layer: str | None,
+    source_crs: str | int | None,
+    encoding: str | None,
+    update_on: list[str] | None,
+    dry_run: bool,
+    report: Path | None,
+    progress: Progress | None,
+    batch_size: int,
+    user_id: int | None,
+    name: str | None,
+) -> ImportSummary:
     if layer not in TARGETS:
-        raise ImportFailed(f"unknown layer '{layer}' (layers: {', '.join(TARGETS)})")
+        problem = gettext("unknown layer '%(layer)s' (layers: %(layers)s)")
+        raise ImportFailed(problem % {"layer": layer, "layers": ", ".join(TARGETS)})
     target = TARGETS[layer]
-    path = Path(path)
     shown = name or path.name
     try:
         spec = load_mapping(mapping) if isinstance(mapping, str | Path) else mapping
         if spec is not None and spec.layer != layer:
-            raise ImportFailed(f"the mapping {spec.origin} is for the {spec.layer} layer, not {layer}")
+            problem = gettext("the mapping %(mapping)s is for the %(its)s layer, not %(layer)s")
+            raise ImportFailed(problem % {"mapping": spec.origin, "its": spec.layer, "layer": layer})
         layer_name = source_layer or (spec.source_layer if spec else None)
         where = spec.where if spec else None
         with open_source(
@@ -90,7 +134,8 @@ def import_file(
         raise ImportFailed(str(error)) from error
     except (IntegrityError, DataError) as error:
         # A constraint the checks do not know about: the transaction is rolled back, nothing stays.
-        raise ImportFailed(f"{shown}: the database refused the rows: {str(error).splitlines()[0]}") from error
+        problem = gettext("%(file)s: the database refused the rows: %(error)s")
+        raise ImportFailed(problem % {"file": shown, "error": str(error).splitlines()[0]}) from error
 
 
 def _check_geometry_type(geometry_type: str | None, target: Target, shown: str) -> None:
@@ -99,8 +144,11 @@ def _check_geometry_type(geometry_type: str | None, target: Target, shown: str) 
     kind = (geometry_type or "Unknown").split()[0]
     known = {family for families in FAMILIES.values() for family in families}
     if kind in known and kind not in FAMILIES[target.geometry_type]:
-        wanted = {"POINT": "points", "MULTIPOLYGON": "polygons", "MULTILINESTRING": "lines"}[target.geometry_type]
-        raise ImportFailed(f"{shown}: holds {kind} geometries, but the {target.name} layer needs {wanted}")
+        wanted = {"POINT": gettext("points"), "MULTIPOLYGON": gettext("polygons"), "MULTILINESTRING": gettext("lines")}[
+            target.geometry_type
+        ]
+        problem = gettext("%(file)s: holds %(kind)s geometries, but the %(layer)s layer needs %(wanted)s")
+        raise ImportFailed(problem % {"file": shown, "kind": kind, "layer": target.name, "wanted": wanted})
 
 
 def _report_path(path: Path) -> Path:

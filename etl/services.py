@@ -14,13 +14,20 @@ from layers.models import Municipality
 
 @transaction.atomic
 def queue_import(
-    *, user: User, file: UploadedFile, layer: str, municipality: Municipality | None, mapping: str = ""
+    *,
+    user: User,
+    file: UploadedFile,
+    layer: str,
+    municipality: Municipality | None,
+    mapping: str = "",
+    language: str = "en",
 ) -> ImportJob:
-    """Keep the upload and start its import once the job is committed (inline when there is no broker)."""
+    """Keep the upload and start its import once the job is committed (inline when there is no broker); its
+    summary and errors are written in `language`, the planner's."""
     job = ImportJob.objects.create(
         user=user, file=file, original_name=file.name or "", layer=layer, municipality=municipality, mapping=mapping
     )
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    transaction.on_commit(lambda: run_import_job.delay(job.pk, language))
     return job
 
 

@@ -22,6 +22,8 @@ import pyogrio
 import pyproj
 import shapely
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from gisportal import spreadsheets
@@ -163,14 +165,16 @@ class Source:
                     yield Batch(offset, attributes, pa.array(shapely.to_wkb(geometries, hex=True), pa.string()), fids)
                     offset += len(attributes)
         except (DataSourceError, DataLayerError, UnicodeDecodeError) as error:
-            raise SourceError(self.path, f"cannot be read past feature {offset}: {error}") from error
+            raise SourceError(
+                self.path, gettext("cannot be read past feature %(n)s: %(error)s") % {"n": offset, "error": error}
+            ) from error
 
     def _table_geometries(self, attributes: pd.DataFrame, offset: int) -> np.ndarray:
         if self.wkt_column:
             text = attributes.pop(self.wkt_column).astype("string").fillna("").to_numpy(dtype=object)
             return shapely.from_wkt(text, on_invalid="ignore")
         if self.coordinates is None:
-            raise SourceError(self.path, "has no geometry and no longitude/latitude or WKT column")
+            raise SourceError(self.path, gettext("has no geometry and no longitude/latitude or WKT column"))
         lon_name, lat_name = self.coordinates
         columns = []
         for name in (lon_name, lat_name):
@@ -181,9 +185,10 @@ class Source:
             if bad.any():
                 rows = ", ".join(str(offset + i + 2) for i in np.flatnonzero(bad.to_numpy())[:5])
                 sample = raw[bad].iloc[0]
-                raise SourceError(
-                    self.path, f"column '{name}' holds text where a coordinate is expected ({sample!r}, line {rows})"
+                problem = gettext(
+                    "column '%(column)s' holds text where a coordinate is expected (%(sample)r, line %(lines)s)"
                 )
+                raise SourceError(self.path, problem % {"column": name, "sample": sample, "lines": rows})
             columns.append(number.to_numpy(dtype=float))
         lon, lat = columns
         points = shapely.points(lon, lat)
@@ -200,8 +205,10 @@ class Source:
         if inside.mean() < 0.5:
             raise SourceError(
                 self.path,
-                "coordinates are not longitudes and latitudes after reprojection: "
-                "the declared CRS looks wrong (give the right one with --source-crs)",
+                gettext(
+                    "coordinates are not longitudes and latitudes after reprojection: "
+                    "the declared CRS looks wrong (give the right one with --source-crs)"
+                ),
             )
 
 
@@ -214,14 +221,19 @@ def _spreadsheet_text(attributes: pd.DataFrame) -> pd.DataFrame:
     return attributes
 
 
+def _megabytes(size: float) -> str:
+    return number_format(size / 2**20, 0, force_grouping=True)
+
+
 def _check_size(path: Path) -> None:
     if not path.exists():
-        raise SourceError(path, "no such file")
+        raise SourceError(path, gettext("no such file"))
     size = path.stat().st_size
     if size > max_file_bytes():
-        raise SourceError(path, f"is {size / 2**20:,.0f} MB, over the {max_file_bytes() / 2**20:,.0f} MB import limit")
+        sizes = {"size": _megabytes(size), "limit": _megabytes(max_file_bytes())}
+        raise SourceError(path, gettext("is %(size)s MB, over the %(limit)s MB import limit") % sizes)
     if size == 0:
-        raise SourceError(path, "is empty")
+        raise SourceError(path, gettext("is empty"))
 
 
 def _extract(path: Path, into: Path) -> None:
@@ -234,15 +246,15 @@ def _extract(path: Path, into: Path) -> None:
             if expanded > max_unzipped_bytes() or (
                 expanded > 10 << 20 and expanded / compressed > MAX_COMPRESSION_RATIO
             ):
-                raise SourceError(
-                    path,
-                    f"expands to {expanded / 2**20:,.0f} MB ({expanded / compressed:,.0f} times its size): "
-                    "refused as a possible zip bomb",
-                )
+                problem = gettext("expands to %(size)s MB (%(ratio)s times its size): refused as a possible zip bomb")
+                ratio = number_format(expanded / compressed, 0, force_grouping=True)
+                raise SourceError(path, problem % {"size": _megabytes(expanded), "ratio": ratio})
             for member in members:
                 target = (into / member.filename).resolve()
                 if not target.is_relative_to(into.resolve()):
-                    raise SourceError(path, f"holds a file outside the archive folder: {member.filename}")
+                    raise SourceError(
+                        path, gettext("holds a file outside the archive folder: %(name)s") % {"name": member.filename}
+                    )
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(member) as packed, open(target, "wb") as unpacked:
                     # Counted while writing: the sizes in the directory can lie.
@@ -250,10 +262,14 @@ def _extract(path: Path, into: Path) -> None:
                     while chunk := packed.read(1 << 20):
                         written += len(chunk)
                         if written > member.file_size or written > max_unzipped_bytes():
-                            raise SourceError(path, "expands beyond its declared size: refused as a possible zip bomb")
+                            raise SourceError(
+                                path, gettext("expands beyond its declared size: refused as a possible zip bomb")
+                            )
                         unpacked.write(chunk)
     except (zipfile.BadZipFile, EOFError) as error:
-        raise SourceError(path, f"is not a complete zip archive (truncated or corrupt: {error})") from error
+        raise SourceError(
+            path, gettext("is not a complete zip archive (truncated or corrupt: %(error)s)") % {"error": error}
+        ) from error
 
 
 def _dataset_in(path: Path, folder: Path) -> Path:
@@ -262,10 +278,10 @@ def _dataset_in(path: Path, folder: Path) -> Path:
     )
     candidates = [p for p in candidates if "__MACOSX" not in p.parts]
     if not candidates:
-        raise SourceError(path, "holds no file in a known format (.shp, .gpkg, .geojson, .kml, .csv, .xlsx)")
+        raise SourceError(path, gettext("holds no file in a known format (.shp, .gpkg, .geojson, .kml, .csv, .xlsx)"))
     if len(candidates) > 1:
         names = ", ".join(p.name for p in candidates)
-        raise SourceError(path, f"holds several datasets ({names}): put one per archive")
+        raise SourceError(path, gettext("holds several datasets (%(names)s): put one per archive") % {"names": names})
     return candidates[0]
 
 
@@ -273,7 +289,8 @@ def _check_shapefile(path: Path, shown: Path) -> None:
     siblings = {p.suffix.lower(): p for p in path.parent.glob(path.stem + ".*")}
     missing = [suffix for suffix in SHAPEFILE_PARTS if suffix not in siblings]
     if missing:
-        raise SourceError(shown, f"the shapefile {path.name} comes without its {' and '.join(missing)} file")
+        problem = gettext("the shapefile %(name)s comes without its %(parts)s file")
+        raise SourceError(shown, problem % {"name": path.name, "parts": " + ".join(missing)})
 
 
 def _check_json(path: Path, shown: Path) -> None:
@@ -287,20 +304,24 @@ def _check_json(path: Path, shown: Path) -> None:
                 if handle.read(4096).lstrip()[:1] != b"{":
                     raise ValueError("it does not start with '{'")
     except (ValueError, UnicodeDecodeError) as error:
-        raise SourceError(shown, f"is not valid JSON ({error})") from error
+        raise SourceError(shown, gettext("is not valid JSON (%(error)s)") % {"error": error}) from error
 
 
 def _choose_layer(path: Path, dataset: Path, layer: str | None) -> str | None:
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(dataset)]
     except DataSourceError as error:
-        raise SourceError(path, f"is not in a format this portal reads ({error})") from error
+        raise SourceError(
+            path, gettext("is not in a format this portal reads (%(error)s)") % {"error": error}
+        ) from error
     if layer is not None:
         if layer not in layers:
-            raise SourceError(path, f"has no layer '{layer}' (layers: {', '.join(layers)})")
+            problem = gettext("has no layer '%(layer)s' (layers: %(layers)s)")
+            raise SourceError(path, problem % {"layer": layer, "layers": ", ".join(layers)})
         return layer
     if len(layers) > 1:
-        raise SourceError(path, f"holds several layers; choose one with --source-layer ({', '.join(layers)})")
+        problem = gettext("holds several layers; choose one with --source-layer (%(layers)s)")
+        raise SourceError(path, problem % {"layers": ", ".join(layers)})
     return layers[0] if layers else None
 
 
@@ -310,7 +331,7 @@ def _parse_crs(path: Path, text: str | int | None) -> pyproj.CRS | None:
     try:
         return pyproj.CRS.from_user_input(int(text) if str(text).isdigit() else text)
     except pyproj.exceptions.CRSError as error:
-        raise SourceError(path, f"unknown coordinate reference system {text!r}") from error
+        raise SourceError(path, gettext("unknown coordinate reference system %(crs)r") % {"crs": text}) from error
 
 
 def _find(names: list[str], wanted: tuple[str, ...]) -> str | None:
@@ -342,7 +363,7 @@ def open_source(
             dataset = _dataset_in(path, workdir)
         suffix = dataset.suffix.lower()
         if suffix not in VECTOR_SUFFIXES | TABLE_SUFFIXES:
-            raise SourceError(path, f"has an unsupported extension '{suffix}'")
+            raise SourceError(path, gettext("has an unsupported extension '%(suffix)s'") % {"suffix": suffix})
         if suffix == ".shp":
             _check_shapefile(dataset, path)
         if suffix in {".geojson", ".json"}:
@@ -362,7 +383,7 @@ def _describe(
     try:
         info = pyogrio.read_info(dataset, layer=layer, encoding=encoding, force_feature_count=True, **options)
     except (DataSourceError, DataLayerError) as error:
-        raise SourceError(path, f"cannot be opened ({error})") from error
+        raise SourceError(path, gettext("cannot be opened (%(error)s)") % {"error": error}) from error
     fields = [str(name) for name in info["fields"]]
     source = Source(
         path=path,
@@ -391,9 +412,11 @@ def _describe(
         elif x and y:
             source.coordinates = (x, y)
         elif not source.wkt_column:
-            raise SourceError(path, "has no geometry: expected lon/lat, x/y or WKT columns")
+            raise SourceError(path, gettext("has no geometry: expected lon/lat, x/y or WKT columns"))
         source.fields = [f for f in fields if f not in (source.coordinates or ()) and f != source.wkt_column]
     source.crs = given or declared
     if source.crs is None:
-        raise SourceError(path, "has no coordinate reference system (.prj or CRS); give one with --source-crs EPSG")
+        raise SourceError(
+            path, gettext("has no coordinate reference system (.prj or CRS); give one with --source-crs EPSG")
+        )
     return source

@@ -6,6 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext, pgettext
+
 Progress = Callable[[int, int], None]
 
 
@@ -26,8 +30,26 @@ class ImportSummary:
     report: Path | None = None
     dry_run: bool = False
     seconds: dict[str, float] = field(default_factory=dict)  # by phase, for benchmarks
+    language: str = "en"  # the import's: its summary line is said in it
 
     def line(self) -> str:
-        counts = ", ".join(f"{getattr(self, f.name):,} {f.name}" for f in fields(self) if f.type == "int")
-        note = " (dry run: nothing stored)" if self.dry_run else ""
-        return f"{counts}{note}"
+        """ "6 read, 4 imported, …" in the import's language."""
+        with translation.override(self.language):
+            counts = pgettext("between the items of a list", ", ").join(
+                _count(f.name, getattr(self, f.name)) for f in fields(self) if f.type == "int"
+            )
+            return counts + (gettext(" (dry run: nothing stored)") if self.dry_run else "")
+
+
+def _count(name: str, count: int) -> str:
+    words = {
+        "read": ngettext("%(count)s read", "%(count)s read", count),
+        "imported": ngettext("%(count)s imported", "%(count)s imported", count),
+        "updated": ngettext("%(count)s updated", "%(count)s updated", count),
+        "unchanged": ngettext("%(count)s unchanged", "%(count)s unchanged", count),
+        "repaired": ngettext("%(count)s repaired", "%(count)s repaired", count),
+        "dissolved": ngettext("%(count)s dissolved", "%(count)s dissolved", count),
+        "dropped": ngettext("%(count)s dropped", "%(count)s dropped", count),
+        "rejected": ngettext("%(count)s rejected", "%(count)s rejected", count),
+    }
+    return words[name] % {"count": number_format(count, force_grouping=True)}

@@ -30,7 +30,7 @@ class _ProgressWriter:
 
 
 @shared_task
-def run_import_job(job_id: int) -> None:
+def run_import_job(job_id: int, language: str = "en") -> None:
     job = ImportJob.objects.select_related("municipality").get(pk=job_id)
     ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.RUNNING)
     path = Path(job.file.path)
@@ -46,6 +46,7 @@ def run_import_job(job_id: int) -> None:
             progress=progress,
             user_id=job.user_id,
             name=job.file_name,
+            language=language,
         )
     except ImportFailed as error:
         job.status, job.error = ImportJob.Status.FAILED, str(error)

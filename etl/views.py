@@ -24,7 +24,7 @@ def _staff(request: HttpRequest) -> User:
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        job = services.queue_import(user=_staff(request), **form.cleaned_data)
+        job = services.queue_import(user=_staff(request), language=request.LANGUAGE_CODE, **form.cleaned_data)
         return redirect("etl:job", job_id=job.pk)
     jobs = ImportJob.objects.filter(user=_staff(request))[:10]
     return render(request, "etl/upload.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Field, Q
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 SRID = 4326
@@ -45,14 +46,14 @@ class NumberRange:
         return refused
 
     def describe(self) -> str:
-        """The rule in words, for an import's report (English, as the rest of the report)."""
+        """The rule in words, for an import's report (in the import's language, as the rest of the report)."""
         if self.low is not None and self.high is not None:
-            return f"a number between {self.low} and {self.high}"
+            return gettext("a number between %(low)s and %(high)s") % {"low": self.low, "high": self.high}
         if self.low is not None:
-            return f"a number of at least {self.low}"
+            return gettext("a number of at least %(low)s") % {"low": self.low}
         if self.high is not None:
-            return f"a number of at most {self.high}"
-        return "a finite number"
+            return gettext("a number of at most %(high)s") % {"high": self.high}
+        return gettext("a finite number")
 
     def __call__(self, value: float | None) -> None:
         if value is None or not self.refuses(float(value)):

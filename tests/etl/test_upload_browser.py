@@ -29,12 +29,12 @@ def test_planner_uploads_a_file_and_reads_the_summary(
         page.get_by_role("button", name="Importer").click()
 
     expect(page.locator("#import-status-label")).to_have_text("Importé")
-    expect(page.locator("#import-summary")).to_contain_text("6 read, 4 imported")
+    expect(page.locator("#import-summary")).to_contain_text("6 lus, 4 importés")  # the page's language
     expect(page.locator("#import-progress")).to_have_attribute("value", "100")
     assert ServicePoint.objects.count() == before + 4
     with page.expect_download() as report:
         page.get_by_role("link", name="Rapport des lignes non importées (CSV)").click()
-    assert "outside the municipality" in Path(report.value.path()).read_text(encoding="utf-8")
+    assert "hors de la commune" in Path(report.value.path()).read_text(encoding="utf-8")
     traffic.assert_offline()
     traffic.assert_no_console_errors()
 

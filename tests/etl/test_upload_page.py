@@ -8,13 +8,20 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from etl.models import ImportJob
 from layers.models import ServicePoint
 from tests.etl.conftest import write
 
 pytestmark = pytest.mark.usefixtures("private_folder")
+
+
+@pytest.fixture(autouse=True)
+def french_addresses():
+    """reverse() in the default language: a request to an /ar/ page leaves Arabic active in the test's thread."""
+    with translation.override("fr"):
+        yield
 
 
 @pytest.fixture
@@ -43,14 +50,14 @@ def test_planner_imports_into_her_municipality(client, upload, planner_tozeur, t
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == reverse("etl:job", args=[job.pk])
     assert job.status == "done" and job.done == job.total == 6
-    assert job.summary.startswith("6 read, 4 imported")
+    assert job.summary.startswith("6 lus, 4 importés")  # in the page's language (French at /imports/)
     assert ServicePoint.objects.count() == before + 4
     page = client.get(response.url)
-    assert "6 read, 4 imported" in page.content.decode() and page.context["job"].percent == 100
+    assert "6 lus, 4 importés" in page.content.decode() and page.context["job"].percent == 100
     status = client.get(response.url, {"format": "json"}).json()
     assert (status["status"], status["percent"]) == ("done", 100)
     report = client.get(reverse("etl:report", args=[job.pk]))
-    assert b"outside the municipality" in b"".join(report.streaming_content)
+    assert "hors de la commune" in b"".join(report.streaming_content).decode()
 
 
 def test_planner_cannot_import_into_another_municipality(
@@ -72,8 +79,8 @@ def test_a_refused_file_shows_why(client, upload, planner_tozeur, tozeur, tmp_pa
     broken.write_text("{not json")
     upload(broken, layer="service_point", municipality=tozeur.municipality.pk)
     job = ImportJob.objects.get()
-    assert job.status == "failed" and "broken.geojson: is not valid JSON" in job.error
-    assert "is not valid JSON" in client.get(reverse("etl:job", args=[job.pk])).content.decode()
+    assert job.status == "failed" and "broken.geojson: n'est pas du JSON valide" in job.error
+    assert "n&#x27;est pas du JSON valide" in client.get(reverse("etl:job", args=[job.pk])).content.decode()
 
 
 def test_jobs_are_private(client, upload, planner_tozeur, analyst, tozeur, containers, tmp_path):
@@ -91,6 +98,31 @@ def test_the_page_in_arabic(client, planner_tozeur):
     client.force_login(planner_tozeur)
     page = client.get("/ar/imports/")
     assert 'dir="rtl"' in page.content.decode() and "استيراد طبقة" in page.content.decode()
+
+
+def test_an_import_from_the_arabic_page_says_everything_in_arabic(
+    client, planner_tozeur, tozeur, containers, tmp_path, django_capture_on_commit_callbacks
+):
+    client.force_login(planner_tozeur)
+
+    def post(path):  # type: ignore[no-untyped-def]
+        with django_capture_on_commit_callbacks(execute=True):
+            upload = SimpleUploadedFile(path.name, path.read_bytes())
+            fields = {"file": upload, "layer": "service_point", "municipality": tozeur.municipality.pk}
+            return client.post("/ar/imports/", fields)
+
+    post(write(containers, tmp_path / "c.geojson"))
+    job = ImportJob.objects.get()
+    assert job.summary.startswith("المقروءة: 6، المستوردة: 4")
+    assert "المقروءة: 6" in client.get(f"/ar/imports/{job.pk}/").content.decode()
+    report = b"".join(client.get(f"/ar/imports/{job.pk}/report.csv").streaming_content).decode()
+    assert report.splitlines()[0].startswith("السطر,السبب")
+    assert "خارج البلدية" in report and "نسخة مطابقة لـالسطر 1" in report
+    broken = tmp_path / "broken.geojson"
+    broken.write_text("{not json")
+    post(broken)
+    failed = ImportJob.objects.latest("pk")
+    assert failed.error.startswith("broken.geojson: ليس JSON صالحًا")
 
 
 def test_an_upload_is_in_the_planners_name_in_the_history(client, upload, planner_tozeur, tozeur, containers, tmp_path):
@@ -114,7 +146,7 @@ def test_old_uploads_and_reports_are_pruned_the_jobs_stay(client, upload, planne
     assert call_command_output("prune-imports", "--days", "1") == "files of 1 imports deleted"
     assert not any(path.exists() for path in files)
     page = client.get(reverse("etl:job", args=[job.pk])).content.decode()
-    assert "c.geojson" in page and "6 read, 4 imported" in page and "report.csv" not in page
+    assert "c.geojson" in page and "6 lus, 4 importés" in page and "report.csv" not in page
     assert call_command_output("prune-imports", "--days", "1") == "files of 0 imports deleted"
 
 

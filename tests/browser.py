@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, ViewportSize, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PASSWORD = "a-long-test-password"  # the staff fixtures' password
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="session")
@@ -104,6 +105,27 @@ def page(browser: Browser, traffic: Traffic) -> Iterator[Page]:
     tab.on("pageerror", lambda error: traffic.console_errors.append(str(error)))
     yield tab
     context.close()
+
+
+def phone_tab(browser: Browser, live_server: LiveServer, *, javascript: bool = True) -> tuple[Page, Traffic]:
+    """A phone-sized Arabic tab (its own context: close `tab.context`) whose requests may not leave the live server."""
+    traffic = Traffic(origin=live_server.url)
+    context = browser.new_context(
+        locale="ar-TN", viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=javascript
+    )
+    context.set_default_timeout(20_000)
+    context.route("**/*", lambda route: route.continue_() if traffic.is_local(route.request.url) else route.abort())
+    context.on("request", lambda request: traffic.requests.append(request.url))
+    tab = context.new_page()
+    tab.on("pageerror", lambda error: traffic.console_errors.append(str(error)))
+    return tab, traffic
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server: LiveServer) -> Iterator[tuple[Page, Traffic]]:
+    tab, traffic = phone_tab(browser, live_server)
+    yield tab, traffic
+    tab.context.close()
 
 
 def log_in(page: Page, live_server: LiveServer, user: User, next_path: str) -> None:

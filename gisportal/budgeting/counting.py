@@ -1,22 +1,15 @@
 """The count of a stored budget: its ballots read once, each envelope counted by `rules` with the budget's rule."""
 
-import re
-
 import numpy as np
 
-from gisportal.budgeting import rules
+from gisportal.budgeting import pabulib, rules
 from gisportal.budgeting.models import Ballot, Budget, Envelope, Outcome, Proposal
 
 ON_BALLOT = (Proposal.Status.FEASIBLE, Proposal.Status.SELECTED, Proposal.Status.NOT_SELECTED)
 
 
-def natural_key(code: str) -> list[str | int]:
-    """P2 before P10: the order ties are broken in."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code)]
-
-
 def on_ballot(budget: Budget) -> list[Proposal]:
-    return sorted(budget.proposals.filter(status__in=ON_BALLOT), key=lambda p: natural_key(p.code))
+    return sorted(budget.proposals.filter(status__in=ON_BALLOT), key=lambda p: pabulib.natural_order(p.code))
 
 
 BallotRow = tuple[int | None, list[int], list[int] | None, str, str]  # district, proposals, points, gender, age

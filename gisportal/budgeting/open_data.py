@@ -15,14 +15,8 @@ from etl.open_data import Listing
 from gisportal import spreadsheets
 from gisportal.budgeting import pabulib_store, selectors
 from gisportal.budgeting.models import Budget, Proposal
+from gisportal.budgeting.views import budget_or_404
 from layers.models import Municipality
-
-
-def _budget(code: str, year: int) -> Budget:
-    budget = selectors.budget_of(code, year)
-    if budget is None:
-        raise Http404(_("There is no participatory budget for this municipality and year."))
-    return budget
 
 
 def _download(body: str, content_type: str, name: str) -> HttpResponse:
@@ -34,7 +28,7 @@ def _download(body: str, content_type: str, name: str) -> HttpResponse:
 
 @require_GET
 def proposals_geojson(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    budget = _budget(code, year)
+    budget = budget_or_404(code, year)
     status = request.GET.get("status", "")
     where = selectors.ProposalFilter(status=status if status in Proposal.Status.values else "")
     return HttpResponse(selectors.proposals_geojson(budget, where), content_type="application/geo+json")
@@ -57,7 +51,7 @@ PROPOSAL_COLUMNS = (
 
 @require_GET
 def proposals_csv(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    budget = _budget(code, year)
+    budget = budget_or_404(code, year)
     out = io.StringIO()
     out.write("\ufeff")  # a spreadsheet then reads the Arabic as UTF-8
     writer = spreadsheets.writer(out)
@@ -85,12 +79,12 @@ def proposals_csv(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @require_GET
 def projects_geojson(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    return HttpResponse(selectors.projects_geojson(_budget(code, year)), content_type="application/geo+json")
+    return HttpResponse(selectors.projects_geojson(budget_or_404(code, year)), content_type="application/geo+json")
 
 
 @require_GET
 def election_pb(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    budget = _budget(code, year)
+    budget = budget_or_404(code, year)
     if not selectors.results_public(budget):
         raise Http404(_("The ballots are published with the results."))
     district = request.GET.get("district", "")

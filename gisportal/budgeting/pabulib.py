@@ -71,7 +71,7 @@ class Election:
     def ballots(self) -> tuple[list[str], IntArray, Ballots]:
         """The election as the counting rules take it: project ids in natural order (c2 before c10, the
         order ties are broken in), their costs, and the ballots over their indices."""
-        ids = sorted(self.projects, key=_natural)
+        ids = sorted(self.projects, key=natural_order)
         index = {project_id: i for i, project_id in enumerate(ids)}
         costs = np.array([self.projects[i].cost for i in ids], dtype=np.int64)
         choices = [[index[c] for c in voter.choices] for voter in self.voters]
@@ -80,7 +80,7 @@ class Election:
         return ids, costs, Ballots.from_lists(choices)
 
 
-def _natural(text: str) -> list[str | int]:
+def natural_order(text: str) -> list[str | int]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 

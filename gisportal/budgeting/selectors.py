@@ -1,18 +1,16 @@
 """Reads of participatory budgets. Public reads give aggregates only: no contact, no ID hash, no one's choices."""
 
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from gisportal.budgeting.models import PHASE_ORDER, Ballot, Budget, Envelope, Phase, Proposal, TrackedProject
 from gisportal.participants.models import Participant
+from gisportal.participants.services import keyed_hash
 from layers.models import District
 
 # Groups smaller than this are shown as "fewer than 5": a total by district, gender and age must not point at a person.
@@ -21,8 +19,7 @@ SMALLEST_GROUP = 5
 
 def ballot_key(budget: Budget, participant: Participant) -> str:
     """The only link from a voter to her ballot: a keyed hash that no page, export or admin shows."""
-    message = f"ballot:{budget.pk}:{participant.pk}".encode()
-    return hmac.new(settings.PARTICIPANTS_HASH_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return keyed_hash("ballot", f"{budget.pk}:{participant.pk}")
 
 
 def current_phase(budget: Budget, today: date | None = None) -> Phase | None:

@@ -19,7 +19,7 @@ from gisportal.participants.models import Participant
 from layers.models import District
 
 
-def _budget(code: str, year: int) -> Budget:
+def budget_or_404(code: str, year: int) -> Budget:
     budget = selectors.budget_of(code, year)
     if budget is None:
         raise Http404(_("There is no participatory budget for this municipality and year."))
@@ -67,7 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def budget_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    budget = _budget(code, year)
+    budget = budget_or_404(code, year)
     form, where = _filters(request, budget)
     status = 400 if form.is_bound and form.errors else 200
     context = _context(
@@ -83,7 +83,7 @@ def budget_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @require_GET
 def proposal_page(request: HttpRequest, code: str, year: int, proposal_code: str) -> HttpResponse:
-    budget = _budget(code, year)
+    budget = budget_or_404(code, year)
     proposal = (
         budget.proposals.select_related("district", "merged_into", "envelope__district")
         .filter(code=proposal_code)
@@ -96,7 +96,7 @@ def proposal_page(request: HttpRequest, code: str, year: int, proposal_code: str
 
 @require_http_methods(["GET", "POST"])
 def propose(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    budget = _budget(code, year)
+    budget = budget_or_404(code, year)
     participant = participant_selectors.current_participant(request)
     if not selectors.can(budget, Phase.Kind.PROPOSALS):
         return render(request, "budgeting/closed.html", _context(request, budget, what="proposals"), status=403)
@@ -151,7 +151,7 @@ def _ballot_district(
 
 @require_http_methods(["GET", "POST"])
 def vote(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    budget = _budget(code, year)
+    budget = budget_or_404(code, year)
     if not selectors.can(budget, Phase.Kind.VOTING):
         return render(request, "budgeting/closed.html", _context(request, budget, what="voting"), status=403)
     participant = participant_selectors.current_participant(request)
@@ -200,7 +200,7 @@ def vote(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @require_GET
 def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    budget = _budget(code, year)
+    budget = budget_or_404(code, year)
     if not selectors.results_public(budget):
         return render(request, "budgeting/closed.html", _context(request, budget, what="results"), status=404)
     by_gender = selectors.votes_by_group(budget, "gender")
@@ -227,14 +227,14 @@ def results(request: HttpRequest, code: str, year: int) -> HttpResponse:
 
 @require_GET
 def projects(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    budget = _budget(code, year)
+    budget = budget_or_404(code, year)
     rows = [(p, selectors.rolled_up_progress(p)) for p in selectors.tracked_projects(budget)]
     return render(request, "budgeting/projects.html", _context(request, budget, rows=rows))
 
 
 @require_http_methods(["GET", "POST"])
 def project(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
-    budget = _budget(code, year)
+    budget = budget_or_404(code, year)
     tracked = TrackedProject.objects.filter(budget=budget, pk=pk).select_related("proposal").first()
     if tracked is None:
         raise Http404(_("No such project."))

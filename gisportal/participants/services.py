@@ -29,7 +29,8 @@ class CodeRefused(Exception):
     """The code is wrong, used up or expired: the message says which, in the participant's language."""
 
 
-def _keyed_hash(kind: str, value: str) -> str:
+def keyed_hash(kind: str, value: str) -> str:
+    """HMAC-SHA256 under the participants' key, one namespace per kind (codes, ID numbers, ballots)."""
     key = (settings.PARTICIPANTS_HASH_KEY + ":" + kind).encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
@@ -67,7 +68,7 @@ def send_code(*, raw_contact: str, ip: str) -> str:
         ContactCode.objects.filter(contact=contact, used_at__isnull=True).delete()
         ContactCode.objects.create(
             contact=contact,
-            code_hash=_keyed_hash("code", contact + ":" + code),
+            code_hash=keyed_hash("code", contact + ":" + code),
             expires_at=timezone.now() + CODE_LIFETIME,
         )
     message = _("Your gisportal code is %(code)s. It is valid for 15 minutes. Do not share it.") % {"code": code}
@@ -82,7 +83,7 @@ def verify_code(*, contact: str, code: str) -> Participant:
         now = timezone.now()
         if pending is None or pending.expires_at < now or pending.attempts >= CODE_ATTEMPTS:
             refusal = _("This code has expired. Ask for a new one.")
-        elif not hmac.compare_digest(_keyed_hash("code", contact + ":" + code.strip()), pending.code_hash):
+        elif not hmac.compare_digest(keyed_hash("code", contact + ":" + code.strip()), pending.code_hash):
             ContactCode.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1)
             refusal = _("This code is not the one we sent. Check it and try again.")
         else:
@@ -97,7 +98,7 @@ def verify_code(*, contact: str, code: str) -> Participant:
 
 
 def id_hash(national_id: str) -> str:
-    return _keyed_hash("national-id", normalise_national_id(national_id))
+    return keyed_hash("national-id", normalise_national_id(national_id))
 
 
 @transaction.atomic

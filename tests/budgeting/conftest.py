@@ -3,26 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from gisportal.budgeting.models import PHASE_ORDER, Budget, Envelope, Phase
 from gisportal.participants.models import Participant
 from tests.conftest import Town
-
-
-@pytest.fixture(autouse=True)
-def english_outside_requests():
-    """Service messages read in English here, and no test inherits the language a page left active."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()  # the counters of one test must not refuse the next one's ballots
-    yield
-    cache.clear()
+from tests.participants.conftest import english_outside_requests, fresh_rate_limits  # noqa: F401 (autouse here too)
 
 
 def open_phase(budget: Budget, kind: str) -> None:

@@ -2,12 +2,11 @@
 planner publishes the results in the admin, and the results map shows the winner."""
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from gisportal.budgeting import services
@@ -17,26 +16,7 @@ from tests.budgeting.conftest import open_phase
 from tests.conftest import Town
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE: ViewportSize = {"width": 390, "height": 844}
 BASE = "/pb/6211/2026/"
-
-
-@pytest.fixture
-def arabic_phone(browser: Browser, live_server: LiveServer) -> Iterator[Traffic]:
-    traffic = Traffic(origin=live_server.url)
-    traffic.context = browser.new_context(locale="ar-TN", viewport=PHONE, is_mobile=True, has_touch=True)  # type: ignore[attr-defined]
-    yield traffic
-    traffic.context.close()  # type: ignore[attr-defined]
-
-
-def phone_tab(traffic: Traffic) -> Page:
-    context = traffic.context  # type: ignore[attr-defined]
-    context.set_default_timeout(30_000)
-    context.route("**/*", lambda route: route.continue_() if traffic.is_local(route.request.url) else route.abort())
-    context.on("request", lambda request: traffic.requests.append(request.url))
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: traffic.console_errors.append(str(error)))
-    return tab
 
 
 def sign_in(page: Page, contact: str) -> None:
@@ -52,9 +32,14 @@ def sign_in(page: Page, contact: str) -> None:
 
 
 def test_a_cycle_from_an_arabic_phone_to_the_winners_on_the_map(
-    browser: Browser, arabic_phone: Traffic, live_server: LiveServer, budget: Budget, tozeur: Town, planner_tozeur: User
+    browser: Browser,
+    phone: tuple[Page, Traffic],
+    live_server: LiveServer,
+    budget: Budget,
+    tozeur: Town,
+    planner_tozeur: User,
 ) -> None:
-    page = phone_tab(arabic_phone)
+    page, traffic = phone
     page.goto(f"{live_server.url}/ar{BASE}")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     with page.expect_navigation():
@@ -114,5 +99,5 @@ def test_a_cycle_from_an_arabic_phone_to_the_winners_on_the_map(
     expect(marker).to_have_count(1)
     marker.tap()
     expect(page.locator(".leaflet-popup-content a")).to_have_text("حديقة للأطفال")
-    assert [url for url in arabic_phone.requests if not arabic_phone.is_local(url)] == []
-    assert arabic_phone.console_errors == []
+    assert [url for url in traffic.requests if not traffic.is_local(url)] == []
+    assert traffic.console_errors == []

@@ -1,37 +1,21 @@
 """A citizen reports in Arabic from a phone-sized headless Chromium; Tozeur's staff follow it to resolution."""
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from gisportal.complaints import gazetteer
 from gisportal.complaints.models import SatisfactionAnswer
 from layers.models import Complaint
-from tests.browser import Traffic, log_in
+from tests.browser import PHONE, Traffic, log_in
 from tests.conftest import Town
 from tests.open311.conftest import jpeg_with_gps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE: ViewportSize = {"width": 390, "height": 844}
 DESCRIPTION = "الحاوية ممتلئة منذ ثلاثة أيام أمام المدرسة"
-
-
-@pytest.fixture
-def phone(browser: Browser, live_server: LiveServer) -> Iterator[tuple[Page, Traffic]]:
-    """A phone-sized Arabic tab whose requests may not leave the live server."""
-    traffic = Traffic(origin=live_server.url)
-    context = browser.new_context(locale="ar-TN", viewport=PHONE, is_mobile=True, has_touch=True)
-    context.set_default_timeout(10_000)
-    context.route("**/*", lambda route: route.continue_() if traffic.is_local(route.request.url) else route.abort())
-    context.on("request", lambda request: traffic.requests.append(request.url))
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: traffic.console_errors.append(str(error)))
-    yield tab, traffic
-    context.close()
 
 
 def test_arabic_phone_report_followed_to_resolution(

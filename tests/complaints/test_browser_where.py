@@ -12,33 +12,12 @@ from pytest_django.live_server_helper import LiveServer
 from gisportal.complaints import gazetteer, services
 from gisportal.complaints.models import ReporterKey
 from maps import picture
-from tests.browser import Traffic
+from tests.browser import Traffic, phone_tab
 from tests.complaints.conftest import TOZEUR_LAT, TOZEUR_LON
-from tests.complaints.test_browser_report import PHONE
 from tests.conftest import Town
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FINGER = 44  # CSS pixels
-
-
-def phone_tab(browser: Browser, live_server: LiveServer, *, javascript: bool = True) -> tuple[Page, Traffic]:
-    traffic = Traffic(origin=live_server.url)
-    context = browser.new_context(
-        locale="ar-TN", viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=javascript
-    )
-    context.set_default_timeout(10_000)
-    context.route("**/*", lambda route: route.continue_() if traffic.is_local(route.request.url) else route.abort())
-    context.on("request", lambda request: traffic.requests.append(request.url))
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: traffic.console_errors.append(str(error)))
-    return tab, traffic
-
-
-@pytest.fixture
-def phone(browser: Browser, live_server: LiveServer) -> Iterator[tuple[Page, Traffic]]:
-    tab, traffic = phone_tab(browser, live_server)
-    yield tab, traffic
-    tab.context.close()
 
 
 @pytest.fixture

@@ -41,4 +41,4 @@ def of(municipality: Municipality) -> list[Space]:
 
 
 def open_everywhere() -> list[tuple[Municipality, Opening]]:
-    return sorted((item for source in OPEN_EVERYWHERE for item in source()), key=lambda item: item[0].name)
+    return sorted((item for source in OPEN_EVERYWHERE for item in source()), key=lambda item: item[0].name_fr)

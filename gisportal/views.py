@@ -10,11 +10,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from gisportal import spaces
 from layers import selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"layer_counts": selectors.public_layer_counts()})
+    context = {"layer_counts": selectors.public_layer_counts(), "open_now": spaces.open_everywhere()}
+    return render(request, "home.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

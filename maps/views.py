@@ -13,7 +13,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from layers.models import ServicePoint
+from gisportal import spaces
+from layers.models import Municipality, ServicePoint
 from maps import basemap, builders, picture, selectors
 
 MAX_ZOOM = 22
@@ -54,6 +55,10 @@ def municipality(request: HttpRequest, code: str, kind: str) -> HttpResponse:
         context = {"title": name, "code": code, "map": builders.render_parts(m), "standings": standings}
         return render(request, "maps/map_page.html", context)
     rendered = builders.render_parts(builders.MAPS[kind](frame, _links(code)))
+    if kind == "home":  # the municipality's own page: its participation spaces under the map
+        municipality = Municipality.objects.get(code=code)
+        context = {"title": name, "code": code, "map": rendered, "spaces": spaces.of(municipality)}
+        return render(request, "maps/map_page.html", context)
     return _page(request, name, code, rendered)
 
 

@@ -9,7 +9,8 @@ class BudgetingConfig(AppConfig):
 
     def ready(self) -> None:
         from etl import open_data as open_data_page
-        from gisportal.budgeting import activity, models, open_data
+        from gisportal import spaces
+        from gisportal.budgeting import activity, models, open_data, space
         from gisportal.participants import activity as participant_activity
         from layers import selectors
 
@@ -20,3 +21,4 @@ class BudgetingConfig(AppConfig):
         selectors.register_municipal(models.Milestone, "project__budget__municipality")
         participant_activity.register(activity.of)
         open_data_page.LISTINGS.append(open_data.listings)
+        spaces.register(space.space, space.open_everywhere)

@@ -6,3 +6,9 @@ class ComplaintsConfig(AppConfig):
     name = "gisportal.complaints"
     label = "complaints"
     verbose_name = _("Citizen reports")
+
+    def ready(self) -> None:
+        from gisportal import spaces
+        from gisportal.complaints import space
+
+        spaces.register(space.space)

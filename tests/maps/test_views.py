@@ -175,8 +175,9 @@ def test_basemap_only_when_configured(tozeur: Town, settings) -> None:
 
 @pytest.mark.parametrize(
     ("path", "queries"),
-    # The national page: its layers and the list of municipalities by governorate.
-    [("/m/6211/", 7), ("/m/", 8), ("/m/6211/collection-day.json?lat=33.92&lon=8.13", 4)],
+    # The national page: its layers and the list of municipalities by governorate; the municipality's page
+    # its layers, then its spaces (the municipality, its latest participatory budget).
+    [("/m/6211/", 9), ("/m/", 8), ("/m/6211/collection-day.json?lat=33.92&lon=8.13", 4)],
 )
 def test_map_pages_make_a_fixed_number_of_queries(
     client: Client, tozeur: Town, beja: Town, django_assert_num_queries, path: str, queries: int

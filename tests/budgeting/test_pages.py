@@ -29,6 +29,13 @@ def test_the_budget_pages_answer_in_each_language(client, budget, language):
     assert 'dir="rtl"' in client.get("/ar" + BASE).content.decode()
 
 
+def test_districts_are_named_in_the_page_language(client, budget, tozeur):
+    tozeur.district.name_ar = "وسط توزر"
+    tozeur.district.save()
+    assert "وسط توزر" in client.get("/ar" + BASE).content.decode()
+    assert "Tozeur centre" in client.get("/en" + BASE).content.decode()
+
+
 def test_a_citizen_proposes_without_javascript_then_it_is_on_the_public_list_and_map(client, budget, residents):
     assert client.get(BASE + "propose/").status_code == 302  # sign in first
     sign_in(client, residents[0])

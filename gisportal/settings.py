@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "gisportal.scorecards",
     "gisportal.participants",
     "gisportal.budgeting",
+    "gisportal.finances",
 ]
 
 MIDDLEWARE = [
@@ -210,3 +211,5 @@ if os.environ.get("DJANGO_EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "gisportal <noreply@localhost>")
+# Budget pages in Arabic: Western digits as Tunisia writes them ("western"), or Eastern Arabic digits ("eastern").
+FINANCES_ARABIC_DIGITS = os.environ.get("GISPORTAL_ARABIC_DIGITS", "western")

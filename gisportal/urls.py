@@ -25,6 +25,7 @@ urlpatterns = [
         path("open-data/", include(open_data_patterns)),
         path("participate/", include("gisportal.participants.urls")),
         path("pb/", include("gisportal.budgeting.urls")),
+        path("finances/", include("gisportal.finances.urls")),
         path("", include("gisportal.complaints.urls")),
         path("", views.home, name="home"),
         prefix_default_language=False,

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from etl.mapping import FieldRule, Mapping, Unpivot, load_mapping
@@ -137,7 +138,8 @@ def import_budget_file(
 ) -> tuple[BudgetFile, ImportSummary]:
     """Import one budget file, all or nothing, with the pipeline's report; then tag its new expense lines by the
     nomenclature's default functions (staff correct them in the admin)."""
-    budget_file = recognise(path, municipality=municipality, kind=kind)
+    with translation.override(language):
+        budget_file = recognise(path, municipality=municipality, kind=kind)
     summary = import_file(
         path, layer=budget_file.layer, mapping=mapping_for(budget_file), dry_run=dry_run, report=report,
         language=language,

@@ -44,7 +44,9 @@ def change_from(amount: int | None, before: int | None) -> str:
 
 @register.filter
 def to_month_end(month: int) -> str:
-    """ "to the end of February" """
+    """ "to the end of February"; December's statement is the year's closing account."""
+    if month == 12:
+        return _("closing accounts of the year")
     return _("to the end of %(month)s") % {"month": MONTHS[month]}
 
 

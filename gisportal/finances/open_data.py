@@ -1,38 +1,27 @@
-"""The budget figures on the open data page: each measure for every municipality, and each loaded budget's lines
-with their function and gender-sensitive marker. The same selectors as the pages."""
+"""The budget measures on the open data page, from the same selectors as the pages: each measure for every
+municipality with its rank, in its latest year (the endpoints' default). No query here: the page keeps its count.
+A budget's lines with their functions are linked from its own page (/finances/<code>/lines.csv); the raw lines are
+the page's budget_line table."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from etl.open_data import Listing
-from gisportal.finances import measures, selectors
-from gisportal.scorecards.models import BudgetLine
+from gisportal.finances import measures
 from layers.models import Municipality
 
 
 def listings(municipality: Municipality | None) -> list[Listing]:
     rows = []
     for measure, label in measures.choices():
-        years = selectors.measure_years(measure)
-        if not years:
-            continue
-        query = f"?measure={measure}&year={years[0]}"
-        title = _("%(measure)s, %(year)s, every municipality with its rank") % {"measure": label, "year": years[0]}
+        query = f"?measure={measure}"
         rows.append(
             Listing(
-                title,
+                _("%(measure)s, latest year, every municipality with its rank") % {"measure": label},
                 (
                     ("csv", reverse("finances:measures_csv") + query),
                     ("json", reverse("finances:measures_json") + query),
                 ),
-            )
-        )
-    with_budget = Municipality.objects.filter(pk__in=BudgetLine.objects.values("municipality")).order_by("name_fr")
-    for m in with_budget.filter(pk=municipality.pk) if municipality else with_budget:
-        rows.append(
-            Listing(
-                _("Budget of %(name)s: every line of every year, with its function") % {"name": m.name_fr},
-                (("csv", reverse("finances:lines_csv", kwargs={"code": m.code})),),
             )
         )
     return rows

@@ -97,5 +97,7 @@ def test_json_csv_and_the_page_read_the_same_standings(client, real):
     assert sum(spent) == 1_437_803_283
     assert {r["function"] for r in lines if r["kind"] == "expense"} >= {"staff", "lighting", "debt"}
     listing = client.get("/open-data/").content.decode()
-    assert "/finances/measures.csv?measure=performance_score&amp;year=2018" in listing
-    assert "/finances/2412/lines.csv" in listing
+    assert "/finances/measures.csv?measure=performance_score" in listing
+    latest = client.get("/finances/measures.csv?measure=performance_score").content
+    assert latest == client.get("/finances/measures.csv?measure=performance_score&year=2018").content
+    assert "/finances/2412/lines.csv" in client.get("/finances/2412/").content.decode()

@@ -103,3 +103,12 @@ def test_december_is_the_closing_account(client, small):
     executed(small.tozeur, 2018, 12, "01101", 48_000_000)
     body = client.get("/en/finances/6211/?year=2018").content.decode()
     assert "closing accounts of the year" in body and "48,000\u00a0TND" in body
+
+
+def test_pages_read_a_fixed_number_of_queries(client, small, django_assert_max_num_queries):
+    third_town()
+    # The municipality, its facts, the lines twice (table and functions), four standings: no query per line or row.
+    with django_assert_max_num_queries(12):
+        assert client.get("/finances/6211/?year=2018").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/finances/?measure=performance_score&year=2018").status_code == 200

@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "gisportal.participants",
     "gisportal.budgeting",
     "gisportal.finances",
+    "gisportal.petitions",
+    "gisportal.community_scorecards",
+    "gisportal.consultations",
+    "gisportal.routing",
+    "gisportal.council",
 ]
 
 MIDDLEWARE = [

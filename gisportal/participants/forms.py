@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gisportal.participants.models import AgeBand, Gender
 from layers.models import District
+from layers.templatetags.place_names import local_name
 
 
 class ContactForm(forms.Form):
@@ -24,7 +25,7 @@ class CodeForm(forms.Form):
 
 class DistrictChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: District) -> str:  # type: ignore[override]
-        return f"{obj.municipality.name_fr} — {obj.name}"
+        return f"{local_name(obj.municipality)} — {local_name(obj)}"
 
 
 class ProfileForm(forms.Form):

@@ -11,6 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gisportal.complaints import abuse
 from gisportal.participants import activity, selectors, services
 from gisportal.participants.forms import CodeForm, ContactForm, ProfileForm
+from gisportal.participants.models import Participant
+from layers.models import District, Municipality
+from maps import picture
 
 PENDING_CONTACT = "participant_pending_contact"
 
@@ -80,9 +83,16 @@ def profile(request: HttpRequest) -> HttpResponse:
     participant = selectors.current_participant(request)
     if participant is None:
         return redirect(reverse("participants:start") + "?next=" + request.path)
-    initial = {"gender": participant.gender, "age_band": participant.age_band, "district": participant.district}
+    try:
+        on_map = _district_on_map(request, participant)
+    except (ValueError, picture.OutOfRange):  # a forged or truncated map link
+        on_map, status = {"map_error": _("This place is not on the map. Choose your municipality again.")}, 400
+    else:
+        status = 200
+    district = on_map.get("picked") or participant.district  # a district just tapped on the map is proposed
+    initial = {"gender": participant.gender, "age_band": participant.age_band, "district": district}
     form = ProfileForm(request.POST or None, initial=initial)
-    status, saved = 200, False
+    saved = False
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -108,8 +118,36 @@ def profile(request: HttpRequest) -> HttpResponse:
         "saved": saved,
         "activity": activity.of(participant),
         "next": request.GET.get("next", ""),
+        "municipalities": selectors.municipalities_with_districts(),
+        **on_map,
     }
     return render(request, "participants/profile.html", context, status=status)
+
+
+def _district_on_map(request: HttpRequest, participant: Participant) -> dict[str, object]:
+    """The map of her municipality's districts and, after a tap on it (`map.x`, `map.y`), the district there,
+    with the picture centred and pinned where she tapped (FixMyStreet's way: it works without JavaScript)."""
+    code = request.GET.get("m")
+    known: District | None = participant.district
+    municipality = (
+        Municipality.objects.filter(code=code, districts__isnull=False).distinct().first()
+        if code
+        else known.municipality
+        if known
+        else None
+    )
+    if municipality is None:
+        return {}
+    if "map.x" not in request.GET:
+        return {"map": selectors.district_map(municipality).view, "map_municipality": municipality}
+    shown = picture.at(float(request.GET["lon"]), float(request.GET["lat"]), int(request.GET["z"]), "choose")
+    lon, lat = shown.lonlat(float(request.GET["map.x"]), float(request.GET["map.y"]))
+    return {
+        "map": picture.at(lon, lat, shown.zoom, "choose"),
+        "map_municipality": municipality,
+        "picked": selectors.district_at(municipality, lon, lat),
+        "tapped": True,
+    }
 
 
 @require_POST

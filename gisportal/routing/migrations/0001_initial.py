@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('stage', models.CharField(blank=True, max_length=100, verbose_name='stage')),
                 ('done', models.PositiveSmallIntegerField(default=0)),
                 ('total', models.PositiveSmallIntegerField(default=4)),
-                ('method', models.CharField(blank=True, choices=[('network', 'Along the streets'), ('geodesic', 'Straight line × detour factor (no street network)')], max_length=10, verbose_name='distances')),
+                ('method', models.CharField(blank=True, choices=[('network', 'Along the streets'), ('geodesic', 'Straight line x detour factor (no street network)')], max_length=10, verbose_name='distances')),
                 ('proposal', models.JSONField(blank=True, default=dict, verbose_name='proposed routes')),
                 ('current', models.JSONField(blank=True, default=dict, verbose_name='current routes on the same matrix')),
                 ('replaced', models.JSONField(blank=True, default=list, verbose_name='routes replaced on acceptance')),

@@ -33,6 +33,8 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class MeetingForm(forms.ModelForm):
+    stream_url = forms.URLField(label=_("Live stream or recording"), required=False, assume_scheme="https")
+
     class Meta:
         model = Meeting
         fields = ("title", "kind", "starts_at", "ends_at", "place", "stream_url")

@@ -109,7 +109,7 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
     participant = participant_selectors.current_participant(request)
     if participant is None:
         return _sign_in(request)
-    form = PetitionForm(request.POST or None, municipality_id=town.pk)
+    form = PetitionForm(request.POST if request.method == "POST" else None, municipality_id=town.pk)
     status = 200
     if request.method == "POST":
         status = 400
@@ -174,7 +174,7 @@ def _join(request: HttpRequest, code: str, pk: int, *, what: str) -> HttpRespons
     petition, participant = _petition_or_404(request, code, pk)
     if participant is None:
         return _sign_in(request)
-    form = SignForm(request.POST or None)
+    form = SignForm(request.POST if request.method == "POST" else None)
     errors: list[str] = []
     status = 200
     if request.method == "POST":

@@ -26,6 +26,7 @@ urlpatterns = [
         path("participate/", include("gisportal.participants.urls")),
         path("pb/", include("gisportal.budgeting.urls")),
         path("finances/", include("gisportal.finances.urls")),
+        path("scorecards/", include("gisportal.scorecards.urls")),
         path("score-cards/", include("gisportal.community_scorecards.urls")),
         path("consultations/", include("gisportal.consultations.urls")),
         path("council/", include("gisportal.council.urls")),

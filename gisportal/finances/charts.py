@@ -79,11 +79,13 @@ def columns(
     year_text: Callable[[int], str] = str,
     width: int = 340,
     height: int = 210,
+    top: float | None = None,
 ) -> str:
     """Grouped columns, a group per year (oldest first in reading order), with a value axis and grid lines.
-    `number(value)` writes an axis value; `year_text(year)` a year, in the page's language."""
+    `number(value)` writes an axis value; `year_text(year)` a year, in the page's language; `top` the axis's top
+    (100 for percents), by default the largest value."""
     axis, bottom, top_pad = 46, 22, 8
-    top = max((v for s in series for v in s.values if v is not None), default=0) or 1
+    top = top or max((v for s in series for v in s.values if v is not None), default=0) or 1
     step = _step(top)
     ceiling = step * -(-top // step)
     plot_w, plot_h = width - axis - 4, height - bottom - top_pad

@@ -7,7 +7,6 @@ all read these two functions.
   municipality, district and category, month by month and over the whole period.
 """
 
-# ruff: noqa: S608 (the SQL is this module's constants; values are parameters)
 import datetime
 from dataclasses import dataclass
 from typing import Any
@@ -135,6 +134,7 @@ WITH report AS (
 )
 SELECT GROUPING(x.month, x.district_id, x.category), m.code, x.month, x.district_id,
        COALESCE(max(d.name), ''), COALESCE(max(d.name_ar), ''), x.category,
+       CASE WHEN GROUPING(x.category) = 0 THEN max(x.target_days) END,
        count(*),
        (1000.0 * count(*) / NULLIF(CASE WHEN GROUPING(x.district_id) = 0 THEN max(d.population)
                                         ELSE max(m.population) END, 0))::float,
@@ -180,6 +180,7 @@ class ServiceLevel:
     district_name: str
     district_name_ar: str
     category: str | None
+    target_days: int | None  # the charter's target, on a category's rows
     reports: int  # received, duplicates left out
     per_1000: float | None  # reports per 1,000 inhabitants (of the district, for a district's row)
     due: int  # served reports resolved or past the charter's target
@@ -200,7 +201,5 @@ class ServiceLevel:
 def service(municipality_id: int | None = None, *, now: datetime.datetime | None = None) -> list[ServiceLevel]:
     """The service scorecard of one municipality (every one with reports for None), as of `now`: its whole period,
     then by district and by category, each followed by its months, oldest first."""
-    rows = _rows(
-        SERVICE_SQL, {"m": municipality_id, "now": now or timezone.now(), "tz": settings.TIME_ZONE}
-    )
+    rows = _rows(SERVICE_SQL, {"m": municipality_id, "now": now or timezone.now(), "tz": settings.TIME_ZONE})
     return [ServiceLevel(BREAKDOWNS[row[0]], *row[1:]) for row in rows]

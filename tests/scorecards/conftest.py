@@ -67,7 +67,7 @@ def report(
     at: datetime.datetime,
     history: tuple[tuple[str, float], ...] = (),
     *,
-    district: District | None | bool = True,
+    district: District | bool | None = True,
     satisfied: bool | None = None,
 ) -> Complaint:
     """A report received `at`, then each (status, days after `at`) of its history; its status is the last one."""

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gisportal.accounts import roles
@@ -146,13 +147,13 @@ def _minutes(request: HttpRequest, meeting: Meeting) -> None:
 
 
 ACTIONS: dict[str, tuple[Callable[[HttpRequest, Meeting], None], str]] = {
-    "details": (_details, "Meeting details saved."),
-    "add_item": (_add_item, "Agenda item added."),
-    "remove_item": (_remove_item, "Agenda item removed."),
-    "attach": (_attach, "Document attached."),
-    "held": (_held, "Meeting marked as held: questions are closed."),
-    "cancel": (_cancel, "Meeting cancelled."),
-    "minutes": (_minutes, "Minutes published."),
+    "details": (_details, gettext_noop("Meeting details saved.")),
+    "add_item": (_add_item, gettext_noop("Agenda item added.")),
+    "remove_item": (_remove_item, gettext_noop("Agenda item removed.")),
+    "attach": (_attach, gettext_noop("Document attached.")),
+    "held": (_held, gettext_noop("Meeting marked as held: questions are closed.")),
+    "cancel": (_cancel, gettext_noop("Meeting cancelled.")),
+    "minutes": (_minutes, gettext_noop("Minutes published.")),
 }
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gisportal.consultations",
     "gisportal.routing",
     "gisportal.council",
+    "gisportal.backups",
 ]
 
 MIDDLEWARE = [

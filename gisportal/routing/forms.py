@@ -1,0 +1,64 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gisportal.routing import selectors
+from gisportal.routing.planning import Parameters
+from layers.models import Municipality
+
+WEEKDAYS = [
+    (1, _("Monday")),
+    (2, _("Tuesday")),
+    (3, _("Wednesday")),
+    (4, _("Thursday")),
+    (5, _("Friday")),
+    (6, _("Saturday")),
+    (7, _("Sunday")),
+]
+DEFAULTS = Parameters()
+
+
+class OptimisationForm(forms.Form):
+    selection = forms.ChoiceField(
+        label=_("Containers"),
+        choices=[("all", _("All in service")), ("district", _("Those of a district")), ("overdue", _("Overdue only"))],
+        widget=forms.RadioSelect,
+        initial="all",
+    )
+    district = forms.TypedChoiceField(label=_("District"), coerce=int, required=False, empty_value=None)
+    depot = forms.TypedChoiceField(label=_("Depot"), coerce=int, required=False, empty_value=None)
+    trucks = forms.IntegerField(label=_("Trucks"), min_value=1, max_value=50, initial=DEFAULTS.trucks)
+    crane_trucks = forms.IntegerField(
+        label=_("Of which with a crane (large bins)"), min_value=0, max_value=50, initial=0
+    )
+    capacity = forms.IntegerField(
+        label=_("Capacity of a truck (litres)"), min_value=500, max_value=100_000, initial=DEFAULTS.capacity
+    )
+    shift_start = forms.TimeField(label=_("Shift starts"), initial=DEFAULTS.shift_start)
+    shift_end = forms.TimeField(label=_("Shift ends"), initial=DEFAULTS.shift_end)
+    service_seconds = forms.IntegerField(
+        label=_("Seconds at each container"), min_value=0, max_value=3600, initial=DEFAULTS.service_seconds
+    )
+    days = forms.TypedMultipleChoiceField(
+        label=_("Collection days"),
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        initial=DEFAULTS.days,
+    )
+    seconds = forms.IntegerField(label=_("Time for the optimiser (s)"), min_value=1, max_value=60, initial=10)
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.fields["district"].choices = [("", "—")] + [(d.pk, d.name) for d in selectors.districts(municipality)]
+        self.fields["depot"].choices = [("", _("Middle of the municipality"))] + [
+            (p.pk, str(p)) for p in selectors.depots(municipality)
+        ]
+
+    def parameters(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["shift_start"] = data["shift_start"].strftime("%H:%M")
+        data["shift_end"] = data["shift_end"].strftime("%H:%M")
+        return data

@@ -58,6 +58,11 @@ def reached(cycle: Cycle, kind: str, today: date | None = None) -> bool:
     return PHASE_ORDER.index(current.kind) >= PHASE_ORDER.index(kind)
 
 
+def past(cycle: Cycle, kind: str, today: date | None = None) -> bool:
+    """Whether the dated cycle has reached the phase `kind`: what closes then is closed (an undated cycle is open)."""
+    return cycle.phases.exists() and reached(cycle, kind, today)
+
+
 @dataclass
 class Comment:
     who: str  # the group's label, "self-evaluation" or "online", never a person

@@ -150,7 +150,7 @@ def add_indicator(*, cycle: Cycle, name: str) -> Indicator:
         raise ValidationError({"name": _("Name the indicator.")})
     if cycle.indicators.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("This score card already has this indicator.")})
-    if selectors.reached(cycle, Phase.Kind.INTERFACE):
+    if selectors.past(cycle, Phase.Kind.INTERFACE):
         raise ValidationError(_("Indicators are chosen before the interface meeting."))
     return Indicator.objects.create(cycle=cycle, name=name)
 
@@ -167,7 +167,7 @@ def record_focus_group(
     met_on: date,
     place: str,
     scores: list[Score],
-    staff: User,
+    staff: User | None,
     district: District | None = None,
 ) -> FocusGroup:
     """A focus group's paper score card: who met (how many, when, where) and its score of each indicator."""
@@ -213,13 +213,13 @@ def record_focus_group(
 
 
 @transaction.atomic
-def record_self_evaluation(*, indicator: Indicator, score: Score, staff: User) -> SelfEvaluation:
+def record_self_evaluation(*, indicator: Indicator, score: Score, staff: User | None) -> SelfEvaluation:
     """The provider's own score of an indicator (before the interface meeting), or its correction."""
     _check_indicator(indicator.cycle, score.indicator)
     _check_score(score.score)
     if not score.reason.strip():
         raise ValidationError({"reason": _("Give the provider's reason for its score.")})
-    if selectors.reached(indicator.cycle, Phase.Kind.FOLLOW_UP):
+    if selectors.past(indicator.cycle, Phase.Kind.FOLLOW_UP):
         raise ValidationError(_("The self-evaluation is closed once the action plan is agreed."))
     evaluation = SelfEvaluation.objects.select_for_update().filter(indicator=indicator).first() or SelfEvaluation(
         indicator=indicator
@@ -292,7 +292,7 @@ def agree_action(
 
 
 @transaction.atomic
-def update_action(*, action: ActionItem, status: str, note: str, on: date, staff: User) -> ActionUpdate:
+def update_action(*, action: ActionItem, status: str, note: str, on: date, staff: User | None) -> ActionUpdate:
     """A dated step of an action (its new status and what happened); 'done' closes it on that date."""
     action = ActionItem.objects.select_for_update().get(pk=action.pk)
     if status not in ActionItem.Status.values:

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gisportal.complaints import abuse
@@ -279,10 +279,14 @@ def _blank_last(value: str) -> tuple[bool, str]:
     return (value == "", value)
 
 
-GROUP_NAMES = {"gender": _lazy("Gender"), "age_band": _lazy("Age band"), "district": _lazy("District")}
+GROUP_NAMES = {
+    "gender": gettext_lazy("Gender"),
+    "age_band": gettext_lazy("Age band"),
+    "district": gettext_lazy("District"),
+}
 
 
 def _value_label(group: str, value: str) -> str:
     if not value:
-        return str(_lazy("Not declared"))
+        return str(gettext_lazy("Not declared"))
     return str(selectors.GROUP_LABELS.get(group, {}).get(value, value))

@@ -114,3 +114,10 @@ def test_the_service_files_have_no_personal_data(client, served, at_now):
     assert "citizen@example.org" not in body and "Signalement" not in body
     rows = list(csv.DictReader(io.StringIO(body[1:])))
     assert {r["municipality_code"] for r in rows} == {"6211"} and rows[0]["reports"] == "8"
+
+
+def test_linked_from_the_municipality_budget_and_open_data_pages(client, served):
+    assert "/scorecards/6211/" in client.get("/m/6211/").content.decode()
+    assert 'href="/scorecards/6211/"' in client.get("/finances/6211/").content.decode()
+    national = client.get("/open-data/").content.decode()
+    assert "/scorecards/service.csv" in national and "/scorecards/service.json" in national

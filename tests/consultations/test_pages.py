@@ -46,7 +46,7 @@ def test_a_resident_comments_replies_and_takes_a_stance_without_javascript(
     reply = signed_in(residents[1]).post(url(consultation, "comment"), {"parent": created.pk, "body": "Oui !"})
     assert reply.status_code == 303 and created.replies.count() == 1
     assert client.post(url(consultation, "stance"), {"section": first.pk, "value": "support"}).status_code == 303
-    page = client.get(url(consultation))
+    page = client.get(url(consultation, lang="en"))
     assert "Ouvrir aussi le dimanche" in page.text and "Oui !" in page.text and "You support this section." in page.text
     assert str(residents[0].contact) not in page.text
 
@@ -59,7 +59,9 @@ def test_bad_comments_get_a_message_and_nothing_is_stored(
     assert first is not None
     empty = client.post(url(consultation, "comment", "fr"), {"section": first.pk, "body": ""})
     assert empty.status_code == 400
-    outside = client.post(url(consultation, "comment"), {"from": "map", "body": "Ici", "lat": "36.7", "lon": "9.18"})
+    outside = client.post(
+        url(consultation, "comment", "en"), {"from": "map", "body": "Ici", "lat": "36.7", "lon": "9.18"}
+    )
     assert outside.status_code == 400 and "outside the municipality" in outside.text
     robot = client.post(url(consultation, "comment"), {"section": first.pk, "body": "Achetez", "website": "x"})
     assert robot.status_code == 303
@@ -128,7 +130,7 @@ def test_staff_moderate_respond_and_publish_within_their_municipality(
     assert client.get(page).status_code == 200
     assert client.post(page, {"action": "hide", "comment": rude.pk, "reason": ""}).status_code == 400
     assert client.post(page, {"action": "hide", "comment": rude.pk, "reason": "Propos injurieux"}).status_code == 303
-    public = Client().get(url(consultation))
+    public = Client().get(url(consultation, lang="en"))
     assert "hidden by the moderator: Propos injurieux" in public.text and "Insulte" not in public.text
     assert client.post(page, {"action": "close"}).status_code == 303
     assert client.post(page, {"action": "publish"}).status_code == 400  # responses missing

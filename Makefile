@@ -13,6 +13,7 @@ demo: setup  ## set everything up and serve the portal with the demo data on htt
 	$(GISPORTAL) load_places --if-empty
 	$(GISPORTAL) load_demo_budgets --if-empty
 	$(GISPORTAL) load_demo_finances --if-empty
+	$(GISPORTAL) load_demo_council --if-empty
 	$(GISPORTAL) load_demo_petitions --if-empty
 	$(GISPORTAL) load_demo_scorecards --if-empty
 	$(GISPORTAL) load_demo_score_cards --if-empty

@@ -52,8 +52,8 @@ def month_label(month: datetime.date) -> str:
 
 
 def _short_month(month: datetime.date) -> str:
-    """ "01/26" on the trend's axis, in the page's digits."""
-    return f"{month.month:02}/{month.year % 100:02}".translate(figures.EASTERN if figures.style().eastern else {})
+    """The month's number on the trend's axis (the table beside names them), in the page's digits."""
+    return str(month.month).translate(figures.EASTERN if figures.style().eastern else {})
 
 
 def _months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:

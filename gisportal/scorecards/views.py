@@ -96,7 +96,7 @@ def performance(request: HttpRequest, code: str) -> HttpResponse:
             rtl=rtl,
             title=_("Scores by domain against the medians, %(year)s") % {"year": year},
         ),
-        totals=totals,
+        totals=[(t, _score(t.governorate_median), _score(t.national_median)) for t in totals],
         series_chart=finance_charts.columns(
             [t.year for t in totals],
             [

@@ -10,6 +10,7 @@ from gisportal.complaints.models import ComplaintUpdate, SatisfactionAnswer, Ser
 from gisportal.scorecards.models import PerformanceCriterion, PerformanceScore
 from layers.models import Complaint, District
 from tests.conftest import Town, make_town
+from tests.finances.conftest import real  # noqa: F401 (the real tables, module-scoped, for test_real)
 
 UTC = datetime.UTC
 NOW = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=UTC)  # the scorecards' "today" in the small case

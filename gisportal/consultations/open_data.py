@@ -37,7 +37,7 @@ def comments_geojson(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def report_rows(consultation: Consultation) -> list[list[object]]:
     """The report as tidy rows: one count per line; a withheld small group has an empty count."""
-    figures = selectors.report(consultation)
+    figures = selectors.report(consultation, local=False)
     rows: list[list[object]] = [["participants", "", "", "", "", "", figures.participants]]
     for group, shares in figures.by_group.items():
         rows += [["participants", "", "", "", group, value, "" if n is None else n] for value, n in shares]

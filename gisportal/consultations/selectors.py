@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from gisportal.consultations.models import Comment, Consultation, Question, Section, Stance
 from gisportal.participants.models import AgeBand, Gender, Participant
 from gisportal.participants.services import keyed_hash
-from layers.models import Municipality
+from layers.models import District, Municipality
 
 # Groups smaller than this are shown as "fewer than 5": a total by district, gender and age must not point at a person.
 SMALLEST_GROUP = 5
@@ -106,7 +107,8 @@ def comments_geojson(consultation: Consultation) -> str:
                 'properties', json_build_object(
                     'text', CASE WHEN c.hidden_at IS NULL THEN left(c.body, 280) END,
                     'hidden_reason', CASE WHEN c.hidden_at IS NOT NULL THEN c.hidden_reason END,
-                    'section', s.title, 'district', d.name, 'written', to_char(c.created_at, 'YYYY-MM-DD'),
+                    'section', s.title, 'district', d.name, 'district_ar', nullif(d.name_ar, ''),
+                    'written', to_char(c.created_at, 'YYYY-MM-DD'),
                     'replies', (SELECT count(*) FROM consultations_comment r
                                  WHERE r.parent_id = c.id AND r.hidden_at IS NULL))
             ) ORDER BY c.id), '[]'::json))::text
@@ -164,26 +166,30 @@ class Report:
     survey: list[QuestionFigures] = field(default_factory=list)
 
 
-def _district_names(ids: set[int]) -> dict[int, str]:
-    from layers.models import District
+def _district_names(ids: set[int], *, local: bool = True) -> dict[int, str]:
+    """District names for the reader: Arabic ones on Arabic pages when known (files keep the French names)."""
+    arabic = local and get_language() == "ar"
+    rows = District.objects.filter(pk__in=ids).values_list("pk", "name", "name_ar")
+    return {pk: (name_ar if arabic and name_ar else name) for pk, name, name_ar in rows}
 
-    return dict(District.objects.filter(pk__in=ids).values_list("pk", "name"))
 
-
-def participation_by_group(consultation: Consultation) -> tuple[int, dict[str, list[tuple[str, int | None]]]]:
+def participation_by_group(
+    consultation: Consultation, *, local: bool = True
+) -> tuple[int, dict[str, list[tuple[str, int | None]]]]:
     """Participants in all, and by gender, age band and district (one query, grouping sets)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT grouping(p.gender), grouping(p.age_band), grouping(d.name),
-                   p.gender, p.age_band, d.name, count(*)
-              FROM consultations_participation p LEFT JOIN layers_district d ON d.id = p.district_id
+            SELECT grouping(p.gender), grouping(p.age_band), grouping(p.district_id),
+                   p.gender, p.age_band, p.district_id, count(*)
+              FROM consultations_participation p
              WHERE p.consultation_id = %s
-             GROUP BY GROUPING SETS ((), (p.gender), (p.age_band), (d.name))
+             GROUP BY GROUPING SETS ((), (p.gender), (p.age_band), (p.district_id))
             """,
             [consultation.pk],
         )
         rows = cursor.fetchall()
+    names = _district_names({row[5] for row in rows if row[5] is not None}, local=local)
     total = 0
     groups: dict[str, list[tuple[str, int | None]]] = {"gender": [], "age_band": [], "district": []}
     for g_gender, g_age, g_district, gender, age, district, n in rows:
@@ -194,7 +200,7 @@ def participation_by_group(consultation: Consultation) -> tuple[int, dict[str, l
         elif not g_age:
             groups["age_band"].append((age or "", _shown(n)))
         else:
-            groups["district"].append((district or "", _shown(n)))
+            groups["district"].append((names.get(district, "") if district else "", _shown(n)))
     for rows_of_group in groups.values():
         rows_of_group.sort(key=lambda row: (row[0] == "", row[0]))
     return total, groups
@@ -218,17 +224,18 @@ def section_figures(consultation: Consultation) -> list[SectionFigures]:
     ]
 
 
-def located_by_district(consultation: Consultation) -> list[tuple[str, int]]:
-    rows = (
+def located_by_district(consultation: Consultation, *, local: bool = True) -> list[tuple[str, int]]:
+    rows = list(
         consultation.comments.filter(location__isnull=False, hidden_at__isnull=True)
-        .values("district__name")
+        .values("district")
         .annotate(n=Count("pk"))
-        .order_by("district__name")
+        .order_by("district")
     )
-    return [(row["district__name"] or "", row["n"]) for row in rows]
+    names = _district_names({row["district"] for row in rows if row["district"]}, local=local)
+    return sorted((names.get(row["district"], ""), row["n"]) for row in rows)
 
 
-def survey_figures(consultation: Consultation) -> tuple[int, list[QuestionFigures]]:
+def survey_figures(consultation: Consultation, *, local: bool = True) -> tuple[int, list[QuestionFigures]]:
     """Each answer's count in all and by each group, from the answers' own copies of the group (one query)."""
     found = questions(consultation)
     with connection.cursor() as cursor:
@@ -247,7 +254,7 @@ def survey_figures(consultation: Consultation) -> tuple[int, list[QuestionFigure
         rows = cursor.fetchall()
         cursor.execute("SELECT count(*) FROM consultations_surveyanswer WHERE consultation_id = %s", [consultation.pk])
         respondents = cursor.fetchone()[0]
-    names = _district_names({row[6] for row in rows if row[6] is not None})
+    names = _district_names({row[6] for row in rows if row[6] is not None}, local=local)
     totals: dict[int, int] = {}
     by_group: dict[int, dict[str, dict[str, int | None]]] = {}
     for choice_id, g_gender, g_age, g_district, gender, age, district_id, n in rows:
@@ -274,14 +281,15 @@ def survey_figures(consultation: Consultation) -> tuple[int, list[QuestionFigure
     return respondents, figures
 
 
-def report(consultation: Consultation) -> Report:
-    participants, groups = participation_by_group(consultation)
-    respondents, survey = survey_figures(consultation)
+def report(consultation: Consultation, *, local: bool = True) -> Report:
+    """The report's figures; `local` names districts in the page's language (False: the French names, for files)."""
+    participants, groups = participation_by_group(consultation, local=local)
+    respondents, survey = survey_figures(consultation, local=local)
     return Report(
         participants=participants,
         respondents=respondents,
         by_group=groups,
-        located_by_district=located_by_district(consultation),
+        located_by_district=located_by_district(consultation, local=local),
         sections=section_figures(consultation),
         survey=survey,
     )

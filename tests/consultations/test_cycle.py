@@ -176,3 +176,19 @@ def test_states_follow_the_dates(consultation: Consultation) -> None:
     consultation.refresh_from_db()
     assert consultation.state == Consultation.State.CLOSED
     assert list(selectors.open_now()) == []
+
+
+def test_the_report_names_districts_in_arabic_on_arabic_pages(
+    consultation: Consultation, residents: list[Participant], tozeur: Town
+) -> None:
+    from django.utils import translation
+
+    tozeur.district.name_ar = "وسط توزر"
+    tozeur.district.save()
+    for resident in residents:
+        services.comment(
+            consultation=consultation, participant=resident, body="Avis", section=consultation.sections.first()
+        )
+    with translation.override("ar"):
+        assert dict(selectors.report(consultation).by_group["district"]) == {"وسط توزر": 5, "": 5}
+        assert dict(selectors.report(consultation, local=False).by_group["district"]) == {"Tozeur centre": 5, "": 5}

@@ -17,7 +17,8 @@
     div.appendChild(text);
     var link = document.createElement("a");
     link.href = "#comment-" + feature.id;
-    link.textContent = [p.section, p.district, p.written].filter(function (x) { return x; }).join(" · ");
+    var district = document.documentElement.lang === "ar" && p.district_ar ? p.district_ar : p.district;
+    link.textContent = [p.section, district, p.written].filter(function (x) { return x; }).join(" · ");
     div.appendChild(link);
     return div;
   }

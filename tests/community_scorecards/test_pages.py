@@ -213,3 +213,51 @@ def test_open_data_has_totals_and_no_one(client: Client, scored: Cycle) -> None:
 def test_her_own_page_lists_what_she_scored(scored: Cycle, verified) -> None:
     page = as_participant(verified[0]).get("/participate/me/").content.decode()
     assert "Collecte des déchets 2026" in page
+
+
+def test_the_cycle_page_reads_in_a_fixed_number_of_queries(
+    client: Client, scored: Cycle, indicators, planner_tozeur
+) -> None:
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/ar" + url(scored)).status_code == 200
+        return len(queries)
+
+    def add_action(n: int) -> None:
+        action = services.agree_action(
+            cycle=scored, what=f"Action {n}", who="Mairie", due_on=timezone.localdate(), agreed_on=timezone.localdate()
+        )
+        services.update_action(action=action, status="in-progress", note="n", on=timezone.localdate(), staff=None)
+
+    open_phase(scored, "follow-up")
+    add_action(0)
+    before = count()
+    for kind in ("men", "youth", "elderly"):
+        services.record_focus_group(
+            cycle=scored,
+            kind=kind,
+            size=7,
+            met_on=timezone.localdate(),
+            place="Salle",
+            scores=[services.Score(i, 3, "r", "s") for i in indicators],
+            staff=planner_tozeur,
+        )
+    for n in range(1, 5):
+        add_action(n)
+    assert count() == before <= 12
+
+
+def test_the_admin_shows_a_planner_her_cycles_only(scored: Cycle, planner_tozeur, beja: Town) -> None:
+    other = services.create_cycle(
+        municipality=beja.municipality, title="Guichet de Béja", service="fees", provider="Recette", phases={}
+    )
+    client = Client()
+    client.login(username="planner-tozeur", password=PASSWORD)
+    listing = client.get("/admin/community_scorecards/cycle/").content.decode()
+    assert "Collecte des déchets 2026" in listing and "Guichet de Béja" not in listing
+    assert client.get(f"/admin/community_scorecards/cycle/{other.pk}/change/").status_code in {302, 403, 404}
+    assert client.get(f"/admin/community_scorecards/cycle/{scored.pk}/history/").status_code == 200
+    assert client.get("/admin/community_scorecards/onlinescore/").status_code == 404

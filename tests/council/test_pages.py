@@ -211,3 +211,16 @@ def test_staff_schedule_moderate_answer_and_publish_minutes(client, tozeur, beja
     assert client.post(moderate, {"action": "answer", "answer": "Piraté"}).status_code == 404
     question.refresh_from_db()
     assert question.answer == "Non, le marché reste piéton."
+
+
+def test_the_admin_shows_her_municipality_s_history_without_authors(
+    client, meeting, residents, planner_tozeur, beja
+) -> None:
+    question = services.ask_question(meeting=meeting, author=residents[0], text="Une question pour l'historique ?")
+    client.force_login(planner_tozeur)
+    assert client.get("/en/admin/council/meeting/").status_code == 200
+    assert client.get(f"/en/admin/council/meeting/{meeting.pk}/history/").status_code == 200
+    page = client.get(f"/en/admin/council/question/{question.pk}/change/").content.decode()
+    assert "Une question pour l&#x27;historique ?" in page and str(residents[0].contact) not in page
+    client.force_login(staff("planner-beja", Role.PLANNER, "2111"))
+    assert client.get(f"/en/admin/council/meeting/{meeting.pk}/change/").status_code in (302, 403, 404)

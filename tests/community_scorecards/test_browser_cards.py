@@ -3,6 +3,7 @@ scores in Arabic on a phone, the planner records the action plan agreed at the i
 resident's phone shows it with its status."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -89,7 +90,7 @@ def test_a_score_card_cycle_runs_to_an_action_plan(
     page.goto(live_server.url + staff_page)
     page.fill("#id_action-what", "Afficher le calendrier de collecte dans chaque quartier")
     page.fill("#id_action-who", "Service de la propreté")
-    page.fill("#id_action-due_on", (timezone.localdate() + timezone.timedelta(days=20)).isoformat())
+    page.fill("#id_action-due_on", (timezone.localdate() + timedelta(days=20)).isoformat())
     page.fill("#id_action-agreed_on", timezone.localdate().isoformat())
     submit(page, "action")
     action = cycle.actions.get()

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from gisportal import spaces
 from gisportal.accounts.models import Role
 from gisportal.community_scorecards import services, space
 from gisportal.community_scorecards.models import Cycle, FocusGroup, Indicator, InputIndicator, OnlineScore
@@ -77,6 +78,8 @@ def test_the_list_of_a_municipality_and_its_space(client: Client, scored: Cycle,
     assert "Collecte des déchets 2026" in body and url(scored, "score") in body
     found = space.space(tozeur.municipality)
     assert found is not None and found.order == 36 and found.open_now[0].url == url(scored, "score")
+    assert (tozeur.municipality, found.open_now[0]) in spaces.open_everywhere()  # the home page's list
+    assert url(scored, "score") in Client().get("/").content.decode()
     open_phase(scored, "interface")
     found = space.space(tozeur.municipality)
     assert found is not None and found.open_now == ()

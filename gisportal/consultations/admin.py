@@ -5,15 +5,40 @@ report are on the consultation's staff page. Comments' authors, stances and surv
 """
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gisportal.consultations.models import Choice, Consultation, Question, Section
+from layers import selectors
 from layers.admin import LayerAdmin
+from layers.selectors import Scope
 
 
-class SectionInline(admin.StackedInline):
+class ScopedInline(admin.options.InlineModelAdmin):
+    """An inline follows its parent's scope (staff have no per-model Django permissions)."""
+
+    def _may_edit(self, request: HttpRequest, parent: Model | None) -> bool:
+        if parent is None:
+            return selectors.scope(self.parent_model, request.user, for_edit=True) is not Scope.NONE
+        return selectors.in_scope(parent, request.user, for_edit=True)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return obj is None or selectors.in_scope(obj, request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:  # type: ignore[override]
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._may_edit(request, obj)
+
+
+class SectionInline(ScopedInline, admin.StackedInline):
     model = Section
     extra = 1
     fields = ("position", "title", "body", "response")
@@ -37,7 +62,7 @@ class ConsultationAdmin(LayerAdmin):
         return format_html('<a href="{}">{}</a>', url, _("open"))
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(ScopedInline, admin.TabularInline):
     model = Choice
     extra = 2
 
@@ -47,3 +72,12 @@ class QuestionAdmin(LayerAdmin):
     list_display = ("text", "consultation", "kind", "position")
     list_filter = ("kind",)
     inlines = (ChoiceInline,)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Once residents have answered, the survey stays as they saw it (the counts would no longer match).
+        if isinstance(obj, Question) and obj.consultation.survey_answers.exists():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_change_permission(request, obj)

@@ -27,7 +27,9 @@ class PetitionFilterForm(forms.Form):
     state = forms.ChoiceField(
         choices=[("", _("All")), *((s, State(s).label) for s in PUBLIC_STATES)], required=False, label=_("State")
     )
-    district = DistrictField(queryset=District.objects.none(), required=False, label=_("District"))
+    district = DistrictField(
+        queryset=District.objects.none(), required=False, label=_("District"), empty_label=_("All")
+    )
 
     def __init__(self, *args, municipality_id: int, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -69,6 +69,7 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
         "municipality": town,
         "filter_form": form,
         "petitions": petitions,
+        "on_the_map": any(p.location is not None for p, _progress in petitions),
         "query": request.GET.urlencode(),
     }
     return render(request, "petitions/municipality.html", context, status=400 if form.errors else 200)

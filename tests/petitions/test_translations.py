@@ -33,8 +33,14 @@ def test_every_entry_is_translated_and_keeps_its_placeholders(path: Path) -> Non
 
 
 PAGES = {
-    "ar": ["العرائض الموجّهة إلى", "مفتوحة للتوقيع", "وقّعي هذه العريضة", "سجل العريضة", "توقيعًا"],
-    "fr": ["Pétitions à", "Ouverte aux signatures", "Signer cette pétition", "Historique de la pétition", "signatures"],
+    "ar": ["العرائض الموجّهة إلى", "مفتوحة للتوقيع", "وقّعي هذه العريضة", "سجل العريضة", "من 5 توقيعًا"],
+    "fr": [
+        "Pétitions à",
+        "Ouverte aux signatures",
+        "Signer cette pétition",
+        "Historique de la pétition",
+        "signatures sur 5",
+    ],
 }
 ENGLISH = ["Open for signatures", "Sign this petition", "What you can do", "Start a petition"]
 

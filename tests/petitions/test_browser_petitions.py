@@ -1,0 +1,50 @@
+"""In Chromium on an Arabic phone: a citizen finds an open petition on her municipality's list, signs it after
+confirming her e-mail and giving her ID number, and sees her signature on the progress bar."""
+
+import pytest
+from django.contrib.gis.geos import Point
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from gisportal.petitions.models import Petition, Signature
+from tests.browser import Traffic
+from tests.budgeting.test_browser_pb import sign_in
+from tests.conftest import TOZEUR_CENTRE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_citizen_signs_a_petition_from_an_arabic_phone(
+    phone: tuple[Page, Traffic], live_server: LiveServer, open_petition: Petition
+) -> None:
+    page, traffic = phone
+    place = Point(TOZEUR_CENTRE[0] + 0.001, TOZEUR_CENTRE[1], srid=4326)
+    Petition.objects.filter(pk=open_petition.pk).update(location=place)
+    page.goto(f"{live_server.url}/ar/petitions/6211/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("h1")).to_contain_text("العرائض الموجّهة إلى")
+    expect(page.locator("#pb-map .leaflet-marker-icon")).to_have_count(1)  # its place on the map
+    with page.expect_navigation():
+        page.click(f"a[href='/ar/petitions/6211/{open_petition.pk}/']")
+    expect(page.locator("[role=progressbar]")).to_have_attribute("aria-valuenow", "0")
+    button = page.locator("a.button", has_text="وقّعي هذه العريضة")
+    box = button.bounding_box()
+    assert box is not None and box["height"] >= 44  # a tap target for a thumb
+    with page.expect_navigation():
+        button.click()
+
+    sign_in(page, "amal@example.tn")  # the participants' page, then back here
+    assert page.url.endswith(f"/ar/petitions/6211/{open_petition.pk}/sign/")
+    page.fill("#id_national_id", "0712 3456")
+    with page.expect_navigation():
+        page.click("#join button[type=submit]")
+
+    expect(page.locator(".notice")).to_contain_text("تمّ احتساب توقيعك")
+    expect(page.locator("[role=progressbar]")).to_have_attribute("aria-valuenow", "1")
+    expect(page.locator("text=لقد وقّعتِ هذه العريضة.")).to_be_visible()
+    signature = Signature.objects.get()
+    assert signature.petition == open_petition and signature.participant.id_hash is not None
+    assert "07123456" not in page.content() and "amal@" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on the phone
+    traffic.assert_offline()
+    assert traffic.console_errors == []

@@ -150,16 +150,18 @@ def seed() -> int:
         asked_at = past_start - timedelta(days=3)
         for n, (text, answer, supports) in enumerate(town.past_questions):
             question = services.ask_question(meeting=past, author=people[n], text=text, now=asked_at)
-            services.publish_question(question=question, now=asked_at)
+            services.publish_question(question=question, now=asked_at, notify=False)
             _supported(question, people[n:], supports)
-            services.answer_question(question=question, answer=answer, now=past_start + timedelta(hours=2))
+            services.answer_question(
+                question=question, answer=answer, now=past_start + timedelta(hours=2), notify=False
+            )
         services.publish_minutes(meeting=past, minutes=town.minutes, now=past_start + timedelta(days=2))
         upcoming = _meeting(
             municipality, "Session ordinaire", _at(today + timedelta(days=10), 17), town, town.next_agenda
         )
         for n, (text, supports) in enumerate(town.next_questions):
             question = services.ask_question(meeting=upcoming, author=people[n], text=text)
-            services.publish_question(question=question)
+            services.publish_question(question=question, notify=False)
             _supported(question, people[n:], supports)
         services.ask_question(meeting=upcoming, author=people[-1], text=town.pending)
         created += 2

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
 from gisportal.complaints import abuse
-from gisportal.council import documents, selectors
+from gisportal.council import documents, notifications, selectors
 from gisportal.council.models import AgendaItem, Document, Meeting, Question, QuestionSupport
 from gisportal.participants.models import Participant
 from layers.models import Municipality
@@ -221,24 +221,37 @@ def ask_question(
 
 
 @transaction.atomic
-def publish_question(*, question: Question, staff: User | None = None, now: datetime | None = None) -> Question:
-    question = Question.objects.select_for_update().get(pk=question.pk)
+def publish_question(
+    *, question: Question, staff: User | None = None, now: datetime | None = None, notify: bool = True
+) -> Question:
+    """Published on the meeting's page, where others may support it; its author is told."""
+    question = (
+        Question.objects.select_for_update(of=("self",))
+        .select_related("author", "meeting__municipality")
+        .get(pk=question.pk)
+    )
     if question.status != Question.Status.PENDING:
         raise ValidationError(_("This question was already moderated."))
     question.status, question.moderated_at = Question.Status.PUBLISHED, now or timezone.now()
     _by(question, staff)
     question.save(update_fields=["status", "moderated_at"])
+    if notify:
+        notifications.question_changed(question)
     return question
 
 
 @transaction.atomic
 def reject_question(
-    *, question: Question, reason: str, staff: User | None = None, now: datetime | None = None
+    *, question: Question, reason: str, staff: User | None = None, now: datetime | None = None, notify: bool = True
 ) -> Question:
     """Not published, with the reason its author reads on the meeting's page (kept in the history)."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the question is not published.")})
-    question = Question.objects.select_for_update().get(pk=question.pk)
+    question = (
+        Question.objects.select_for_update(of=("self",))
+        .select_related("author", "meeting__municipality")
+        .get(pk=question.pk)
+    )
     if question.status != Question.Status.PENDING:
         raise ValidationError(_("This question was already moderated."))
     question.status, question.rejection_reason = Question.Status.REJECTED, reason.strip()
@@ -246,6 +259,8 @@ def reject_question(
     _by(question, staff)
     question.save(update_fields=["status", "rejection_reason", "moderated_at"])
     update_change_reason(question, reason.strip())
+    if notify:
+        notifications.question_changed(question)
     return question
 
 
@@ -271,17 +286,24 @@ def support_question(*, question: Question, participant: Participant, ip: str = 
 
 @transaction.atomic
 def answer_question(
-    *, question: Question, answer: str, staff: User | None = None, now: datetime | None = None
+    *, question: Question, answer: str, staff: User | None = None, now: datetime | None = None, notify: bool = True
 ) -> Question:
     """The council's answer, published beside the question; it may be corrected later (the history keeps both)."""
     if not answer.strip():
         raise ValidationError({"answer": _("Write the answer before publishing it.")})
-    question = Question.objects.select_for_update().get(pk=question.pk)
+    question = (
+        Question.objects.select_for_update(of=("self",))
+        .select_related("author", "meeting__municipality")
+        .get(pk=question.pk)
+    )
     if question.status != Question.Status.PUBLISHED:
         raise ValidationError(_("Only published questions can be answered."))
+    first_answer = question.answered_at is None
     question.answer = answer.strip()
     question.answered_at = question.answered_at or (now or timezone.now())
     question.answered_by = staff
     _by(question, staff)
     question.save(update_fields=["answer", "answered_at", "answered_by"])
+    if notify and first_answer:  # a corrected answer is not sent again
+        notifications.question_changed(question)
     return question

@@ -171,3 +171,21 @@ def test_a_meeting_ends_after_it_starts(tozeur) -> None:
             municipality=tozeur.municipality, title="Session", starts_at=now, ends_at=now, place="Mairie"
         )
     assert not Meeting.objects.exists()
+
+
+def test_her_question_s_author_alone_hears_of_each_step(
+    meeting: Meeting, residents: list[Participant], planner_tozeur: User, django_capture_on_commit_callbacks, mailoutbox
+) -> None:
+    amal = Participant.objects.create(contact="amal@example.tn", verified_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        question = services.ask_question(meeting=meeting, author=amal, text="Le marché sera-t-il couvert ?")
+        services.publish_question(question=question, staff=planner_tozeur)
+        services.support_question(question=question, participant=residents[0])
+        services.answer_question(question=question, answer="Oui, en 2027.", staff=planner_tozeur)
+        services.answer_question(question=question, answer="Oui, au printemps 2027.", staff=planner_tozeur)
+        rejected = services.ask_question(meeting=meeting, author=amal, text="Une autre question hors sujet ?")
+        services.reject_question(question=rejected, reason="Hors sujet.", staff=planner_tozeur)
+    assert [m.to for m in mailoutbox] == [["amal@example.tn"]] * 3
+    assert "is published" in mailoutbox[0].subject
+    assert "answered" in mailoutbox[1].subject and "Oui, en 2027." in mailoutbox[1].body
+    assert "Hors sujet." in mailoutbox[2].body and f"#q{rejected.pk}" in mailoutbox[2].body

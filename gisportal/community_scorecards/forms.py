@@ -28,8 +28,10 @@ class DistrictField(forms.ModelChoiceField):
 def score_fields(form: forms.Form, indicators: list[Indicator], *, widget: type = forms.RadioSelect) -> None:
     """A score, a reason and a suggestion for each indicator, named after the indicator's id."""
     for indicator in indicators:
+        # A drop-down starts on no score, never on 1: an indicator left alone is not scored.
+        choices = SCORE_CHOICES if widget is forms.RadioSelect else [("", "—"), *SCORE_CHOICES]
         form.fields[f"score-{indicator.pk}"] = forms.TypedChoiceField(
-            label=indicator.name, choices=SCORE_CHOICES, coerce=int, required=False, widget=widget
+            label=indicator.name, choices=choices, coerce=int, required=False, empty_value=None, widget=widget
         )
         form.fields[f"reason-{indicator.pk}"] = forms.CharField(
             label=_("Why this score?"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -106,7 +108,7 @@ class FocusGroupForm(forms.Form):
 
 class SelfEvaluationForm(forms.Form):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
-    score = forms.TypedChoiceField(label=_("Score"), choices=SCORE_CHOICES, coerce=int)
+    score = forms.TypedChoiceField(label=_("Score"), choices=[("", "—"), *SCORE_CHOICES], coerce=int)
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     suggestion = forms.CharField(
         label=_("Suggestion"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})

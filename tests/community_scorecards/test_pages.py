@@ -132,7 +132,9 @@ def test_staff_enter_the_paper_results_of_their_municipality_only(cycle: Cycle, 
             "input-source": "Inventaire 2026",
         },
     )
-    indicator = Indicator.objects.get()
+    client.post(page, {"form": "indicator", "indicator-name": "Bacs suffisants"})
+    indicator, untouched = Indicator.objects.order_by("pk")
+    assert '<option value="" selected>' in client.get(page).content.decode()  # no score until one is chosen
     response = client.post(
         page,
         {
@@ -143,6 +145,7 @@ def test_staff_enter_the_paper_results_of_their_municipality_only(cycle: Cycle, 
             "group-place": "Maison des jeunes",
             f"group-score-{indicator.pk}": "2",
             f"group-reason-{indicator.pk}": "Déchets au marché",
+            f"group-score-{untouched.pk}": "",
         },
     )
     assert response.status_code == 302

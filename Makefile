@@ -13,6 +13,7 @@ demo: setup  ## set everything up and serve the portal with the demo data on htt
 	$(GISPORTAL) load_places --if-empty
 	$(GISPORTAL) load_demo_budgets --if-empty
 	$(GISPORTAL) load_demo_finances --if-empty
+	$(GISPORTAL) load_demo_streets --if-empty
 	$(GISPORTAL) load_demo_council --if-empty
 	$(GISPORTAL) load_demo_petitions --if-empty
 	$(GISPORTAL) load_demo_scorecards --if-empty
@@ -51,7 +52,7 @@ lint: python-packages
 	$(BIN)/mypy .
 
 # Every benchmark, each side by side with its peer tool; targets bench-<topic> are listed here.
-bench: bench-maps bench-import bench-api bench-tiles bench-analyses bench-intake bench-pb bench-pb-votes
+bench: bench-maps bench-import bench-api bench-tiles bench-analyses bench-intake bench-pb bench-pb-votes bench-routes
 
 clean:
 	-$(GISPORTAL) db stop
@@ -92,3 +93,8 @@ bench-pb: python-packages
 bench-pb-votes: setup
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk)
 	$(BIN)/python bench/pb_votes.py
+
+# Waste collection routes: our optimiser (VROOM) against PyVRP on CVRPLIB X and Solomon instances, 10 s each, gap to
+# best-known, every solution checked independently.
+bench-routes: python-packages
+	$(BIN)/python bench/routes.py

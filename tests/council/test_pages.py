@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from icalendar import Calendar
 
 from gisportal.accounts.models import Role
@@ -224,3 +225,62 @@ def test_the_admin_shows_her_municipality_s_history_without_authors(
     assert "Une question pour l&#x27;historique ?" in page and str(residents[0].contact) not in page
     client.force_login(staff("planner-beja", Role.PLANNER, "2111"))
     assert client.get(f"/en/admin/council/meeting/{meeting.pk}/change/").status_code in (302, 403, 404)
+
+
+def test_the_staff_meeting_page_runs_a_meeting_to_its_minutes(client, meeting, residents, planner_tozeur) -> None:
+    client.force_login(planner_tozeur)
+    staff_page = f"/council/staff/6211/{meeting.pk}/"
+    question = services.ask_question(meeting=meeting, author=residents[0], text="Une question en attente ici ?")
+    html = client.get("/en" + staff_page).content.decode()
+    assert "1 question to moderate" in html and "Une question en attente ici ?" in html
+    assert str(residents[0].contact) not in html
+    assert "Séances du conseil (agents)" in client.get(staff_page).content.decode()  # French by default
+    assert client.post(staff_page, {"action": "nonsense"}).status_code == 400
+    moved = {
+        "action": "details",
+        "title": "Session ordinaire (déplacée)",
+        "kind": "ordinary",
+        "starts_at": "2030-03-01T18:00",
+        "ends_at": "2030-03-01T17:00",
+        "place": "Mairie",
+    }
+    assert client.post(staff_page, moved).status_code == 400  # ends before it starts: nothing changed
+    assert Meeting.objects.get().title == "Session ordinaire de décembre"
+    moved["ends_at"] = "2030-03-01T21:00"
+    assert client.post(staff_page, moved).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Session ordinaire (déplacée)" and meeting.sequence == 1
+    first = meeting.agenda.get(position=1)
+    assert client.post(staff_page, {"action": "remove_item", "item": first.pk}).status_code == 302
+    assert list(meeting.agenda.values_list("position", flat=True)) == [1]
+    assert client.post(staff_page, {"action": "minutes", "minutes": "PV"}).status_code == 400  # not started yet
+    assert client.post(staff_page, {"action": "cancel", "reason": ""}).status_code == 400
+    assert client.post(staff_page, {"action": "cancel", "reason": "Quorum non atteint"}).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CANCELLED
+    public = client.get("/en" + page_of(meeting)).content.decode()
+    assert "This meeting is cancelled." in public and "Quorum non atteint" in public
+    assert "Ask the council a question" not in public
+    question.refresh_from_db()
+    assert question.status == Question.Status.PENDING
+
+
+def test_held_then_minutes_from_the_staff_page(client, tozeur, planner_tozeur) -> None:
+    start = timezone.now() - timedelta(hours=2)
+    past = services.schedule_meeting(
+        municipality=tozeur.municipality,
+        title="Session de ce matin",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        place="Mairie",
+    )
+    client.force_login(planner_tozeur)
+    staff_page = f"/council/staff/6211/{past.pk}/"
+    assert client.post(staff_page, {"action": "held"}).status_code == 302
+    assert (
+        client.post(staff_page, {"action": "minutes", "minutes": "Le conseil a adopté le budget."}).status_code == 302
+    )
+    html = client.get("/en" + page_of(past)).content.decode()
+    assert "This meeting was held." in html and "Le conseil a adopté le budget." in html
+    past.refresh_from_db()
+    assert past.history.filter(history_user=planner_tozeur).count() == 2

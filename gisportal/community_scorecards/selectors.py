@@ -130,6 +130,18 @@ def online_participants(cycle: Cycle) -> int:
     return OnlineScore.objects.filter(cycle=cycle).values("participant").distinct().count()
 
 
+def online_comments(cycle: Cycle) -> list[tuple[str, int, str, str]]:
+    """What residents wrote online (indicator, score, reason, suggestion), for staff preparing the interface
+    meeting: free text may name people, so it is not published, and it never comes with who wrote it."""
+    rows = (
+        OnlineScore.objects.filter(cycle=cycle)
+        .exclude(reason="", suggestion="")
+        .order_by("indicator_id", "score", "pk")
+        .values_list("indicator__name", "score", "reason", "suggestion")
+    )
+    return list(rows)
+
+
 def own_scores(cycle: Cycle, participant: Participant) -> dict[int, OnlineScore]:
     return {s.indicator_id: s for s in OnlineScore.objects.filter(cycle=cycle, participant=participant)}
 

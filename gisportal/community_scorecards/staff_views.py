@@ -199,5 +199,6 @@ def cycle_staff(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "card": selectors.score_card(cycle),
         "groups": cycle.groups.select_related("district"),
         "plan": plan,
+        "online_comments": selectors.online_comments(cycle),
     }
     return render(request, "community_scorecards/staff_cycle.html", context, status=status)

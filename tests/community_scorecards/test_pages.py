@@ -93,7 +93,9 @@ def test_scoring_sends_her_to_verify_and_back(client: Client, cycle: Cycle, indi
     assert response["Location"].startswith("/ar/participate/?next=/ar/score-cards/6211/")
 
 
-def test_a_verified_participant_scores_then_changes_her_score(cycle: Cycle, indicators, verified) -> None:
+def test_a_verified_participant_scores_then_changes_her_score(
+    cycle: Cycle, indicators, verified, planner_tozeur
+) -> None:
     client = as_participant(verified[0])
     first = indicators[0].pk
     form = {f"score-{first}": "2", f"reason-{first}": "En retard", f"suggestion-{first}": "Un camion de plus"}
@@ -103,6 +105,10 @@ def test_a_verified_participant_scores_then_changes_her_score(cycle: Cycle, indi
     assert 'value="2" checked' in page or re.search(r'value="2"[^>]*checked', page)
     client.post(url(cycle, "score"), {**form, f"score-{first}": "4"})
     assert OnlineScore.objects.get().score == 4
+    staff_page = Client()
+    staff_page.force_login(planner_tozeur)
+    assert "Un camion de plus" in staff_page.get(url(cycle, "staff")).content.decode()  # for the meeting
+    assert "Un camion de plus" not in Client().get(url(cycle)).content.decode()  # never published
     assert client.post(url(cycle, "score"), {f"score-{first}": "9"}).status_code == 400
     assert OnlineScore.objects.get().score == 4
 

@@ -35,7 +35,7 @@ def pyvrp_solve(problem: Problem, seconds: float) -> Solution:
     size = len(problem.durations)
     locations = [model.add_location(x=0, y=0) for _ in range(size)]
     model.add_depot(locations[depot_location])
-    client_stop = {}
+    client_stop: dict[int, int] = {}
     for stop in problem.stops:
         early, late = stop.windows[0] if stop.windows else (0, instances.UNBOUNDED)
         model.add_client(

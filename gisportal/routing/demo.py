@@ -60,7 +60,7 @@ SELECT p.name, ST_AsBinary(ST_Multi(ST_MakeLine(p.location, c.geom)))
 
 @transaction.atomic
 def seed_streets(municipality: Municipality, *, seed: int = SEED) -> RoadNetwork:
-    rng = random.Random(f"{seed}-{municipality.code}")
+    rng = random.Random(f"{seed}-{municipality.code}")  # noqa: S311 (demo data, reproducible)
     params = {"id": municipality.pk, "min": MIN_SPACING_M, "cells": CELLS}
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM etl_roadsegment WHERE municipality_id = %s AND osm_id IS NULL", [params["id"]])

@@ -52,8 +52,10 @@ class OptimisationForm(forms.Form):
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.municipality = municipality
-        self.fields["district"].choices = [("", "—")] + [(d.pk, d.name) for d in selectors.districts(municipality)]
-        self.fields["depot"].choices = [("", _("Middle of the municipality"))] + [
+        district, depot = self.fields["district"], self.fields["depot"]
+        assert isinstance(district, forms.ChoiceField) and isinstance(depot, forms.ChoiceField)
+        district.choices = [("", "—")] + [(d.pk, d.name) for d in selectors.districts(municipality)]
+        depot.choices = [("", _("Middle of the municipality"))] + [
             (p.pk, str(p)) for p in selectors.depots(municipality)
         ]
 

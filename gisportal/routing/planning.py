@@ -257,7 +257,7 @@ def _proposal(
     snaps: list[network.Snap],
     depot_name: str,
 ) -> dict[str, Any]:
-    routes = []
+    routes: list[dict[str, Any]] = []
     for number, route in enumerate(r for r in solution.routes if r.visits):
         order = [0] + [by_id[v.stop_id][0] for v in route.visits] + [0]
         metres = sum(distances[a][b] for a, b in itertools.pairwise(order))

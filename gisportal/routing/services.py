@@ -58,9 +58,8 @@ def _replace_routes(municipality: Municipality, routes: list[dict[str, Any]]) ->
     for route in old:
         route.delete()
     for fields in routes:
-        path = GEOSGeometry(fields["path"], srid=4326)
-        if path.geom_type == "LineString":
-            path = MultiLineString(path, srid=4326)
+        read = GEOSGeometry(fields["path"], srid=4326)
+        path = read if isinstance(read, MultiLineString) else MultiLineString(read, srid=4326)
         created = CollectionRoute(
             municipality=municipality,
             name=fields["name"],

@@ -66,6 +66,8 @@ def test_the_cycle_page_in_three_languages(client: Client, scored: Cycle, prefix
     body = response.content.decode()
     assert f'dir="{direction}"' in body and heading in body
     assert "Passages manqués le samedi" in body and "Afficher le calendrier" in body
+    if prefix == "/en":  # the provider's 4 against the groups' 2
+        assert re.search(r"minus the groups.{0,20} mean</th><td class=\"n\">2.0</td>", body)
     assert body.count("<svg") == 2  # one chart per indicator, each with its table
     assert "+2169100000" not in body  # never a participant's contact
     if direction == "rtl":  # bars grow from the right edge in Arabic

@@ -200,6 +200,7 @@ def seed(*, seed: int = SEED, today: date | None = None) -> int:
             for i, section in enumerate(consultation.sections.order_by("position")):
                 services.respond(section=section, text=RESPONSES[i % len(RESPONSES)])
             services.publish_report(
+                notify=False,  # fictitious participants: nobody to tell
                 consultation=consultation,
                 summary="Merci à toutes et à tous. Voici ce que nous avons changé. / شكراً لكم، إليكم ما غيّرناه.",
             )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
 from gisportal.complaints import abuse
-from gisportal.consultations import selectors
+from gisportal.consultations import notifications, selectors
 from gisportal.consultations.models import (
     Comment,
     Consultation,
@@ -290,8 +290,11 @@ def respond(*, section: Section, text: str, staff: User | None = None) -> Sectio
 
 
 @transaction.atomic
-def publish_report(*, consultation: Consultation, summary: str = "", staff: User | None = None) -> Consultation:
-    """Publish the report of a closed consultation; every section must say what changed (or that nothing did)."""
+def publish_report(
+    *, consultation: Consultation, summary: str = "", staff: User | None = None, notify: bool = True
+) -> Consultation:
+    """Publish the report of a closed consultation; every section must say what changed (or that nothing did).
+    Those who took part hear of it (`notify`), once it is stored."""
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.report_published_at:
         raise ValidationError(_("The report is already published."))
@@ -310,4 +313,6 @@ def publish_report(*, consultation: Consultation, summary: str = "", staff: User
     consultation.report_published_at = timezone.now()
     consultation._change_reason = _("report published")  # type: ignore[attr-defined]
     consultation.save(update_fields=["closed_at", "report_summary", "report_published_at"])
+    if notify:
+        notifications.report_published(consultation)
     return consultation

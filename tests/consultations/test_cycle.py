@@ -192,3 +192,21 @@ def test_the_report_names_districts_in_arabic_on_arabic_pages(
     with translation.override("ar"):
         assert dict(selectors.report(consultation).by_group["district"]) == {"وسط توزر": 5, "": 5}
         assert dict(selectors.report(consultation, local=False).by_group["district"]) == {"Tozeur centre": 5, "": 5}
+
+
+def test_participants_hear_when_the_report_is_published(
+    consultation: Consultation, django_capture_on_commit_callbacks, mailoutbox
+) -> None:  # type: ignore[no-untyped-def]
+    first, second = consultation.sections.order_by("position")
+    now = timezone.now()
+    for i in range(2):
+        resident = Participant.objects.create(contact=f"resident{i}@example.tn", verified_at=now)
+        services.comment(consultation=consultation, participant=resident, body="Avis", section=first)
+        services.comment(consultation=consultation, participant=resident, body="Encore", section=second)
+    services.close(consultation=consultation)
+    services.respond(section=first, text="Oui")
+    services.respond(section=second, text="Non")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_report(consultation=consultation)
+    assert sorted(m.to[0] for m in mailoutbox) == ["resident0@example.tn", "resident1@example.tn"]
+    assert all(len(m.to) == 1 and f"/consultations/6211/{consultation.pk}/report/" in m.body for m in mailoutbox)

@@ -18,6 +18,7 @@ from layers.admin import LayerAdmin
 class ThresholdAdmin(LayerAdmin):
     list_display = ("municipality", "district", "kind", "share_percent", "fixed_count", "needed")
     list_filter = ("kind",)
+    list_select_related = ("municipality", "district")
     search_fields = ("municipality__name_fr", "municipality__code", "district__name")
 
     @admin.display(description=_("signatures needed"))
@@ -43,6 +44,7 @@ class PetitionAdmin(LayerAdmin):
 
     list_display = ("title", "municipality", "district", "state", "closes_on", "answer_due_on", "staff_page")
     list_filter = ("state",)
+    list_select_related = ("municipality", "district")
     search_fields = ("title", "municipality__name_fr", "municipality__code")
     exclude = ("author",)
 

@@ -1,7 +1,8 @@
 """Demo petitions for the three pilots, one in every state: same seed, same data.
 
 Each petition goes through the services (so its public history is the real one), then its dates are laid out
-in the weeks before the load day. Signers are fictitious participants (contacts under example.invalid).
+in the weeks before the load day. Its people are fictitious residents with an ID number and no contact (entered
+as staff enter paper participants), so that the demo's answers message nobody.
 """
 
 import random
@@ -61,18 +62,15 @@ def _point_in(district: District, seed: int) -> Point:
 
 
 class People:
-    """Fictitious verified participants with a declared ID, numbered across the whole demo."""
+    """Fictitious residents with a declared ID and no contact, numbered across the whole demo."""
 
-    def __init__(self) -> None:
-        self.next = 0
+    def __init__(self, clerk: User) -> None:
+        self.next, self.clerk = 0, clerk
 
     def make(self, n: int) -> list[Participant]:
-        now = timezone.now()
         start, self.next = self.next, self.next + n
         return Participant.objects.bulk_create(
-            Participant(
-                contact=f"petitions-demo-{i}@example.invalid", id_hash=id_hash(f"{90_000_000 + i}"), verified_at=now
-            )
+            Participant(source=Participant.Source.PAPER, entered_by=self.clerk, id_hash=id_hash(f"{90_000_000 + i}"))
             for i in range(start, start + n)
         )
 
@@ -175,7 +173,8 @@ def seed(*, seed: int = SEED, codes: tuple[str, ...] = CODES) -> int:
     """Every state in each pilot that is loaded; returns the number of petitions made."""
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     today = timezone.localdate()
-    clerk, people, made = _clerk(), People(), 0
+    clerk, made = _clerk(), 0
+    people = People(clerk)
     for municipality in Municipality.objects.filter(code__in=codes).order_by("code"):
         districts = list(municipality.districts.filter(population__isnull=False).order_by("name"))
         _thresholds(municipality, districts[REACHED % len(districts)] if districts else None)

@@ -233,7 +233,9 @@ def open_petition(*, petition: Petition, staff: User, closes_on: date | None = N
             _("No threshold is set for this territory, or its census population is unknown: the administrator sets it.")
         )
     petition.opened_on, petition.closes_on, petition.signatures_needed = today, closes_on, needed
-    return _move(petition, State.OPEN, fields=("opened_on", "closes_on", "signatures_needed"))
+    _move(petition, State.OPEN, fields=("opened_on", "closes_on", "signatures_needed"))
+    notifications.state_changed(petition)
+    return petition
 
 
 @transaction.atomic
@@ -245,7 +247,9 @@ def refuse_petition(*, petition: Petition, staff: User, reason: str) -> Petition
     if not reason.strip():
         raise ValidationError({"reason": _("Say which rule the petition breaks.")})
     petition.refusal_reason = reason.strip()
-    return _move(petition, State.REFUSED, note=petition.refusal_reason, fields=("refusal_reason",))
+    _move(petition, State.REFUSED, note=petition.refusal_reason, fields=("refusal_reason",))
+    notifications.state_changed(petition)
+    return petition
 
 
 @transaction.atomic
@@ -278,7 +282,7 @@ def publish_answer(*, petition: Petition, staff: User, answer: str) -> Petition:
         raise ValidationError({"answer": _("Write the municipality's answer.")})
     petition.answer, petition.answered_at = answer.strip(), timezone.now()
     _move(petition, State.ANSWERED, note=petition.answer, fields=("answer", "answered_at"))
-    notifications.answered(petition)
+    notifications.state_changed(petition)
     return petition
 
 

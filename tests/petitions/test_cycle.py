@@ -85,8 +85,19 @@ def test_signers_with_a_contact_hear_of_the_answer_each_alone(
     services.sign_on_paper(petition=open_petition, staff=planner_tozeur, national_id="20000002")
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_answer(petition=open_petition, staff=planner_tozeur, answer="Oui.")
-    assert sorted(m.to[0] for m in mail.outbox) == [f"citizen{n}@example.tn" for n in range(10, 15)]
+    promoters = ["citizen1@example.tn", "citizen2@example.tn", "citizen3@example.tn"]  # the author and co-promoters
+    signers = [f"citizen{n}@example.tn" for n in range(10, 15)]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(promoters + signers)
     assert all(len(m.to) == 1 and "/petitions/6211/" in m.body for m in mail.outbox)
+
+
+def test_promoters_hear_when_it_opens_or_is_refused(
+    in_review: Petition, planner_tozeur: User, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.refuse_petition(petition=in_review, staff=planner_tozeur, reason="Hors compétence.")
+    assert sorted(m.to[0] for m in mail.outbox) == [f"citizen{n}@example.tn" for n in (1, 2, 3)]
+    assert all("refused" in m.subject for m in mail.outbox)
 
 
 def test_a_paper_signature_of_someone_who_signed_online_is_refused(

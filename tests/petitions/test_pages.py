@@ -213,3 +213,12 @@ def test_the_municipality_page_and_the_participant_page(client, open_petition: P
     sign_in(client, signer)
     page = client.get(reverse("participants:profile")).content.decode()
     assert "You signed the petition Éclairage rue Ibn Chabbat" in page
+
+
+def test_the_admin_lists_thresholds_and_petitions_in_scope(client, open_petition, planner_tozeur, beja) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(planner_tozeur)
+    assert "Éclairage rue Ibn Chabbat" in client.get(reverse("admin:petitions_petition_changelist")).content.decode()
+    assert client.get(reverse("admin:petitions_threshold_changelist")).status_code == 200
+    client.force_login(staff("planner-beja", Role.PLANNER, "2111"))
+    assert "Éclairage" not in client.get(reverse("admin:petitions_petition_changelist")).content.decode()
+    assert client.get(reverse("admin:petitions_petition_change", args=[open_petition.pk])).status_code == 302

@@ -4,35 +4,14 @@ acceptance replacing the routes atomically (kept, restorable), the citizen looku
 import json
 
 import pytest
-from django.contrib.gis.geos import Point
 from django.test import Client
 from django.urls import reverse
 
 from gisportal.routing import feasibility, planning, services
 from gisportal.routing.models import OptimisationRun
-from layers.models import CollectionRoute, ServicePoint
+from layers.models import CollectionRoute
 from tests.conftest import Town
 from tests.routing import streets
-
-
-@pytest.fixture
-def tozeur_streets(tozeur: Town) -> Town:
-    streets.draw(tozeur.municipality)
-    for n, (lon, lat) in enumerate([streets.N, streets.S, streets.E, (8.1352, 33.9101)], start=1):
-        ServicePoint.objects.create(
-            municipality=tozeur.municipality,
-            kind=ServicePoint.Kind.WASTE_CONTAINER,
-            name=f"Conteneur {n}",
-            capacity=1100 if n == 4 else 660,
-            location=Point(lon, lat + 0.0002, srid=4326),
-        )
-    ServicePoint.objects.create(
-        municipality=tozeur.municipality,
-        kind=ServicePoint.Kind.TRANSFER_STATION,
-        name="Dépôt",
-        location=Point(8.1301, 33.9150, srid=4326),
-    )
-    return tozeur
 
 
 def optimise(town: Town, django_capture_on_commit_callbacks, **given) -> OptimisationRun:

@@ -102,6 +102,14 @@ PILOTS = (
 )
 
 
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")  # fmt: skip
+
+
+def _title(kind: str, day: datetime) -> str:
+    return f"{kind} de {MONTHS[day.month - 1]} {day.year}"
+
+
 def _at(day: datetime, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day.date(), time(hour)))
 
@@ -146,7 +154,7 @@ def seed() -> int:
             continue
         people = _residents(town.code, 25)
         past_start = _at(today - timedelta(days=21), 17)
-        past = _meeting(municipality, "Session ordinaire", past_start, town, town.past_agenda)
+        past = _meeting(municipality, _title("Session ordinaire", past_start), past_start, town, town.past_agenda)
         asked_at = past_start - timedelta(days=3)
         for n, (text, answer, supports) in enumerate(town.past_questions):
             question = services.ask_question(meeting=past, author=people[n], text=text, now=asked_at)
@@ -156,9 +164,8 @@ def seed() -> int:
                 question=question, answer=answer, now=past_start + timedelta(hours=2), notify=False
             )
         services.publish_minutes(meeting=past, minutes=town.minutes, now=past_start + timedelta(days=2))
-        upcoming = _meeting(
-            municipality, "Session ordinaire", _at(today + timedelta(days=10), 17), town, town.next_agenda
-        )
+        next_start = _at(today + timedelta(days=10), 17)
+        upcoming = _meeting(municipality, _title("Session ordinaire", next_start), next_start, town, town.next_agenda)
         for n, (text, supports) in enumerate(town.next_questions):
             question = services.ask_question(meeting=upcoming, author=people[n], text=text)
             services.publish_question(question=question, notify=False)
@@ -166,8 +173,9 @@ def seed() -> int:
         services.ask_question(meeting=upcoming, author=people[-1], text=town.pending)
         created += 2
         if town.code == "2111":
+            start = _at(today + timedelta(days=4), 10)
             cancelled = _meeting(
-                municipality, "Session extraordinaire", _at(today + timedelta(days=4), 10), town, ("Marché couvert",)
+                municipality, _title("Session extraordinaire", start), start, town, ("Marché couvert",)
             )
             services.cancel_meeting(meeting=cancelled, reason="Reportée faute de quorum ; nouvelle date à venir.")
             created += 1

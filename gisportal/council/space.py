@@ -14,7 +14,7 @@ ORDER = 60
 
 def _opening(meeting: Meeting) -> Opening:
     url = reverse("council:meeting", kwargs={"code": meeting.municipality.code, "pk": meeting.pk})
-    when = formats.date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
+    when = formats.date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
     what = _("%(meeting)s on %(when)s: ask a question") % {"meeting": meeting.title, "when": when}
     return Opening(what, url, formats.date_format(timezone.localtime(meeting.ends_at), "DATETIME_FORMAT"))
 

@@ -21,7 +21,7 @@ def of(participant: Participant) -> list[Activity]:
         Activity(
             latest[cycle.pk],
             _("You scored %(cycle)s") % {"cycle": cycle},
-            reverse("community_scorecards:score", kwargs={"code": cycle.municipality.code, "pk": cycle.pk}),
+            reverse("community_scorecards:cycle", kwargs={"code": cycle.municipality.code, "pk": cycle.pk}),
         )
         for cycle in cycles
     ]

@@ -4,9 +4,11 @@ show and restore any earlier version. Everyday entry is on the staff pages; onli
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from gisportal.community_scorecards import services
 from gisportal.community_scorecards.models import (
     ActionItem,
     ActionUpdate,
@@ -29,8 +31,16 @@ class ScopedInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class PhaseFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        kept = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        services.check_phase_order({data["kind"]: (data["starts_on"], data["ends_on"]) for data in kept})
+
+
 class PhaseInline(ScopedInline):
     model = Phase
+    formset = PhaseFormSet
 
 
 class InputInline(ScopedInline):

@@ -5,8 +5,10 @@ by the provider and online (mean and count), and the action plan with its status
 """
 
 import io
+from datetime import date
+from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -58,6 +60,30 @@ def cycle_csv(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return response
 
 
+@require_GET
+def cycle_json(request: HttpRequest, code: str, pk: int) -> JsonResponse:
+    """The same rows as the CSV, as JSON objects (numbers as numbers, dates in ISO)."""
+    from gisportal.community_scorecards.views import cycle_or_404
+
+    cycle = cycle_or_404(code, pk)
+    rows = [{column: _json_value(value) for column, value in zip(COLUMNS, row, strict=True)} for row in _rows(cycle)]
+    response = JsonResponse({"cycle": cycle.pk, "municipality": code, "title": cycle.title, "rows": rows})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _json_value(value: object) -> object:
+    if value == "":
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value.replace(".", "", 1).isdigit():
+        return float(value)  # the online means, written with two decimals
+    return value
+
+
 def listings(municipality: Municipality | None) -> list[Listing]:
     cycles = Cycle.objects.select_related("municipality").order_by("municipality__name_fr", "-created_at")
     if municipality is not None:
@@ -66,11 +92,14 @@ def listings(municipality: Municipality | None) -> list[Listing]:
         Listing(
             _("Community score card: %(cycle)s (%(municipality)s)")
             % {"cycle": cycle, "municipality": cycle.municipality.name_fr},
-            (
+            tuple(
                 (
-                    "csv",
-                    reverse("community_scorecards:cycle_csv", kwargs={"code": cycle.municipality.code, "pk": cycle.pk}),
-                ),
+                    fmt,
+                    reverse(
+                        f"community_scorecards:cycle_{fmt}", kwargs={"code": cycle.municipality.code, "pk": cycle.pk}
+                    ),
+                )
+                for fmt in ("csv", "json")
             ),
         )
         for cycle in cycles

@@ -98,10 +98,8 @@ def create_cycle(
     return cycle
 
 
-@transaction.atomic
-def set_phases(*, cycle: Cycle, phases: dict[str, tuple[date, date]]) -> list[Phase]:
-    """Replace the cycle's dates; the phases must follow the method's order without overlapping."""
-    Cycle.objects.select_for_update().get(pk=cycle.pk)
+def check_phase_order(phases: dict[str, tuple[date, date]]) -> list[tuple[str, tuple[date, date]]]:
+    """The phases in the method's order, refused when one ends before it starts or overlaps the one before."""
     ordered = [(kind, phases[kind]) for kind in PHASE_ORDER if kind in phases]
     previous_end: date | None = None
     for kind, (starts_on, ends_on) in ordered:
@@ -113,6 +111,14 @@ def set_phases(*, cycle: Cycle, phases: dict[str, tuple[date, date]]) -> list[Ph
                 _("The %(phase)s phase must start after the phase before it ends.") % {"phase": label}
             )
         previous_end = ends_on
+    return ordered
+
+
+@transaction.atomic
+def set_phases(*, cycle: Cycle, phases: dict[str, tuple[date, date]]) -> list[Phase]:
+    """Replace the cycle's dates; the phases must follow the method's order without overlapping."""
+    Cycle.objects.select_for_update().get(pk=cycle.pk)
+    ordered = check_phase_order(phases)
     saved = []
     for kind, (starts_on, ends_on) in ordered:
         phase, _created = Phase.objects.update_or_create(

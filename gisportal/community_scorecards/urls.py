@@ -12,4 +12,5 @@ urlpatterns = [
     path(cycle + "score/", views.score, name="score"),
     path(cycle + "staff/", staff_views.cycle_staff, name="staff"),
     path(cycle + "score-card.csv", open_data.cycle_csv, name="cycle_csv"),
+    path(cycle + "score-card.json", open_data.cycle_json, name="cycle_json"),
 ]

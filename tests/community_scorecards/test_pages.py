@@ -221,7 +221,27 @@ def test_open_data_has_totals_and_no_one(client: Client, scored: Cycle) -> None:
     assert "group:women" in body and "self-evaluation" in body and "online" in body and "Camions" in body
     assert "+2169100000" not in body and "planner" not in body
     listing = client.get("/open-data/?municipality=6211").content.decode()
-    assert url(scored) + "score-card.csv" in listing
+    assert url(scored) + "score-card.csv" in listing and url(scored) + "score-card.json" in listing
+    data = client.get(url(scored) + "score-card.json").json()
+    online = [r for r in data["rows"] if r["source"] == "online"]
+    assert online == [
+        {
+            "table": "score",
+            "item": "Passage aux jours annoncés",
+            "source": "online",
+            "district": None,
+            "people": None,
+            "date": None,
+            "value": 3.0,
+            "unit": "1-5",
+            "count": 1,
+            "status": None,
+            "due_on": None,
+        }
+    ]
+    women = next(r for r in data["rows"] if r["source"] == "group:women")
+    assert (women["people"], women["value"], women["date"]) == (14, 2, timezone.localdate().isoformat())
+    assert "+2169100000" not in str(data)
 
 
 def test_her_own_page_lists_what_she_scored(scored: Cycle, verified) -> None:
@@ -275,3 +295,35 @@ def test_the_admin_shows_a_planner_her_cycles_only(scored: Cycle, planner_tozeur
     assert client.get(f"/admin/community_scorecards/cycle/{other.pk}/change/").status_code in {302, 403, 404}
     assert client.get(f"/admin/community_scorecards/cycle/{scored.pk}/history/").status_code == 200
     assert client.get("/admin/community_scorecards/onlinescore/").status_code == 404
+
+
+def test_the_admin_refuses_phases_out_of_order(scored: Cycle, administrator) -> None:
+    client = Client()
+    client.force_login(administrator)
+    page = f"/admin/community_scorecards/cycle/{scored.pk}/change/"
+    phases = list(scored.phases.order_by("starts_on"))
+    form = {
+        "title": scored.title,
+        "municipality": scored.municipality_id,
+        "subject": "service",
+        "service": "waste",
+        "provider": scored.provider,
+        "phases-TOTAL_FORMS": len(phases),
+        "phases-INITIAL_FORMS": len(phases),
+        "inputs-TOTAL_FORMS": 0,
+        "inputs-INITIAL_FORMS": 0,
+        "indicators-TOTAL_FORMS": 0,
+        "indicators-INITIAL_FORMS": 0,
+    }
+    for i, phase in enumerate(phases):
+        form |= {
+            f"phases-{i}-id": phase.pk,
+            f"phases-{i}-cycle": scored.pk,
+            f"phases-{i}-kind": phase.kind,
+            f"phases-{i}-starts_on": phase.starts_on.isoformat(),
+            f"phases-{i}-ends_on": phase.ends_on.isoformat(),
+        }
+    form["phases-1-starts_on"] = phases[0].starts_on.isoformat()  # scoring starts with the preparation
+    response = client.post(page, form)
+    assert response.status_code == 200 and "après la fin de la phase précédente" in response.content.decode()
+    assert scored.phases.get(kind="scoring").starts_on == phases[1].starts_on

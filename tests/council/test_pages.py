@@ -284,3 +284,18 @@ def test_held_then_minutes_from_the_staff_page(client, tozeur, planner_tozeur) -
     assert "This meeting was held." in html and "Le conseil a adopté le budget." in html
     past.refresh_from_db()
     assert past.history.filter(history_user=planner_tozeur).count() == 2
+
+
+def test_staff_see_and_schedule_for_their_municipalities_only(client, meeting, beja, planner_tozeur, analyst) -> None:
+    client.force_login(staff("planner-beja", Role.PLANNER, "2111"))
+    html = client.get("/en/council/staff/").content.decode()
+    assert meeting.title not in html and "/council/staff/2111/new/" in html and "/council/staff/6211/new/" not in html
+    client.force_login(planner_tozeur)
+    html = client.get("/en/council/staff/").content.decode()
+    assert meeting.title in html and "/council/staff/6211/new/" in html
+    client.force_login(analyst)  # reads everything, changes nothing
+    listing = client.get("/en/council/staff/")
+    assert listing.status_code == 200 and "/new/" not in listing.content.decode()
+    assert client.get(f"/council/staff/6211/{meeting.pk}/").status_code == 404
+    client.logout()
+    assert client.get("/council/staff/").status_code == 302  # to the staff login

@@ -24,13 +24,19 @@ class DecisionError(ValueError):
     pass
 
 
-@transaction.atomic
 def request_optimisation(
-    *, municipality: Municipality, user: User | None, parameters: Parameters, language: str = "en"
+    *, municipality: Municipality, user: User | None, parameters: Parameters, language: str = "en", wait: bool = False
 ) -> OptimisationRun:
-    """Record the request and start the job once it is committed (inline when there is no broker)."""
-    run = OptimisationRun.objects.create(municipality=municipality, requested_by=user, parameters=asdict(parameters))
-    transaction.on_commit(lambda: run_optimisation.delay(run.pk, language))
+    """Record the request and start the job once it is committed (inline when there is no broker); with `wait`
+    (the command line), run it here and now."""
+    with transaction.atomic():
+        run = OptimisationRun.objects.create(
+            municipality=municipality, requested_by=user, parameters=asdict(parameters)
+        )
+        if not wait:
+            transaction.on_commit(lambda: run_optimisation.delay(run.pk, language))
+    if wait:
+        run_optimisation(run.pk, language)
     return run
 
 

@@ -73,7 +73,7 @@ class Command(BaseCommand):
             )
         except planning.PlanningError as error:
             raise CommandError(str(error)) from error
-        run = services.request_optimisation(municipality=municipality, user=None, parameters=parameters)
+        run = services.request_optimisation(municipality=municipality, user=None, parameters=parameters, wait=True)
         run.refresh_from_db()
         if run.status != run.Status.DONE:
             raise CommandError(run.error or run.get_status_display())

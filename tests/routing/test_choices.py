@@ -1,0 +1,57 @@
+"""What a planner chooses: overdue containers, market mornings, the command line, the page in Arabic."""
+
+from datetime import timedelta
+from io import StringIO
+
+from django.contrib.gis.geos import Point
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from gisportal.routing import planning
+from layers.models import CollectionRoute, Complaint, ServicePoint
+from tests.conftest import Town
+from tests.routing import streets
+
+
+def test_an_overdue_waste_complaint_raises_its_container_and_a_market_gives_a_morning_window(tozeur_streets: Town):
+    near_n = Point(streets.N[0], streets.N[1] + 0.0003, srid=4326)
+    overdue = Complaint.objects.create(
+        municipality=tozeur_streets.municipality,
+        category=Complaint.Category.WASTE,
+        description="Pas ramassé depuis une semaine",
+        location=near_n,
+    )
+    Complaint.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - timedelta(days=2))
+    ServicePoint.objects.create(
+        municipality=tozeur_streets.municipality,
+        kind=ServicePoint.Kind.MARKET,
+        name="Marché",
+        location=Point(streets.S[0], streets.S[1] + 0.0005, srid=4326),
+    )
+    parameters = planning.Parameters.clean({"shift_start": "07:00"}, municipality=tozeur_streets.municipality)
+    chosen = planning.containers(tozeur_streets.municipality, parameters)
+    by_name = {c.name: c for c in chosen}
+    assert [c.name for c in chosen if c.overdue] == ["Conteneur 1"]  # beside N
+    assert [c.name for c in chosen if c.market] == ["Conteneur 2"]  # beside S
+    problem = planning._problem(parameters, chosen, [[60] * (len(chosen) + 1)] * (len(chosen) + 1))
+    stops = {s.id: s for s in problem.stops}
+    assert stops[by_name["Conteneur 1"].id].priority == 100
+    assert stops[by_name["Conteneur 2"].id].windows == ((7 * 3600, 9 * 3600),)
+
+    only = planning.Parameters.clean({"selection": "overdue"}, municipality=tozeur_streets.municipality)
+    assert [c.name for c in planning.containers(tozeur_streets.municipality, only)] == ["Conteneur 1"]
+
+
+def test_the_command_line_optimises_and_accepts(tozeur_streets: Town):
+    out = StringIO()
+    call_command("optimise_routes", "6211", trucks=2, capacity=2000, seconds=2, accept=True, stdout=out)
+    assert "2 routes" in out.getvalue() and "Accepted: 2 routes" in out.getvalue()
+    assert CollectionRoute.objects.filter(municipality=tozeur_streets.municipality).count() == 2
+
+
+def test_the_planner_page_in_arabic(tozeur_streets: Town, planner_tozeur, client: Client):
+    client.force_login(planner_tozeur)
+    page = client.get("/ar/routes/6211/")
+    assert page.status_code == 200
+    assert 'dir="rtl"' in page.content.decode()

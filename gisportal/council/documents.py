@@ -4,6 +4,8 @@ Photos go through `complaints.photos` (re-encoded, metadata dropped); other docu
 first bytes say so, within a size limit, with no script or launch action that a reader might run.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -14,8 +16,10 @@ from gisportal.complaints import photos
 MAX_BYTES = 20 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
 IMAGE_MAGICS = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
-# PDF actions that run something when the file is opened: a council's agenda needs none.
-ACTIVE_PDF_KEYS = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile")
+# PDF names of actions that run something when the file is opened (a council's agenda needs none), as names: the
+# name then a delimiter, so that the same bytes inside a compressed stream are rarely taken for one. A first line
+# of defence only: names packed in a compressed object stream (PDF 1.5) are not seen, and readers must sandbox.
+ACTIVE_PDF_NAMES = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFile|RichMedia)[\s/<>\[\]()]")
 
 
 def _refuse(message: str, code: str) -> ValidationError:
@@ -40,6 +44,6 @@ def clean_document(upload: UploadedFile) -> tuple[ContentFile, int]:
     if not head.startswith(PDF_MAGIC):
         raise _refuse(_("Documents must be PDF files or photos (JPEG, PNG, WebP)."), "document_type")
     body = upload.read()
-    if any(key in body for key in ACTIVE_PDF_KEYS):
+    if ACTIVE_PDF_NAMES.search(body):
         raise _refuse(_("This PDF contains scripts or attachments; export it again as a plain PDF."), "document_active")
     return ContentFile(body, name="document.pdf"), len(body)

@@ -157,4 +157,5 @@ def calendar_feed(request: HttpRequest, code: str) -> HttpResponse:
     body = ical.feed(municipality, meetings, base_url=request.build_absolute_uri("/").rstrip("/"), name=name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="council-{municipality.code}.ics"'
+    response["Cache-Control"] = "public, max-age=900"  # calendar applications poll; a quarter of an hour is fresh
     return response

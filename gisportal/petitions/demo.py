@@ -53,7 +53,8 @@ def _point_in(district: District, seed: int) -> Point:
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT ST_X(g), ST_Y(g)
-                 FROM (SELECT (ST_Dump(ST_GeneratePoints(ST_Buffer(boundary, -0.0002), 1, %s))).geom AS g
+                 FROM (SELECT coalesce((SELECT (ST_Dump(ST_GeneratePoints(ST_Buffer(boundary, -0.0002), 1, %s))).geom
+                                         LIMIT 1), ST_PointOnSurface(boundary)) AS g  -- a sliver has no inside
                          FROM layers_district WHERE id = %s) p""",
             [seed, district.pk],
         )

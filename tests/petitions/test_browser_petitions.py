@@ -48,3 +48,38 @@ def test_a_citizen_signs_a_petition_from_an_arabic_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on the phone
     traffic.assert_offline()
     assert traffic.console_errors == []
+
+
+def test_a_citizen_starts_a_petition_on_the_map_from_an_arabic_phone(
+    phone: tuple[Page, Traffic],
+    live_server: LiveServer,
+    tozeur,
+    threshold,  # type: ignore[no-untyped-def]
+) -> None:
+    page, traffic = phone
+    page.goto(f"{live_server.url}/ar/petitions/6211/")
+    with page.expect_navigation():
+        page.click("a.button[href='/ar/petitions/6211/new/']")
+    sign_in(page, "salma@example.tn")
+    assert page.url.endswith("/ar/petitions/6211/new/")
+
+    # A tap in the middle of the map (the municipality's extent) places it in the district.
+    expect(page.locator("#pb-map")).to_be_visible()
+    box = page.locator("#pb-map").bounding_box()
+    assert box is not None
+    page.locator("#pb-map").click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    assert page.input_value("#id_lat") != ""
+    page.fill("#id_title", "إنارة الشارع الرئيسي")
+    page.fill("#id_text", "الشارع مظلم منذ أشهر.")
+    page.fill("#id_national_id", "11223344")
+    with page.expect_navigation():
+        page.click("#petition-form button[type=submit]")
+    expect(page.locator(".notice")).to_be_visible()
+    with page.expect_navigation():
+        page.click("text=البحث عن مبادرين مشاركين")
+    expect(page.locator("p strong").first).to_have_text("جمع المبادرين المشاركين")
+    petition = Petition.objects.get()
+    assert petition.district == tozeur.district and petition.title == "إنارة الشارع الرئيسي"
+    assert list(petition.events.values_list("state", flat=True)) == ["draft", "co-promoters"]
+    traffic.assert_offline()
+    assert traffic.console_errors == []

@@ -222,3 +222,23 @@ def test_the_admin_lists_thresholds_and_petitions_in_scope(client, open_petition
     client.force_login(staff("planner-beja", Role.PLANNER, "2111"))
     assert "Éclairage" not in client.get(reverse("admin:petitions_petition_changelist")).content.decode()
     assert client.get(reverse("admin:petitions_petition_change", args=[open_petition.pk])).status_code == 302
+
+
+def test_a_banned_contact_cannot_sign_and_nothing_is_stored(client, open_petition: Petition) -> None:  # type: ignore[no-untyped-def]
+    from gisportal.complaints.models import Ban
+
+    signer = citizen(90)
+    Ban.objects.create(kind=Ban.Kind.CONTACT, value=signer.contact or "")
+    sign_in(client, signer)
+    response = client.post(page_of(open_petition) + "sign/")
+    assert response.status_code == 403 and "not accepted" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_signing_is_rate_limited_per_connection(client, open_petition: Petition, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PARTICIPATION_ACTIONS_PER_IP_PER_HOUR = 2
+    statuses = []
+    for n in range(91, 94):
+        sign_in(client, citizen(n))
+        statuses.append(client.post(page_of(open_petition) + "sign/").status_code)
+    assert statuses == [303, 303, 429] and Signature.objects.count() == 2

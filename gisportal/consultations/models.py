@@ -131,6 +131,8 @@ class Comment(models.Model):
     district = models.ForeignKey(
         "layers.District", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("district")
     )
+    source = models.CharField(_("source"), max_length=10, choices=Participant.Source.choices, default="online")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)

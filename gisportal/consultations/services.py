@@ -151,9 +151,14 @@ def comment(
     parent: Comment | None = None,
     location: Point | None = None,
     ip: str = "",
+    staff: User | None = None,
 ) -> Comment:
-    """A resident's comment on a section or a place, or her reply to another comment (one level of replies)."""
-    participant = _check_participant(participant, ip)
+    """A resident's comment on a section or a place, or her reply to another comment (one level of replies);
+    with `staff`, a comment received on paper from a paper participant, entered by the municipality."""
+    if staff is None:
+        participant = _check_participant(participant, ip)
+    elif participant is None:
+        raise PermissionDenied(_("Say who wrote the paper comment (at least as a paper participant)."))
     Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
     _require_open(consultation)
     text = body.strip()
@@ -174,9 +179,12 @@ def comment(
     if parent is None and section is None and location is None:
         raise ValidationError(_("Choose the section you comment on, or put your comment on the map."))
     district = place_comment(consultation, location) if location is not None else None
-    abuse.hit_participation_limit(action="consultation-comment", ip=ip, contact=participant.contact or "")
+    if staff is None:
+        abuse.hit_participation_limit(action="consultation-comment", ip=ip, contact=participant.contact or "")
     _take_part(consultation, participant)
     return Comment.objects.create(
+        source=Participant.Source.ONLINE if staff is None else Participant.Source.PAPER,
+        entered_by=staff,
         consultation=consultation,
         section=section,
         parent=parent,

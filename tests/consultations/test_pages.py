@@ -12,7 +12,7 @@ from gisportal.consultations.models import Comment, Consultation, SurveyAnswer
 from gisportal.participants.models import Participant
 from gisportal.participants.selectors import SESSION_KEY
 from tests.browser import PASSWORD
-from tests.conftest import TOZEUR_CENTRE
+from tests.conftest import TOZEUR_CENTRE, Town
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +146,22 @@ def test_staff_moderate_respond_and_publish_within_their_municipality(
     elsewhere = Client()
     assert elsewhere.login(username=other.username, password=PASSWORD)
     assert elsewhere.get(page).status_code == 404
+
+
+def test_staff_enter_a_comment_received_on_paper(
+    consultation: Consultation, planner_tozeur: User, tozeur: Town
+) -> None:
+    first = consultation.sections.order_by("position").first()
+    assert first is not None
+    client = Client()
+    assert client.login(username=planner_tozeur.username, password=PASSWORD)
+    page = url(consultation, "staff", "en")
+    form = {"action": "paper", "section": first.pk, "body": "Lettre de l'association des femmes", "gender": "woman"}
+    assert client.post(page, {**form, "district": 999_999}).status_code == 400  # not a district of hers
+    assert not Comment.objects.exists() and not Participant.objects.exists()
+    assert client.post(page, {**form, "district": tozeur.district.pk, "age_band": "45-59"}).status_code == 303
+    comment = Comment.objects.get()
+    assert comment.source == "paper" and comment.entered_by == planner_tozeur and comment.author.contact is None
+    assert comment.author.district == tozeur.district
+    public = Client().get(url(consultation, lang="en")).text
+    assert "Lettre de l&#x27;association des femmes" in public and "(on paper)" in public

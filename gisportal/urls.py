@@ -10,6 +10,8 @@ from maps import views as map_views
 admin.site.site_header = "gisportal"
 admin.site.site_title = "gisportal"
 
+handler500 = "gisportal.views.server_error"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),

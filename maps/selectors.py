@@ -79,11 +79,15 @@ def municipality_frame(code: str) -> MunicipalityFrame | None:
     return MunicipalityFrame(pk, code, name_fr, name_ar, tuple(bounds), has_streets)  # type: ignore[arg-type]
 
 
+TUNISIA = (7.5, 30.2, 11.6, 37.6)  # the national map's frame before any municipality is imported
+
+
 def national_bounds() -> tuple[float, float, float, float]:
-    return _rows(
+    bounds = _rows(
         "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(boundary) e "
         "FROM layers_municipality) x"
-    )[0]  # type: ignore[return-value]
+    )[0]
+    return TUNISIA if bounds[0] is None else bounds  # type: ignore[return-value]
 
 
 def municipality_boundary_geojson(municipality_id: int) -> str:
@@ -231,7 +235,7 @@ def municipalities_geojson(*, arabic: bool) -> str:
     layer brings them per municipality, after the page has loaded.
     """
     return _one(
-        """SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
+        """SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
                     'type', 'Feature',
                     'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(m.boundary, %(tolerance)s), 3)::json,
                     'properties', json_build_object(
@@ -239,7 +243,7 @@ def municipalities_geojson(*, arabic: bool) -> str:
                         'name', CASE WHEN %(arabic)s THEN m.name_ar ELSE m.name_fr END,
                         'governorate', CASE WHEN %(arabic)s THEN g.name_ar ELSE g.name_fr END,
                         'population', m.population))
-                    ORDER BY m.code))::text
+                    ORDER BY m.code), '[]'))::text  -- none yet: a fresh portal before its first import
              FROM layers_municipality m
              JOIN layers_governorate g ON g.id = m.governorate_id""",
         {"tolerance": NATIONAL_TOLERANCE, "arabic": arabic},

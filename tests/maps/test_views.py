@@ -206,3 +206,8 @@ def test_the_national_page_lists_and_searches_municipalities(client: Client, toz
     assert '<ul class="gisportal-municipalities" id="finder-results">' in found
     missing = client.get("/m/?q=%25zz").content.decode()
     assert "Aucune commune ne s\u2019appelle « %zz »" in missing
+
+
+def test_the_national_map_of_a_fresh_portal_before_any_import(client: Client, db) -> None:
+    page = client.get("/m/")
+    assert page.status_code == 200 and '"features": []' in page.content.decode()

@@ -1,0 +1,157 @@
+"""Real services a fault test can break: a scratch PostgreSQL cluster of its own (the suite's cluster is shared
+by every other test) and the portal under gunicorn pointed at it."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from gisportal import embedded_db
+from gisportal.paths import BASE_DIR
+
+
+def _free_port() -> int:
+    return embedded_db._free_port(preferred=0)
+
+
+@dataclass
+class ScratchCluster:
+    """A throwaway cluster holding the test database's schema, started, stopped and restarted at will."""
+
+    root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(dir=embedded_db.CLUSTER_DIR.parent)))
+    port: int = field(default_factory=_free_port)
+
+    @property
+    def url(self) -> str:
+        return f"postgis://postgres@127.0.0.1:{self.port}/portal"
+
+    def create(self) -> None:
+        data, run = self.root / "pgdata", self.root / "pgrun"
+        for folder in (self.root, run):
+            folder.mkdir(exist_ok=True)
+            if embedded_db._runs_as_root():  # PostgreSQL refuses root: its own system user, as the embedded one
+                shutil.chown(folder, embedded_db.SERVICE_USER, embedded_db.SERVICE_USER)
+        initdb = [str(embedded_db.PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
+        embedded_db._as_owner(*initdb)
+        with open(data / "postgresql.conf", "a") as conf:
+            conf.write(f"listen_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = '{run}'\n")
+            conf.write("fsync = off\nsynchronous_commit = off\n")
+        self.start()
+        self.psql("postgres", "CREATE DATABASE portal")
+        schema = subprocess.run(  # the suite's test database, schema only: every table the pages read
+            [
+                str(embedded_db.PG_BIN / "pg_dump"),
+                "--schema-only",
+                "--no-owner",
+                settings.DATABASES["default"]["TEST"]["NAME"],
+            ],
+            env={**os.environ, "PGHOST": "127.0.0.1", "PGPORT": str(embedded_db._port()), "PGUSER": "postgres"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        subprocess.run(
+            [
+                "psql",
+                "-q",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                "portal",
+                "-v",
+                "ON_ERROR_STOP=1",
+            ],
+            input=schema,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+
+    def psql(self, database: str, sql: str) -> None:
+        command = ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", database, "-c", sql]
+        subprocess.run(command, capture_output=True, check=True)
+
+    def pg_ctl(self, *args: str) -> None:
+        command = [str(embedded_db.PG_BIN / "pg_ctl"), "-D", str(self.root / "pgdata"), *args]
+        if embedded_db._runs_as_root():
+            command = ["runuser", "-u", embedded_db.SERVICE_USER, "--", *command]
+        # No pipes: a server started by pg_ctl may keep them open, and the wait for their end would never return.
+        subprocess.run(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+        )
+
+    def start(self) -> None:
+        self.pg_ctl("start", "-w", "-t", "60", "-l", str(self.root / "pgrun" / "log"))
+
+    def stop(self) -> None:
+        self.pg_ctl("stop", "-m", "fast", "-w")
+
+    def destroy(self) -> None:
+        if (self.root / "pgdata" / "postmaster.pid").exists():
+            self.pg_ctl("stop", "-m", "immediate", "-w")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@dataclass
+class Portal:
+    """gunicorn serving the portal on a free port, with the database at `database_url`."""
+
+    database_url: str
+    port: int = field(default_factory=_free_port)
+    process: subprocess.Popen[bytes] | None = None
+    log: Path = field(default_factory=lambda: Path(tempfile.mkstemp(prefix="portal-", suffix=".log")[1]))
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "DJANGO_DEBUG": "false",
+            "GISPORTAL_CONN_MAX_AGE": "60",  # persistent connections: they must survive the restart too
+            "DJANGO_SETTINGS_MODULE": "gisportal.settings",
+        }
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        bind = f"127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [gunicorn, "gisportal.wsgi", "--bind", bind, "--workers", "1", "--threads", "2", "--timeout", "30"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log.open("wb"),  # what the portal logged, for a failing test's message
+        )
+        self.wait_until_ok("/healthz", seconds=60)
+
+    def get(self, path: str) -> tuple[int, dict[str, str], str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=30) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def wait_until_ok(self, path: str, *, seconds: float) -> float:
+        """Seconds until `path` answers 200 (polling every 0.2 s), or AssertionError after `seconds`."""
+        started = time.monotonic()
+        while time.monotonic() - started < seconds:
+            try:
+                if self.get(path)[0] == 200:
+                    return time.monotonic() - started
+            except (ConnectionError, urllib.error.URLError):
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"{path} did not answer 200 within {seconds} s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)

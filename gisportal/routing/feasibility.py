@@ -45,7 +45,11 @@ def check(
         used.add(route.truck_id)
         start = max(route.start, truck.shift[0])
         clock, here, load = float(start), truck.start, [0] * len(truck.capacity)
-        for visit in route.visits:
+        if route.visits and len(route.breaks) != len(truck.breaks):
+            result.violations.append(f"truck {truck.id} takes {len(route.breaks)} of its {len(truck.breaks)} breaks")
+        pending = sorted(zip(route.breaks, truck.breaks, strict=False))
+        clock = _take_breaks(clock, 0, pending, truck.id, result.violations)
+        for done, visit in enumerate(route.visits, start=1):
             stop = stops.get(visit.stop_id)
             if stop is None or visit.stop_id in seen:
                 result.violations.append(f"stop {visit.stop_id} unknown or served twice")
@@ -64,6 +68,7 @@ def check(
             clock += stop.service
             load = [have + taken for have, taken in zip(load, stop.demand, strict=True)]
             here = stop.location
+            clock = _take_breaks(clock, done, pending, truck.id, result.violations)
         if any(have > limit for have, limit in zip(load, truck.capacity, strict=True)):
             result.violations.append(f"truck {truck.id} carries {load}, over its capacity {list(truck.capacity)}")
         clock += times[here][truck.end]
@@ -75,3 +80,20 @@ def check(
         result.violations.append(f"stops neither served nor reported unassigned: {sorted(missing)}")
     result.served = len(seen)
     return result
+
+
+def _take_breaks(
+    clock: float,
+    done: int,
+    pending: list[tuple[tuple[int, int], tuple[int, int, int]]],
+    truck_id: int,
+    violations: list[str],
+) -> float:
+    """The breaks the route takes after `done` visits: each starts within its window and lasts its duration."""
+    while pending and pending[0][0][0] == done:
+        _, (earliest, latest, duration) = pending.pop(0)
+        clock = max(clock, earliest)
+        if clock > latest + EPSILON:
+            violations.append(f"truck {truck_id} starts a break at {clock:g}, after {latest}")
+        clock += duration
+    return clock

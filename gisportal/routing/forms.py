@@ -40,6 +40,11 @@ class OptimisationForm(forms.Form):
     service_seconds = forms.IntegerField(
         label=_("Seconds at each container"), min_value=0, max_value=3600, initial=DEFAULTS.service_seconds
     )
+    break_start = forms.TimeField(label=_("Break from"), initial=DEFAULTS.break_start)
+    break_end = forms.TimeField(label=_("Break starts by"), initial=DEFAULTS.break_end)
+    break_minutes = forms.IntegerField(
+        label=_("Break (minutes, 0 for none)"), min_value=0, max_value=120, initial=DEFAULTS.break_minutes
+    )
     days = forms.TypedMultipleChoiceField(
         label=_("Collection days"),
         choices=WEEKDAYS,
@@ -63,4 +68,6 @@ class OptimisationForm(forms.Form):
         data = dict(self.cleaned_data)
         data["shift_start"] = data["shift_start"].strftime("%H:%M")
         data["shift_end"] = data["shift_end"].strftime("%H:%M")
+        data["break_start"] = data["break_start"].strftime("%H:%M")
+        data["break_end"] = data["break_end"].strftime("%H:%M")
         return data

@@ -54,6 +54,9 @@ class Parameters:
     shift_start: str = "06:00"
     shift_end: str = "12:00"
     service_seconds: int = 120
+    break_start: str = "09:00"
+    break_end: str = "10:00"
+    break_minutes: int = 0  # none
     days: list[int] = field(default_factory=lambda: [1, 3, 5])
     seconds: float = 10
 
@@ -84,6 +87,12 @@ class Parameters:
             raise PlanningError(_("The shift must end after it starts."))
         if not 0 <= found.service_seconds <= 3600 or not 1 <= found.seconds <= 60:
             raise PlanningError(_("Service time up to an hour per container; a run takes 1 to 60 seconds."))
+        if found.break_minutes and not (
+            0 <= found.break_minutes <= 120
+            and _minutes(found.shift_start) <= _minutes(found.break_start) <= _minutes(found.break_end)
+            and _minutes(found.break_end) + found.break_minutes <= _minutes(found.shift_end)
+        ):
+            raise PlanningError(_("The break (up to two hours) must lie within the shift."))
         if not found.days or any(not 1 <= d <= 7 for d in found.days):
             raise PlanningError(_("Choose the days of collection."))
         found.days = sorted(set(found.days))
@@ -194,6 +203,12 @@ def plan(run: OptimisationRun, progress: Progress) -> None:
     run.proposal = _proposal(solution, by_id, points, durations, distances, node_of, net, parameters, snaps, depot_name)
     run.proposal["matrix_seconds"] = round(matrix_seconds, 2)
     run.proposal["synthetic"] = net.synthetic
+    run.proposal["network"] = {
+        "version": net.version,
+        "edges": net.edges,
+        "components": net.components,
+        "island_edges": net.island_edges,
+    }
     run.current = _current(municipality, by_id, durations, distances)
     saved_km = run.current["km"] - run.proposal["km"]
     run.summary = _(
@@ -226,6 +241,11 @@ def _problem(parameters: Parameters, chosen: list[Container], durations: list[li
         )
         for i, c in enumerate(chosen)
     ]
+    breaks = (
+        ((_minutes(parameters.break_start) * 60, _minutes(parameters.break_end) * 60, parameters.break_minutes * 60),)
+        if parameters.break_minutes
+        else ()
+    )
     trucks = [
         Truck(
             n + 1,
@@ -234,6 +254,7 @@ def _problem(parameters: Parameters, chosen: list[Container], durations: list[li
             (parameters.capacity,),
             (start, end),
             frozenset({CRANE}) if n < parameters.crane_trucks else frozenset(),
+            breaks,
         )
         for n in range(parameters.trucks)
     ]
@@ -277,6 +298,7 @@ def _proposal(
                 "distance_m": round(metres),
                 "duration_s": route.end - route.start,
                 "co2_kg": round(metres / 1000 * conf.CO2_KG_PER_KM, 1),
+                "breaks": [_hhmm(at) for _, at in route.breaks],
                 "stops": [
                     {
                         "id": v.stop_id,

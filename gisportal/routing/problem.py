@@ -27,6 +27,8 @@ class Truck:
     capacity: tuple[int, ...]
     shift: tuple[int, int]
     skills: frozenset[int] = frozenset()
+    # (earliest start, latest start, duration): the crew's breaks, taken where the truck is.
+    breaks: tuple[tuple[int, int, int], ...] = ()
 
 
 @dataclass
@@ -53,6 +55,8 @@ class Route:
     start: int
     end: int
     cost: int = 0
+    # (visits made before it, start time) for each break taken.
+    breaks: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass

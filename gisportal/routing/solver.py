@@ -29,6 +29,10 @@ def solve(problem: Problem, *, seconds: float = 10, threads: int = 2, exploratio
                 capacity=list(truck.capacity),
                 time_window=vroom.TimeWindow(*truck.shift),
                 skills=set(truck.skills) or None,
+                breaks=[
+                    vroom.Break(n, time_windows=[vroom.TimeWindow(a, b)], service=d)
+                    for n, (a, b, d) in enumerate(truck.breaks, start=1)
+                ],
             )
         )
     data.add_job(
@@ -55,7 +59,7 @@ def _solution(problem: Problem, found: vroom.solution.Solution, seconds: float) 
     routes = []
     table = found.routes
     for truck_id, steps in table.groupby("vehicle_id", sort=True):
-        visits, start, end = [], 0, 0
+        visits, start, end, breaks = [], 0, 0, []
         jobs = [int(i) for i in steps.loc[steps["type"] == "job", "id"]]
         load = [0] * len(demand[jobs[0]]) if jobs else []
         for _, step in steps.iterrows():
@@ -63,12 +67,14 @@ def _solution(problem: Problem, found: vroom.solution.Solution, seconds: float) 
                 start = int(step["arrival"])
             elif step["type"] == "end":
                 end = int(step["arrival"])
+            elif step["type"] == "break":
+                breaks.append((len(visits), int(step["arrival"]) + int(step["waiting_time"])))
             elif step["type"] == "job":
                 job = int(step["id"])
                 load = [have + taken for have, taken in zip(load, demand[job], strict=True)]
                 visits.append(Visit(job, int(step["arrival"]), tuple(load)))
-        locations = [int(i) for i in steps["location_index"]]
+        locations = [int(i) for i in steps.loc[steps["type"] != "break", "location_index"]]
         cost = sum(costs[a][b] for a, b in itertools.pairwise(locations))
-        routes.append(Route(int(truck_id), visits, start, end, cost))
+        routes.append(Route(int(truck_id), visits, start, end, cost, breaks))
     unassigned = sorted(int(job._id) for job in found.unassigned)  # the bare C++ job: no `id` property
     return Solution(routes, unassigned, sum(r.cost for r in routes), seconds)

@@ -121,6 +121,9 @@ def test_the_planner_page_runs_and_shows_the_proposal_on_the_map(
         "shift_end": "12:00",
         "service_seconds": 60,
         "days": [1, 4],
+        "break_start": "08:00",
+        "break_end": "09:00",
+        "break_minutes": 20,
         "seconds": 2,
         "district": "",
         "depot": "",
@@ -133,6 +136,7 @@ def test_the_planner_page_runs_and_shows_the_proposal_on_the_map(
     first = run.proposal["routes"][0]["name"]  # in the planner's language
     assert first.encode() in page.content and b'id="accept"' in page.content
     assert b"leaflet" in page.content.lower()
+    assert all(len(route["breaks"]) == 1 for route in run.proposal["routes"])
     assert client.post(reverse("routing:decide", args=[run.pk, "accept"])).status_code == 302
     assert CollectionRoute.objects.filter(name=first, service_days=[1, 4]).exists()
 

@@ -189,3 +189,22 @@ def test_a_file_that_is_no_instance_is_refused(tmp_path):
     bad.write_text("hello")
     with pytest.raises(Exception, match="neither a VRPLIB nor a Solomon"):
         call_command("optimise_routes", instance=bad)
+
+
+def test_the_crew_takes_its_break_within_its_window_and_the_check_sees_one_taken_late():
+    points = [(0, 0), (5, 0), (5, 5)]
+    problem = Problem(
+        "break",
+        grid_matrix(points),
+        [Stop(1, 1, (1,), service=10), Stop(2, 2, (1,), service=10)],
+        [Truck(1, 0, 0, (5,), (0, 1000), breaks=((60, 80, 30),))],
+    )
+    solution, checked = solved(problem)
+    assert checked.feasible
+    (taken,) = solution.routes[0].breaks
+    assert 60 <= taken[1] <= 80
+    assert checked.cost == solution.cost == 50 + 50 + 71  # the break costs time, not distance
+    late = Solution([Route(1, [Visit(1, 0, ()), Visit(2, 0, ())], 0, 0, breaks=[(2, 0)])])
+    assert any("after 80" in v for v in feasibility.check(problem, late).violations)
+    skipped = Solution([Route(1, [Visit(1, 0, ()), Visit(2, 0, ())], 0, 0)])
+    assert any("0 of its 1 breaks" in v for v in feasibility.check(problem, skipped).violations)

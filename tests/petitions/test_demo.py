@@ -27,3 +27,18 @@ def test_every_state_in_each_pilot(tozeur, beja, capsys) -> None:  # type: ignor
         assert dates == sorted(dates)
     call_command("load_demo_petitions", "--if-empty")
     assert "already loaded" in capsys.readouterr().out
+
+
+def test_on_the_real_frame_thresholds_come_from_the_census(settings, capsys) -> None:  # type: ignore[no-untyped-def]
+    from etl.demo import load_demo
+    from gisportal.petitions.models import Threshold
+
+    settings.PETITIONS_MIN_CO_PROMOTERS = 3
+    load_demo(progress=lambda message: None)
+    call_command("load_demo_petitions", "--if-empty")
+    assert "24 demo petitions loaded" in capsys.readouterr().out
+    tozeur = Threshold.objects.get(municipality__code="6211", district__isnull=True)
+    assert tozeur.municipality.population == 46_422 and tozeur.signatures_needed() == 93  # 0.2%, rounded up
+    for code in ("6211", "2111", "3111"):
+        states = set(Petition.objects.filter(municipality__code=code).values_list("state", flat=True))
+        assert states == set(State.values), code

@@ -57,11 +57,16 @@ def _participants(municipality: Municipality, n: int, rng: random.Random) -> lis
 
 
 def _group_scores(
-    indicators: list[Indicator], means: list[float], rng: random.Random, texts: list[tuple[str, str]]
+    indicators: list[Indicator],
+    means: list[float],
+    rng: random.Random,
+    texts: list[tuple[tuple[str, str], ...]],
+    n: int,
 ) -> list[services.Score]:
+    """Group n's scores around the indicators' means, each with what that group said."""
     return [
-        services.Score(indicator, max(1, min(5, round(mean + rng.uniform(-0.8, 0.8)))), reason, suggestion)
-        for indicator, mean, (reason, suggestion) in zip(indicators, means, texts, strict=True)
+        services.Score(indicator, max(1, min(5, round(mean + rng.uniform(-0.8, 0.8)))), *said[n % len(said)])
+        for indicator, mean, said in zip(indicators, means, texts, strict=True)
     ]
 
 
@@ -75,32 +80,54 @@ def _online(
         services.score_online(cycle=cycle, participant=person, scores=scores)
 
 
+# Each indicator: its name, the groups' mean, and what groups said (reason, suggestion), one after another.
 TOZEUR_INDICATORS = (
     (
         "Passage aux jours et heures annoncés",
         2.6,
         (
-            "Le camion ne passe pas le samedi dans notre rue.",
-            "Afficher le calendrier de collecte dans chaque quartier.",
+            (
+                "Le camion ne passe pas le samedi dans notre rue.",
+                "Afficher le calendrier de collecte dans chaque quartier.",
+            ),
+            ("الشاحنة تتأخر ساعات ولا نعرف متى تمر.", "إعلام المتساكنين بالرسائل القصيرة عند التأخير."),
+            ("Après les fêtes, rien n'est ramassé pendant trois jours.", "Une tournée de plus les lendemains de fête."),
         ),
     ),
     (
         "Propreté autour des bacs",
         2.0,
-        ("Les bacs débordent et les sacs restent par terre.", "Laver les bacs et en ajouter près du marché."),
+        (
+            ("Les bacs débordent et les sacs restent par terre.", "Laver les bacs et en ajouter près du marché."),
+            ("الروائح كريهة في الصيف حول الحاويات.", "غسل الحاويات كل شهر."),
+            ("Les chiens errants éventrent les sacs.", "Des bacs avec couvercle."),
+        ),
     ),
     (
         "Nombre de bacs suffisant",
         2.4,
-        ("Il faut marcher loin pour trouver un bac.", "Un bac tous les 100 mètres dans les quartiers denses."),
+        (
+            ("Il faut marcher loin pour trouver un bac.", "Un bac tous les 100 mètres dans les quartiers denses."),
+            ("لا توجد حاويات في حيّنا، نرمي الأكياس في الأرض الخالية.", "حاويات في الحيّ قبل كل شيء."),
+            ("Les personnes âgées ne peuvent pas porter les sacs si loin.", "Rapprocher les bacs des maisons."),
+        ),
     ),
     (
         "Réponse aux réclamations",
         3.1,
-        ("On répond au téléphone mais rien ne change.", "Donner un numéro de suivi à chaque réclamation."),
+        (
+            ("On répond au téléphone mais rien ne change.", "Donner un numéro de suivi à chaque réclamation."),
+            ("الشكاية على البوابة تصل ويأتي الرد بعد أسبوع.", "الرد في ظرف ثلاثة أيام."),
+            ("Les jeunes ne savent pas où se plaindre.", "Faire connaître le signalement en ligne."),
+        ),
     ),
 )
-TOZEUR_SELF = (4, 3, 3, 4)
+TOZEUR_SELF = (
+    (4, "Les tournées suivent le calendrier, sauf quand un camion est en panne."),
+    (3, "Les bacs sont vidés mais le lavage n'est pas régulier faute de citerne."),
+    (3, "Le parc de bacs est en dessous du besoin : 820 pour 1 000 prévus."),
+    (4, "Chaque réclamation reçoit une réponse ; le suivi des travaux est plus lent."),
+)
 TOZEUR_ACTIONS = (
     # what, who, due (days after the interface meeting), status, updates (days after the meeting, status, note)
     (
@@ -140,14 +167,27 @@ BEJA_INDICATORS = (
     (
         "Temps d'attente au guichet",
         2.5,
-        ("Plus d'une heure d'attente le matin.", "Ouvrir un deuxième guichet le lundi."),
+        (
+            ("Plus d'une heure d'attente le matin.", "Ouvrir un deuxième guichet le lundi."),
+            ("ننتظر طويلا ولا يوجد مكان للجلوس.", "كراسي وأرقام انتظار."),
+        ),
     ),
     (
         "Clarté des montants à payer",
         2.2,
-        ("On ne sait pas comment le montant est calculé.", "Afficher les tarifs et remettre un détail du calcul."),
+        (
+            ("On ne sait pas comment le montant est calculé.", "Afficher les tarifs et remettre un détail du calcul."),
+            ("لا نفهم لماذا تغيّر مبلغ المعلوم هذا العام.", "شرح التعريفة على البوابة."),
+        ),
     ),
-    ("Accueil par les agents", 3.4, ("Les agents sont polis mais débordés.", "Un agent d'accueil pour orienter.")),
+    (
+        "Accueil par les agents",
+        3.4,
+        (
+            ("Les agents sont polis mais débordés.", "Un agent d'accueil pour orienter."),
+            ("الأعوان يحسنون الاستقبال.", "المحافظة على ذلك."),
+        ),
+    ),
 )
 
 
@@ -176,7 +216,7 @@ def _run_scoring(
             size=rng.randint(8, 18),
             met_on=met_from + timedelta(days=2 * n),
             place=rng.choice(["Maison des jeunes", "Maison de la culture", "Siège de la commune", "École primaire"]),
-            scores=_group_scores(indicators, means, rng, texts),
+            scores=_group_scores(indicators, means, rng, texts, n),
             staff=None,
         )
     _online(cycle, indicators, means, people, rng)
@@ -208,12 +248,8 @@ def _tozeur(rng: random.Random, today: date) -> int:
     people = _participants(municipality, 64, rng)
     kinds = ["women", "men", "youth", "elderly", "district"]
     indicators = _run_scoring(cycle, TOZEUR_INDICATORS, rng, final["scoring"][0] + timedelta(days=1), kinds, people)
-    for indicator, score, (_n, _m, (reason, _s)) in zip(indicators, TOZEUR_SELF, TOZEUR_INDICATORS, strict=True):
-        services.record_self_evaluation(
-            indicator=indicator,
-            score=services.Score(indicator, score, "Le service estime : " + reason.lower(), ""),
-            staff=None,
-        )
+    for indicator, (score, reason) in zip(indicators, TOZEUR_SELF, strict=True):
+        services.record_self_evaluation(indicator=indicator, score=services.Score(indicator, score, reason), staff=None)
     services.set_phases(cycle=cycle, phases=final)
     meeting = final["interface"][0] + timedelta(days=2)
     for (what, who, due, _status, updates), indicator in zip(TOZEUR_ACTIONS, [*indicators, indicators[3]], strict=True):

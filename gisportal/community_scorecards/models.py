@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from gisportal.participants.models import Participant
+from layers.templatetags.place_names import local_name
 
 LOWEST, HIGHEST = 1, 5
 SCALE = [MinValueValidator(LOWEST), MaxValueValidator(HIGHEST)]
@@ -177,8 +178,8 @@ class FocusGroup(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.district_id:
-            return f"{self.get_kind_display()}: {self.district}"
+        if self.district_id:  # the district named in the reader's language
+            return f"{self.get_kind_display()}: {local_name(self.district)}"
         return str(self.get_kind_display())
 
 

@@ -59,7 +59,9 @@ def _solution(problem: Problem, found: vroom.solution.Solution, seconds: float) 
     routes = []
     table = found.routes
     for truck_id, steps in table.groupby("vehicle_id", sort=True):
-        visits, start, end, breaks = [], 0, 0, []
+        visits: list[Visit] = []
+        breaks: list[tuple[int, int]] = []
+        start = end = 0
         jobs = [int(i) for i in steps.loc[steps["type"] == "job", "id"]]
         load = [0] * len(demand[jobs[0]]) if jobs else []
         for _, step in steps.iterrows():

@@ -129,7 +129,11 @@ def _shown(count: int) -> int | None:
     return count if count >= SMALLEST_GROUP else None
 
 
-GROUP_LABELS = {"gender": dict(Gender.choices), "age_band": dict(AgeBand.choices)}
+GROUP_LABELS = {
+    "gender": dict(Gender.choices),
+    "age_band": dict(AgeBand.choices),
+    "source": dict(Participant.Source.choices),
+}
 
 
 @dataclass(frozen=True)
@@ -180,21 +184,23 @@ def participation_by_group(
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT grouping(p.gender), grouping(p.age_band), grouping(p.district_id),
-                   p.gender, p.age_band, p.district_id, count(*)
-              FROM consultations_participation p
+            SELECT grouping(p.gender), grouping(p.age_band), grouping(p.district_id), grouping(pp.source),
+                   p.gender, p.age_band, p.district_id, pp.source, count(*)
+              FROM consultations_participation p JOIN participants_participant pp ON pp.id = p.participant_id
              WHERE p.consultation_id = %s
-             GROUP BY GROUPING SETS ((), (p.gender), (p.age_band), (p.district_id))
+             GROUP BY GROUPING SETS ((), (p.gender), (p.age_band), (p.district_id), (pp.source))
             """,
             [consultation.pk],
         )
         rows = cursor.fetchall()
-    names = _district_names({row[5] for row in rows if row[5] is not None}, local=local)
+    names = _district_names({row[6] for row in rows if row[6] is not None}, local=local)
     total = 0
-    groups: dict[str, list[tuple[str, int | None]]] = {"gender": [], "age_band": [], "district": []}
-    for g_gender, g_age, g_district, gender, age, district, n in rows:
-        if g_gender and g_age and g_district:
+    groups: dict[str, list[tuple[str, int | None]]] = {"gender": [], "age_band": [], "district": [], "source": []}
+    for g_gender, g_age, g_district, g_source, gender, age, district, source, n in rows:
+        if g_gender and g_age and g_district and g_source:
             total = n
+        elif not g_source:
+            groups["source"].append((source, n))  # online or on paper: not a personal group, never withheld
         elif not g_gender:
             groups["gender"].append((gender or "", _shown(n)))
         elif not g_age:

@@ -283,6 +283,7 @@ GROUP_NAMES = {
     "gender": gettext_lazy("Gender"),
     "age_band": gettext_lazy("Age band"),
     "district": gettext_lazy("District"),
+    "source": gettext_lazy("How they took part"),
 }
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from gisportal.consultations import services
+from gisportal.consultations import selectors, services
 from gisportal.consultations.models import Comment, Consultation, SurveyAnswer
 from gisportal.participants.models import Participant
 from gisportal.participants.selectors import SESSION_KEY
@@ -165,3 +165,4 @@ def test_staff_enter_a_comment_received_on_paper(
     assert comment.author.district == tozeur.district
     public = Client().get(url(consultation, lang="en")).text
     assert "Lettre de l&#x27;association des femmes" in public and "(on paper)" in public
+    assert dict(selectors.participation_by_group(consultation)[1]["source"]) == {"paper": 1}

@@ -80,3 +80,15 @@ def own_questions(meeting: Meeting, participant: Participant | None) -> list[Que
     if participant is None:
         return []
     return list(meeting.questions.filter(author=participant).order_by("created_at"))
+
+
+def municipalities_with_meetings() -> list[Municipality]:
+    """Every municipality with a meeting, each with its count of meetings still open for questions."""
+    open_now = Q(council_meetings__status=Meeting.Status.SCHEDULED, council_meetings__ends_at__gte=timezone.now())
+    return list(
+        Municipality.objects.filter(council_meetings__isnull=False)
+        .annotate(open_meetings=Count("council_meetings", filter=open_now, distinct=True))
+        .distinct()
+        .order_by("name_fr")
+        .only("code", "name_fr", "name_ar")
+    )

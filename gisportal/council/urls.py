@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/" + town + "new/", staff_views.new_meeting, name="staff_new"),
     path("staff/" + meeting, staff_views.meeting, name="staff_meeting"),
     path("staff/" + meeting + "questions/<int:question_pk>/", staff_views.question, name="staff_question"),
+    path("", views.index, name="index"),
     path("meetings.csv", open_data.meetings_csv, name="open_csv"),
     path("meetings.json", open_data.meetings_json, name="open_json"),
     path(town, views.meetings, name="meetings"),

@@ -46,6 +46,11 @@ def _meeting_url(meeting: Meeting) -> str:
 
 
 @require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "council/index.html", {"municipalities": selectors.municipalities_with_meetings()})
+
+
+@require_GET
 def meetings(request: HttpRequest, code: str) -> HttpResponse:
     municipality = _municipality_or_404(code)
     calendar = selectors.meetings_of(municipality)

@@ -299,3 +299,13 @@ def test_staff_see_and_schedule_for_their_municipalities_only(client, meeting, b
     assert client.get(f"/council/staff/6211/{meeting.pk}/").status_code == 404
     client.logout()
     assert client.get("/council/staff/").status_code == 302  # to the staff login
+
+
+@pytest.mark.parametrize("language", ["", "/ar", "/en"])
+def test_the_national_list_names_the_municipalities_with_meetings(client, meeting, beja, language) -> None:
+    html = client.get(language + "/council/").content.decode()
+    assert "/council/6211/" in html and "/council/2111/" not in html
+    if language == "/en":
+        assert "1 meeting open for questions" in html
+    if language == "/ar":
+        assert "جلسة واحدة مفتوحة للأسئلة" in html

@@ -105,25 +105,22 @@ WITH report AS (
       LEFT JOIN complaints_servicecategory national ON national.municipality_id IS NULL AND national.code = c.category
      WHERE NOT c.is_hidden AND c.status <> 'duplicate' AND (%(m)s::int IS NULL OR c.municipality_id = %(m)s)
        AND c.created_at < %(now)s
-), history AS (
-    SELECT u.complaint_id,
-           min(u.created_at) FILTER (WHERE u.status NOT IN ('submitted', 'reopened')) AS acknowledged_at,
-           max(u.created_at) FILTER (WHERE u.status = 'resolved') AS resolved_at,
-           bool_or(u.status = 'reopened') AS reopened,
-           bool_or(u.status IN ('resolved', 'closed_without_fix')) AS closed
-      FROM complaints_complaintupdate u JOIN report r ON r.id = u.complaint_id
-     WHERE u.created_at < %(now)s
-     GROUP BY u.complaint_id
-), answer AS (
-    SELECT a.complaint_id, count(*) AS answers, count(*) FILTER (WHERE a.satisfied) AS satisfied
-      FROM complaints_satisfactionanswer a JOIN report r ON r.id = a.complaint_id
-     WHERE a.created_at < %(now)s
-     GROUP BY a.complaint_id
 ), fact AS (
+    -- Each report's history and answers through their complaint_id index: one short scan per report, whatever
+    -- the planner believes of freshly loaded tables.
     SELECT r.*, h.acknowledged_at, COALESCE(h.reopened, false) AS reopened, COALESCE(h.closed, false) AS closed,
            CASE WHEN r.status = 'resolved' THEN h.resolved_at END AS resolved_at,
-           COALESCE(a.answers, 0) AS answers, COALESCE(a.satisfied, 0) AS satisfied
-      FROM report r LEFT JOIN history h ON h.complaint_id = r.id LEFT JOIN answer a ON a.complaint_id = r.id
+           a.answers, a.satisfied
+      FROM report r
+      CROSS JOIN LATERAL (
+          SELECT min(u.created_at) FILTER (WHERE u.status NOT IN ('submitted', 'reopened')) AS acknowledged_at,
+                 max(u.created_at) FILTER (WHERE u.status = 'resolved') AS resolved_at,
+                 bool_or(u.status = 'reopened') AS reopened,
+                 bool_or(u.status IN ('resolved', 'closed_without_fix')) AS closed
+            FROM complaints_complaintupdate u WHERE u.complaint_id = r.id AND u.created_at < %(now)s) h
+      CROSS JOIN LATERAL (
+          SELECT count(*) AS answers, count(*) FILTER (WHERE s.satisfied) AS satisfied
+            FROM complaints_satisfactionanswer s WHERE s.complaint_id = r.id AND s.created_at < %(now)s) a
 ), measured AS (
     SELECT f.*,
            extract(epoch FROM f.acknowledged_at - f.created_at) / 86400 AS acknowledge_days,
@@ -133,7 +130,8 @@ WITH report AS (
       FROM fact f
 )
 SELECT GROUPING(x.month, x.district_id, x.category), m.code, x.month, x.district_id,
-       COALESCE(max(d.name), ''), COALESCE(max(d.name_ar), ''), x.category,
+       CASE WHEN GROUPING(x.district_id) = 0 THEN COALESCE(max(d.name), '') ELSE '' END,
+       CASE WHEN GROUPING(x.district_id) = 0 THEN COALESCE(max(d.name_ar), '') ELSE '' END, x.category,
        CASE WHEN GROUPING(x.category) = 0 THEN max(x.target_days) END,
        count(*),
        (1000.0 * count(*) / NULLIF(CASE WHEN GROUPING(x.district_id) = 0 THEN max(d.population)
@@ -160,7 +158,8 @@ SELECT GROUPING(x.month, x.district_id, x.category), m.code, x.month, x.district
  GROUP BY m.code, GROUPING SETS ((), (x.district_id), (x.category), (x.month), (x.month, x.district_id),
                                  (x.month, x.category))
  ORDER BY m.code, GROUPING(x.district_id) + GROUPING(x.category) = 2 DESC, GROUPING(x.district_id),
-          max(d.name) NULLS LAST, x.district_id, x.category, x.month NULLS FIRST"""
+          x.district_id IS NULL, CASE WHEN GROUPING(x.district_id) = 0 THEN max(d.name) END, x.district_id,
+          x.category, x.month NULLS FIRST"""
 
 # GROUPING(month, district, category) as a bit mask: which of the three a row is NOT broken down by.
 BREAKDOWNS = {0b111: "all", 0b101: "district", 0b110: "category", 0b011: "month", 0b001: "month_district",

@@ -43,3 +43,32 @@ def test_every_report_without_history_gets_one_that_leads_to_its_status(tozeur):
 def test_the_command_leaves_existing_histories_alone(served, capsys):
     call_command("load_demo_scorecards", "--if-empty")
     assert "already" in capsys.readouterr().out
+
+
+def test_the_pilots_scorecards_on_the_demo_in_well_under_a_second(client, django_assert_max_num_queries):
+    """On freshly loaded tables (no statistics yet) the scorecard must not wait for the planner to learn them."""
+    import importlib
+    import time
+
+    from django.db import connection
+
+    from etl.demo import DEMO_TODAY, load_demo
+    from gisportal.complaints.models import ServiceCategory
+
+    national = importlib.import_module("gisportal.complaints.migrations.0002_national_catalogue").NATIONAL
+    for code, (days, _radius) in national.items():  # a browser test's flush may have emptied it
+        ServiceCategory.objects.update_or_create(municipality=None, code=code, defaults={"target_days": days})
+    load_demo(progress=lambda line: None)
+    assert demo.seed_histories()[0] == 600
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '5s'")
+    started = time.monotonic()
+    rows = selectors.service(now=DEMO_TODAY)
+    assert time.monotonic() - started < 2
+    wholes = {r.municipality_code: r for r in rows if r.breakdown == "all"}
+    assert set(wholes) == {"6211", "2111", "3111"}
+    for code, whole in wholes.items():
+        assert 0 < whole.due <= whole.reports and whole.in_target_share is not None
+        with django_assert_max_num_queries(4):
+            page = client.get(f"/ar/scorecards/{code}/service/")
+        assert page.status_code == 200 and len(page.content) < 150_000

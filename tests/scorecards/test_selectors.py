@@ -84,6 +84,25 @@ def test_by_district_and_by_category(served):
     assert order[:3] == ["all", "month", "month"] and order[-1] == "month_category"
 
 
+def test_the_whole_period_first_then_each_district_by_name_then_each_category(served):
+    from layers.models import District
+    from tests.scorecards.conftest import report
+
+    other = District.objects.create(
+        municipality=served.municipality, name="Aïn", population=5_000, poverty_rate=10, unemployment_rate=10,
+        water_access_rate=90, sanitation_access_rate=80, waste_collection_rate=90, boundary=served.district.boundary,
+    )  # fmt: skip
+    report(served, "lighting", datetime.datetime(2026, 2, 2, 9, tzinfo=datetime.UTC), district=other)
+    rows = selectors.service(served.municipality.pk, now=NOW)
+    keys = [(r.breakdown, r.district_name or r.district_id, r.category, r.month) for r in rows]
+    jan, feb = datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)
+    assert keys[:3] == [("all", None, None, None), ("month", None, None, jan), ("month", None, None, feb)]
+    districts = [k[1] for k in keys if k[0] == "district"]
+    assert districts == ["Aïn", "Tozeur centre", None]  # outside every district last
+    assert [k[2] for k in keys if k[0] == "category"] == ["lighting", "roads", "waste"]
+    assert keys[-1] == ("month_category", None, "waste", jan)
+
+
 def test_a_municipality_s_own_charter_replaces_the_national_one(served):
     from gisportal.complaints.models import ServiceCategory
 

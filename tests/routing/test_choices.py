@@ -55,3 +55,17 @@ def test_the_planner_page_in_arabic(tozeur_streets: Town, planner_tozeur, client
     page = client.get("/ar/routes/6211/")
     assert page.status_code == 200
     assert 'dir="rtl"' in page.content.decode()
+
+
+def test_the_admin_lists_her_municipalitys_runs_only(
+    tozeur_streets: Town, beja: Town, planner_tozeur, client: Client, django_capture_on_commit_callbacks
+):
+    from gisportal.routing import services
+
+    for town in (tozeur_streets, beja):
+        parameters = planning.Parameters.clean({"seconds": 1}, municipality=town.municipality)
+        services.request_optimisation(municipality=town.municipality, user=None, parameters=parameters, wait=True)
+    client.force_login(planner_tozeur)
+    page = client.get("/admin/routing/optimisationrun/").content.decode()
+    assert "/routes/6211/" in page and "/routes/2111/" not in page
+    assert client.get("/admin/routing/roadnetwork/").status_code == 200

@@ -78,7 +78,6 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def petition_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     petition, participant = _petition_or_404(request, code, pk)
-    today = timezone.localdate()
     context = {
         "municipality": petition.municipality,
         "petition": petition,
@@ -86,12 +85,17 @@ def petition_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "is_author": participant is not None and petition.author_id == participant.pk,
         "signed": selectors.has_signed(petition, participant),
         "co_promoter": selectors.is_co_promoter(petition, participant),
-        "signing_open": petition.is_signing and (petition.closes_on is None or petition.closes_on >= today),
+        "signing_open": _signing_open(petition),
         "progress": selectors.progress(petition),
         "events": petition.events.all(),
         "min_co_promoters": rules.min_co_promoters(),
     }
     return render(request, "petitions/petition.html", context)
+
+
+def _signing_open(petition: Petition) -> bool:
+    """Open for signatures today (a petition past its last day may wait for the nightly close_petitions)."""
+    return petition.is_signing and (petition.closes_on is None or petition.closes_on >= timezone.localdate())
 
 
 def _refusal(error: Exception) -> tuple[list[str], int]:
@@ -200,7 +204,7 @@ def _join(request: HttpRequest, code: str, pk: int, *, what: str) -> HttpRespons
         "form": form,
         "errors": errors,
         "what": what,
-        "closed": not petition.is_signing if what == "sign" else petition.state != State.CO_PROMOTERS,
+        "closed": not _signing_open(petition) if what == "sign" else petition.state != State.CO_PROMOTERS,
     }
     return render(request, "petitions/join.html", context, status=status)
 

@@ -1,8 +1,11 @@
 """Citizen and staff pages of petitions, without JavaScript, on the real PostGIS."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from gisportal.accounts.models import Role
 from gisportal.participants.models import Participant
@@ -242,3 +245,13 @@ def test_signing_is_rate_limited_per_connection(client, open_petition: Petition,
         sign_in(client, citizen(n))
         statuses.append(client.post(page_of(open_petition) + "sign/").status_code)
     assert statuses == [303, 303, 429] and Signature.objects.count() == 2
+
+
+def test_past_its_last_day_a_petition_offers_no_signing(client, open_petition: Petition) -> None:  # type: ignore[no-untyped-def]
+    Petition.objects.filter(pk=open_petition.pk).update(closes_on=timezone.localdate() - timedelta(days=1))
+    sign_in(client, citizen(95))
+    assert "Sign this petition" not in client.get(page_of(open_petition)).content.decode()
+    assert 'id="join"' not in client.get(page_of(open_petition) + "sign/").content.decode()
+    refused = client.post(page_of(open_petition) + "sign/")
+    assert refused.status_code == 400 and "closed on" in refused.content.decode()
+    assert not Signature.objects.exists()

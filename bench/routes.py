@@ -1,12 +1,16 @@
 """Benchmark: the collection route optimiser (VROOM through gisportal.routing) against PyVRP, the literature's
 reference, on CVRPLIB X and Solomon instances with best-known costs.
 
-    make bench-routes            # or: .venv/bin/python bench/routes.py [--seconds 10] [--only NAME ...]
+    make bench-routes            # or: .venv/bin/python bench/routes.py [--seconds 10] [--only NAME ...] [--pilot CODE]
 
 Both solvers get the same problem (the same integer matrices: X on nearest-integer Euclidean distances, Solomon
 in thousandths of its real distances with travel rounded up), the same trucks and the same time budget, on one
 thread each. Every solution is checked by `gisportal.routing.feasibility` (not by the solver) and costed on the
 instance's own convention; the gap is to the best-known cost (`bench/data/vrp/best_known.json`).
+
+Then, if the portal's database holds the demo (`make demo`), a pilot on its own street network (Tozeur by
+default): the graph rebuilt, the travel matrix computed (cache emptied first) and the optimisation of all its
+containers in service, each timed. It reads the database and writes only the network, its matrix and one run.
 """
 
 from __future__ import annotations
@@ -82,14 +86,59 @@ def measure(name: str, seconds: float) -> list[tuple[str, str, float, float, flo
         )
         cost = instances.literature_cost(instance, checked.cost)
         feasible = checked.feasible and not solution.unassigned
-        rows.append((name, label, cost, 100 * (cost - best) / best, solution.seconds, feasible))
+        rows.append((name, label, cost, round(100 * (cost - best) / best, 2) + 0.0, solution.seconds, feasible))
     return rows
+
+
+def pilot(code: str, seconds: float) -> None:
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gisportal.settings")
+    django.setup()
+    from django.db import OperationalError
+
+    from gisportal.routing import network, planning
+    from gisportal.routing.models import OptimisationRun, RoadNetwork, TravelMatrix
+    from layers.models import Municipality
+
+    try:
+        municipality = Municipality.objects.filter(code=code, road_segments__isnull=False).distinct().first()
+    except OperationalError as error:
+        print(f"pilot {code}: no database ({error.__class__.__name__}; start it with gisportal db start): skipped")
+        return
+    if municipality is None:
+        print(f"pilot {code}: no streets in the database (run make demo first): skipped")
+        return
+    RoadNetwork.objects.filter(municipality=municipality).update(signature="")
+    TravelMatrix.objects.filter(network__municipality=municipality).delete()
+    started = time.monotonic()
+    net = network.ensure_network(municipality)
+    built = time.monotonic() - started
+    run = OptimisationRun.objects.create(
+        municipality=municipality, parameters={"trucks": 8, "capacity": 12_000, "seconds": seconds}
+    )
+    started = time.monotonic()
+    planning.plan(run, lambda done, stage: None)
+    total = time.monotonic() - started
+    run.status = OptimisationRun.Status.DONE
+    run.save()
+    proposal = run.proposal
+    print(
+        f"pilot {municipality.name_fr}: network {net.edges:,} edges, {net.nodes:,} nodes, {net.components} parts "
+        f"built in {built:.1f} s; {sum(len(r['stops']) for r in proposal['routes'])} containers served "
+        f"({len(proposal['unassigned'])} not); matrix {proposal['matrix_seconds']:.1f} s, solve "
+        f"{proposal['solve_seconds']:.1f} s, whole run {total:.1f} s; {proposal['trucks']} routes, "
+        f"{proposal['km']} km vs today's {run.current['routes']} routes, {run.current['km']} km"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--only", nargs="*", default=list(NAMES))
+    parser.add_argument("--pilot", default="6211", help="municipality code for the street-network run ('' for none)")
     args = parser.parse_args()
     best = json.loads((DATA / "best_known.json").read_text())
     rows = []
@@ -112,6 +161,9 @@ def main() -> None:
             f"median {statistics.median(times):.1f} s, {sum(1 for r in rows if r[1] == label and r[5])}/{len(gaps)} "
             "feasible"
         )
+
+    if args.pilot:
+        pilot(args.pilot, args.seconds)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from gisportal.participants.models import Participant
@@ -251,10 +252,10 @@ class ActionItem(models.Model):
     """What the interface meeting agreed: who does what by when, followed publicly until done."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in-progress", _("In progress")
-        DONE = "done", _("Done")
-        LATE = "late", _("Late")
+        PLANNED = "planned", pgettext_lazy("action status", "Planned")
+        IN_PROGRESS = "in-progress", pgettext_lazy("action status", "In progress")
+        DONE = "done", pgettext_lazy("action status", "Done")
+        LATE = "late", pgettext_lazy("action status", "Late")
 
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="actions")
     indicator = models.ForeignKey(

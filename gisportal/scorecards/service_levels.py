@@ -16,7 +16,20 @@ from gisportal.scorecards.charts import GOVERNORATE
 from gisportal.scorecards.selectors import ServiceLevel
 from layers.models import Complaint
 
-METHOD_URL = "/scorecards/<code>/service/#method"  # where each measure is defined, in three languages
+# The measures of selectors.ServiceLevel as the JSON file defines them (the page's #method says it in three languages).
+DEFINITIONS = {
+    "reports": "reports received in the month (Tunis time), duplicates left out; hidden reports left out",
+    "per_1000": "reports per 1,000 inhabitants of the municipality (of the district on a district's row)",
+    "due": "reports not rejected whose charter target is over, or already resolved",
+    "in_target_share": "percent of `due` resolved (status resolved now, the latest resolution) within the target days "
+    "of the category in the municipality's catalogue, else the national one",
+    "acknowledge_days": "median days from the report to the municipality's first answer (any status but submitted "
+    "or reopened)",
+    "resolve_days": "median days from the report to its latest resolution, among reports resolved now",
+    "reopen_rate": "percent of the reports ever closed (resolved or closed without a fix) that were reopened",
+    "without_fix_share": "percent of the reports closed now that were closed without a fix",
+    "satisfied_share": "percent of the reporters' satisfaction answers that said satisfied",
+}
 
 
 class BadQuery(ValueError):

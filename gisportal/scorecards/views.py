@@ -196,7 +196,7 @@ def _service_rows(code: str | None) -> list[selectors.ServiceLevel]:
 @require_GET
 def service_json(request: HttpRequest, code: str | None = None) -> HttpResponse:
     rows = _service_rows(code)
-    return _json({"methodology": service_levels.METHOD_URL, "rows": [asdict(r) for r in rows]})
+    return _json({"definitions": service_levels.DEFINITIONS, "rows": [asdict(r) for r in rows]})
 
 
 @require_GET

@@ -106,6 +106,7 @@ def test_a_municipality_without_reports_says_so(client, served, beja):
 
 def test_the_service_files_have_no_personal_data(client, served, at_now):
     data = json.loads(client.get("/scorecards/6211/service.json").content)
+    assert set(data["definitions"]) <= set(data["rows"][0])
     whole = data["rows"][0]
     assert (whole["breakdown"], whole["reports"], whole["due"], whole["in_target"]) == ("all", 8, 6, 1)
     out = client.get("/scorecards/service.csv")

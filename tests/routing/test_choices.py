@@ -69,3 +69,19 @@ def test_the_admin_lists_her_municipalitys_runs_only(
     page = client.get("/admin/routing/optimisationrun/").content.decode()
     assert "/routes/6211/" in page and "/routes/2111/" not in page
     assert client.get("/admin/routing/roadnetwork/").status_code == 200
+
+
+def test_the_pages_make_a_fixed_number_of_queries(
+    tozeur_streets: Town, planner_tozeur, client: Client, django_assert_max_num_queries
+):
+    from gisportal.routing import services
+
+    parameters = planning.Parameters.clean({"seconds": 1}, municipality=tozeur_streets.municipality)
+    run = services.request_optimisation(
+        municipality=tozeur_streets.municipality, user=None, parameters=parameters, wait=True
+    )
+    client.force_login(planner_tozeur)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/routes/runs/{run.pk}/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/routes/6211/").status_code == 200

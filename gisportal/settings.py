@@ -161,6 +161,17 @@ MAP_DEFAULT_CENTER = (9.5, 34.5)
 # untrusted SRS to GeoDjango's GDAL (uploads are read with pyogrio), so the warning is known and handled.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
+# Served over HTTPS (TLS ended by the proxy in front, which says so in X-Forwarded-Proto): secure cookies, HSTS,
+# plain HTTP redirected. `gisportal check --deploy` then has nothing to warn about.
+if env_bool("GISPORTAL_HTTPS"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe, inside the private network
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("GISPORTAL_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GISPORTAL_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("GISPORTAL_HSTS_PRELOAD", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gisportal import spaces
@@ -78,7 +80,9 @@ def test_the_cycle_page_in_three_languages(client: Client, scored: Cycle, prefix
 def test_the_list_of_a_municipality_and_its_space(client: Client, scored: Cycle, tozeur: Town) -> None:
     body = client.get("/score-cards/6211/").content.decode()
     assert "Collecte des déchets 2026" in body and url(scored, "score") in body
-    found = space.space(tozeur.municipality)
+    with CaptureQueriesContext(connection) as queries:
+        found = space.space(tozeur.municipality)
+    assert len(queries) == 1  # one read on the municipality's page, however many cycles
     assert found is not None and found.order == 36 and found.open_now[0].url == url(scored, "score")
     assert (tozeur.municipality, found.open_now[0]) in spaces.open_everywhere()  # the home page's list
     assert url(scored, "score") in Client().get("/").content.decode()

@@ -35,6 +35,7 @@ def test_the_performance_page_against_the_medians(client, evaluated):
     )
     assert "<svg" in body and "Approche participative" in body
     assert "/finances/?measure=performance_score&year=2018" in body
+    assert '<strong id="rank">2\u00a0/\u00a03 in Tunisia</strong>' in body  # 50 after Béja's 60, tied with Degache
     before = text(client.get("/en/scorecards/6211/?year=2017"))
     assert '<strong id="total">40\u00a0/\u00a0100</strong>' in before
 
@@ -44,6 +45,13 @@ def test_arabic_names_and_right_to_left_pictures(client, evaluated):
     assert 'dir="rtl"' in body and "ع Gouvernance" in body
     assert 'direction="rtl"' in body  # the labels of the picture start at its right edge
     assert "\u206650\u00a0/\u00a0100\u2069" in body  # one left-to-right isolate: never "100 / 50"
+
+
+def test_eastern_arabic_digits_when_asked(client, served, settings):
+    settings.FINANCES_ARABIC_DIGITS = "eastern"
+    body = client.get("/ar/scorecards/6211/service/").content.decode()
+    assert "\u2066\u0662\u0660\u066a\u2069 (\u2066\u0665\u2069)" in body  # 20 % of 5, in January
+    assert ">\u0661</text>" in body  # January on the trend's axis
 
 
 def test_a_municipality_without_scores_says_so(client, evaluated):

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from gisportal.community_scorecards import selectors, services
@@ -137,6 +139,7 @@ def _save_update(request: HttpRequest, cycle: Cycle, form: forms.Form) -> None:
 
 
 Saver = Callable[[HttpRequest, Cycle, forms.Form], None]
+StrOrPromise = str | Promise
 
 
 def _forms(cycle: Cycle, data: QueryDict, which: str) -> dict[str, forms.Form]:
@@ -154,16 +157,14 @@ def _forms(cycle: Cycle, data: QueryDict, which: str) -> dict[str, forms.Form]:
     }
 
 
-SAVERS: dict[str, tuple[Saver, str]] = {
-    "input": (_save_input, "Input recorded."),
-    "indicator": (_save_indicator, "Indicator added."),
-    "group": (_save_group, "Focus group recorded."),
-    "self": (_save_self_evaluation, "Self-evaluation recorded."),
-    "action": (_save_action, "Action added to the plan."),
-    "update": (_save_update, "Action updated."),
+SAVERS: dict[str, tuple[Saver, StrOrPromise]] = {
+    "input": (_save_input, gettext_lazy("Input recorded.")),
+    "indicator": (_save_indicator, gettext_lazy("Indicator added.")),
+    "group": (_save_group, gettext_lazy("Focus group recorded.")),
+    "self": (_save_self_evaluation, gettext_lazy("Self-evaluation recorded.")),
+    "action": (_save_action, gettext_lazy("Action added to the plan.")),
+    "update": (_save_update, gettext_lazy("Action updated.")),
 }
-_("Input recorded."), _("Indicator added."), _("Focus group recorded."), _("Self-evaluation recorded.")
-_("Action added to the plan."), _("Action updated.")
 
 
 @staff_member_required
@@ -185,7 +186,7 @@ def cycle_staff(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             except ValidationError as invalid:
                 _errors(form, invalid)
             else:
-                messages.success(request, _(done))
+                messages.success(request, str(done))
                 return redirect(reverse("community_scorecards:staff", kwargs={"code": code, "pk": pk}) + f"#{which}")
     plan = selectors.action_plan(cycle)
     context = {

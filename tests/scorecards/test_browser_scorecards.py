@@ -30,17 +30,16 @@ def test_a_citizen_reads_tozeurs_service_scorecard_on_an_arabic_phone(
             page.get_by_role("link", name="الرد على الإشعارات").click()
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
         expect(page.locator("h1")).to_have_text("كيف ترد بلدية Tozeur على الإشعارات")
-        january = page.locator("#months tbody tr").filter(has_text="يناير 2026")
-        cells = january.locator("td")
+        cells = page.locator("#months tbody tr").filter(has_text="يناير 2026").locator("td")
         expect(cells.nth(0)).to_have_text(f"{LRI}6{PDI}")
         expect(cells.nth(1)).to_have_text(f"{LRI}20\u202f%{PDI} ({LRI}5{PDI})")  # 1 of 5 within the charter's 2 days
         expect(cells.nth(2)).to_have_text(f"{LRI}1,0{PDI}\u00a0يوم")
         # The trend is drawn right to left: January, the oldest month, at the right of the picture.
         chart = page.locator("#trend svg")
-        january = chart.locator("text").filter(has_text=re.compile(r"^1$")).bounding_box()
-        december = chart.locator("text").filter(has_text=re.compile(r"^12$")).bounding_box()  # the fixture's report
+        first = chart.locator("text").filter(has_text=re.compile(r"^1$")).bounding_box()
+        last = chart.locator("text").filter(has_text=re.compile(r"^12$")).bounding_box()  # the fixture's own report
         box = chart.bounding_box()
-        assert box and january and december and december["x"] < box["x"] + box["width"] / 2 < january["x"]
+        assert box and first and last and last["x"] < box["x"] + box["width"] / 2 < first["x"]
         # Only the waste reports, with the form alone.
         page.select_option('select[name="category"]', "waste")
         with page.expect_navigation():

@@ -89,6 +89,8 @@ def _replace_routes(municipality: Municipality, routes: list[dict[str, Any]]) ->
         through.objects.bulk_create(
             [through(collectionroute=created, servicepoint_id=i) for i in fields["service_points"]]
         )
+        # In visiting order (the through rows' order); saved again so that its history holds the stops too.
+        created.save()
     return replaced
 
 

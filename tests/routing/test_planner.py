@@ -69,6 +69,8 @@ def test_accepting_replaces_the_routes_the_citizen_lookup_answers_from_them_and_
     assert all(r.service_days == [2, 6] and r.starts_at.hour >= 5 for r in routes)
     assert sum(r.service_points.count() for r in routes) == 5
     assert CollectionRoute.history.filter(id=old.pk, history_type="-").exists()
+    latest = routes[0].history.first()
+    assert latest.service_points.count() == routes[0].service_points.count() > 0  # the stops are in the history
     answer = client.get(
         reverse("maps:collection-day", args=["6211"]), {"lon": streets.N[0], "lat": streets.N[1]}
     ).json()

@@ -21,12 +21,17 @@ def _districts(field: forms.Field, municipality_id: int) -> None:
     field.queryset = District.objects.filter(municipality_id=municipality_id).order_by("name")  # type: ignore[attr-defined]
 
 
+STATE_CHOICES = [("", _("All")), *((s, State(s).label) for s in PUBLIC_STATES)]
+
+
+class StateFilterForm(forms.Form):
+    state = forms.ChoiceField(choices=STATE_CHOICES, required=False, label=_("State"))
+
+
 class PetitionFilterForm(forms.Form):
     """One set of filters for the list and the map."""
 
-    state = forms.ChoiceField(
-        choices=[("", _("All")), *((s, State(s).label) for s in PUBLIC_STATES)], required=False, label=_("State")
-    )
+    state = forms.ChoiceField(choices=STATE_CHOICES, required=False, label=_("State"))
     district = DistrictField(
         queryset=District.objects.none(), required=False, label=_("District"), empty_label=_("All")
     )

@@ -72,6 +72,20 @@ def petitions_csv_text(municipality: Municipality | None) -> str:
     return out.getvalue()
 
 
+SUMMARY_COLUMNS = ("municipality_code", "municipality", "state", "petitions", "signatures", "signatures_on_paper")
+
+
+def summary_csv_text() -> str:
+    """Per municipality and state: how many petitions and signatures (one query)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = spreadsheets.writer(out)
+    writer.writerow(SUMMARY_COLUMNS)
+    for row in selectors.counts_by_municipality_and_state():
+        writer.writerow(row)
+    return out.getvalue()
+
+
 def _download(body: str, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -82,6 +96,11 @@ def _download(body: str, content_type: str, name: str) -> HttpResponse:
 @require_GET
 def all_csv(request: HttpRequest) -> HttpResponse:
     return _download(petitions_csv_text(None), "text/csv; charset=utf-8", "petitions.csv")
+
+
+@require_GET
+def summary_csv(request: HttpRequest) -> HttpResponse:
+    return _download(summary_csv_text(), "text/csv; charset=utf-8", "petitions-summary.csv")
 
 
 @require_GET
@@ -106,7 +125,13 @@ def municipality_geojson(request: HttpRequest, code: str) -> HttpResponse:
 def listings(municipality: Municipality | None) -> list[Listing]:
     """The open data page's rows: all petitions with their counts, and each municipality's that has some."""
     if municipality is None:
-        return [Listing(_("Petitions: state, dates and signature counts"), (("csv", reverse("petitions:all_csv")),))]
+        return [
+            Listing(_("Petitions: state, dates and signature counts"), (("csv", reverse("petitions:all_csv")),)),
+            Listing(
+                _("Petitions: how many in each state, by municipality, and their signatures"),
+                (("csv", reverse("petitions:summary_csv")),),
+            ),
+        ]
     if not Petition.objects.filter(municipality=municipality).exclude(state=State.DRAFT).exists():
         return []
     args = {"code": municipality.code}

@@ -100,6 +100,24 @@ def petitions_geojson(municipality: Municipality, where: PetitionFilter) -> str:
         return cursor.fetchone()[0]
 
 
+def counts_by_municipality_and_state() -> list[tuple]:
+    """(code, French name, state, petitions, signatures, on paper) for every municipality with public petitions."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT m.code, m.name_fr, p.state, count(*), coalesce(sum(s.n), 0), coalesce(sum(s.paper), 0)
+              FROM petitions_petition p
+              JOIN layers_municipality m ON m.id = p.municipality_id
+              LEFT JOIN LATERAL (SELECT count(*) AS n, count(*) FILTER (WHERE source = 'paper') AS paper
+                                   FROM petitions_signature WHERE petition_id = p.id) s ON true
+             WHERE p.state <> 'draft'
+             GROUP BY m.code, m.name_fr, p.state
+             ORDER BY m.code, p.state
+            """
+        )
+        return cursor.fetchall()
+
+
 def open_now(municipality: Municipality | None = None) -> QuerySet[Petition]:
     """Petitions a citizen can act on today: sign, or join as a co-promoter."""
     today = timezone.localdate()

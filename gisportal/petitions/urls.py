@@ -8,6 +8,7 @@ one = town + "<int:pk>/"
 urlpatterns = [
     path("", views.index, name="index"),
     path("petitions.csv", open_data.all_csv, name="all_csv"),
+    path("summary.csv", open_data.summary_csv, name="summary_csv"),
     path(town, views.municipality, name="municipality"),
     path(town + "new/", views.new, name="new"),
     path(town + "petitions.csv", open_data.municipality_csv, name="municipality_csv"),

@@ -18,7 +18,7 @@ from gisportal.participants import selectors as participant_selectors
 from gisportal.participants import services as participant_services
 from gisportal.participants.models import Participant
 from gisportal.petitions import rules, selectors, services
-from gisportal.petitions.forms import PetitionFilterForm, PetitionForm, SignForm
+from gisportal.petitions.forms import PetitionFilterForm, PetitionForm, SignForm, StateFilterForm
 from gisportal.petitions.models import Petition, State
 from layers.models import Municipality
 
@@ -52,8 +52,11 @@ def _ip(request: HttpRequest) -> str:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    petitions = list(selectors.public_petitions(None)[:100])
-    return render(request, "petitions/index.html", {"petitions": petitions, "open_now": selectors.open_now()[:50]})
+    form = StateFilterForm(request.GET or None)
+    state = form.cleaned_data["state"] if form.is_bound and form.is_valid() else ""
+    petitions = list(selectors.public_petitions(None, selectors.PetitionFilter(state=state))[:100])
+    context = {"petitions": petitions, "open_now": selectors.open_now()[:50], "filter_form": form}
+    return render(request, "petitions/index.html", context, status=400 if form.errors else 200)
 
 
 @require_GET

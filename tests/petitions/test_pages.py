@@ -255,3 +255,17 @@ def test_past_its_last_day_a_petition_offers_no_signing(client, open_petition: P
     refused = client.post(page_of(open_petition) + "sign/")
     assert refused.status_code == 400 and "closed on" in refused.content.decode()
     assert not Signature.objects.exists()
+
+
+def test_counts_by_municipality_and_state(client, open_petition: Petition, in_review, beja, planner_tozeur) -> None:  # type: ignore[no-untyped-def]
+    services.sign(petition=open_petition, participant=citizen(10))
+    services.sign_on_paper(petition=open_petition, staff=planner_tozeur, national_id="40000001")
+    rows = client.get("/petitions/summary.csv").content.decode().lstrip("\ufeff").strip().splitlines()
+    assert rows == [
+        "municipality_code,municipality,state,petitions,signatures,signatures_on_paper",
+        "6211,Tozeur,open,1,2,1",
+    ]
+    page = client.get("/en/petitions/?state=open").content.decode()
+    assert "Éclairage rue Ibn Chabbat" in page
+    assert "Éclairage" not in client.get("/en/petitions/?state=answered").content.decode().split('id="latest"')[1]
+    assert client.get("/en/petitions/?state=draft").status_code == 400  # drafts are nobody's business

@@ -41,7 +41,8 @@ def _context(cycle: Cycle, **extra: object) -> dict:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     municipalities = Municipality.objects.filter(score_card_cycles__isnull=False).distinct().order_by("name_fr")
-    return render(request, "community_scorecards/index.html", {"municipalities": municipalities})
+    context = {"municipalities": municipalities, "open_now": selectors.open_for_scoring()}
+    return render(request, "community_scorecards/index.html", context)
 
 
 @require_GET

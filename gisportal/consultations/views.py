@@ -5,6 +5,7 @@ Every form is a plain HTML form (commenting, replying, supporting and answering 
 map only enhances the comment form's latitude and longitude fields.
 """
 
+import contextlib
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,7 @@ from gisportal.consultations.models import Comment, Consultation
 from gisportal.consultations.open_data import consultation_or_404
 from gisportal.participants import selectors as participant_selectors
 from layers.models import Municipality
+from maps import picture
 
 
 def _sign_in(request: HttpRequest, back: str) -> HttpResponse:
@@ -177,6 +179,26 @@ def stance(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return HttpResponseRedirect(f"{_page_url(consultation)}?saved=stance#section-{section.pk}", status=303)
 
 
+PICTURE_ZOOM = 14  # the map picture (no JavaScript) opens on the municipality at this zoom
+
+
+def _picture(request: HttpRequest, consultation: Consultation) -> tuple[dict, dict]:
+    """The map picture for pages without JavaScript: its centre and zoom (moved by its zoom links), and the place a
+    tap on it chose (`map.x`, `map.y`), which fills the comment form's coordinates."""
+    centre = consultation.municipality.boundary.point_on_surface
+    view = picture.at(centre.x, centre.y, PICTURE_ZOOM, "choose")
+    with contextlib.suppress(KeyError, ValueError):  # no centre asked for, or not one the maps draw
+        view = picture.at(float(request.GET["clon"]), float(request.GET["clat"]), int(request.GET["z"]), "choose")
+    chosen: dict = {}
+    try:
+        lon, lat = view.lonlat(float(request.GET["map.x"]), float(request.GET["map.y"]))
+        chosen = {"lat": f"{lat:.6f}", "lon": f"{lon:.6f}"}
+        view = picture.at(lon, lat, view.zoom, "choose")
+    except (KeyError, ValueError):
+        pass
+    return {"lat": f"{view.lat:.6f}", "lon": f"{view.lon:.6f}", "z": view.zoom}, chosen
+
+
 def _map_page(
     request: HttpRequest,
     consultation: Consultation,
@@ -185,9 +207,15 @@ def _map_page(
     status: int = 200,
     failed: object = None,
 ) -> HttpResponse:
+    centre, chosen = _picture(request, consultation)
+    typed = failed if isinstance(failed, dict) else {}  # a refused form is shown again as she filled it
+    place = {key: typed.get(key) or chosen.get(key, "") for key in ("lat", "lon")}
     context = _context(
         request,
         consultation,
+        centre=centre,
+        chosen=chosen,
+        place=place,
         comments=selectors.map_comments(consultation),
         sections=list(consultation.sections.order_by("position")),
         errors=errors or [],

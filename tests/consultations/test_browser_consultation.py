@@ -6,12 +6,12 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from gisportal.consultations import services
 from gisportal.consultations.models import Comment, Consultation, Stance
-from tests.browser import Traffic
+from tests.browser import Traffic, phone_tab
 from tests.conftest import Town
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,3 +83,27 @@ def test_a_resident_comments_on_a_section_from_an_arabic_phone(
     expect(page.locator(f"#comment-{comment.pk}")).not_to_contain_text("نطلب فتح المركز")
     assert [url for url in traffic.requests if not traffic.is_local(url)] == []
     assert traffic.console_errors == []
+
+
+def test_without_javascript_she_taps_the_map_picture_and_comments_on_the_place(
+    browser: Browser, live_server: LiveServer, consultation: Consultation, tozeur: Town
+) -> None:
+    page, traffic = phone_tab(browser, live_server, javascript=False)
+    try:
+        base = f"/ar/consultations/6211/{consultation.pk}/map/"
+        page.goto(f"{live_server.url}/ar/participate/?next={base}")
+        sign_in(page, "hend@example.tn")
+        assert page.url.endswith(base)
+        expect(page.locator("#consultation-map")).to_be_hidden()
+        with page.expect_navigation():
+            page.locator("#picture-form input[type=image]").click(position={"x": 170, "y": 150})
+        assert page.input_value("#id_lat") != "" and page.input_value("#id_lon") != ""
+        page.fill("#id_body", "هنا ينقص ممر للراجلين")
+        with page.expect_navigation():
+            page.click("#map-comment button[type=submit]")
+        placed = Comment.objects.get()
+        assert placed.location is not None and placed.district == tozeur.district
+        expect(page.locator(f"#comment-{placed.pk}")).to_contain_text("هنا ينقص ممر للراجلين")
+        assert [url for url in traffic.requests if not traffic.is_local(url)] == []
+    finally:
+        page.context.close()

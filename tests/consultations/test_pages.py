@@ -166,3 +166,19 @@ def test_staff_enter_a_comment_received_on_paper(
     public = Client().get(url(consultation, lang="en")).text
     assert "Lettre de l&#x27;association des femmes" in public and "(on paper)" in public
     assert dict(selectors.participation_by_group(consultation)[1]["source"]) == {"paper": 1}
+
+
+def test_without_javascript_a_tap_on_the_map_picture_fills_the_place(
+    consultation: Consultation, residents: list[Participant]
+) -> None:
+    client = signed_in(residents[0])
+    page = client.get(url(consultation, "map", "en")).text
+    assert 'type="image" name="map"' in page and "/m/picture.svg?" in page
+    lon, lat = TOZEUR_CENTRE
+    tapped = client.get(
+        url(consultation, "map", "en"), {"clat": str(lat), "clon": str(lon), "z": "14", "map.x": "170", "map.y": "150"}
+    ).text
+    assert f'value="{lat:.6f}"' in tapped and f'value="{lon:.6f}"' in tapped and "pin=1" in tapped
+    zoomed = client.get(url(consultation, "map", "en"), {"clat": str(lat), "clon": str(lon), "z": "16"}).text
+    assert "z=16&amp;size=choose" in zoomed
+    assert client.get(url(consultation, "map", "en"), {"clat": "x", "z": "99"}).status_code == 200

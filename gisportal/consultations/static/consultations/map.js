@@ -4,6 +4,7 @@
   var box = document.getElementById("consultation-map");
   if (!box || !window.L) return;
   box.hidden = false;
+  document.querySelectorAll(".no-js").forEach(function (el) { el.hidden = true; });
   document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
   var map = L.map(box, { maxZoom: 19 });
   map.fitBounds(L.geoJSON(JSON.parse(box.dataset.outline)).getBounds());

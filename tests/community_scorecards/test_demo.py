@@ -27,3 +27,4 @@ def test_the_demo_runs_a_cycle_to_its_action_plan_and_opens_another(tozeur: Town
     assert "already loaded" in capsys.readouterr().out and Cycle.objects.count() == 2
     page = Client().get(f"/ar/score-cards/6211/{done.pk}/")
     assert page.status_code == 200 and "متأخّر" in page.content.decode()
+    assert len(page.content) < 150_000  # light on a phone, with 4 indicators scored by 5 groups and 64 residents

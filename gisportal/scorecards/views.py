@@ -75,6 +75,15 @@ def performance(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "scorecards/performance.html", context)
     of_year = [s for s in scores if s.year == year]
     rows = [_row(request, s) for s in of_year]
+    # Each criterion's score in every year loaded, for the table of every criterion.
+    by_year = {(s.code, s.year): s for s in scores}
+    for r in rows:
+        r["years"] = [
+            figures.fraction(found.score, found.max_score)
+            if (found := by_year.get((r["score"].code, y)))
+            else figures.DASH
+            for y in years
+        ]
     totals = [s for s in scores if s.level == "total"]
     main = [r for r in rows if r["score"].level in ("domain", "subdomain")]
     context.update(

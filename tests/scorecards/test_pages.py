@@ -36,6 +36,15 @@ def test_the_performance_page_against_the_medians(client, evaluated):
     assert "<svg" in body and "Approche participative" in body
     assert "/finances/?measure=performance_score&year=2018" in body
     assert '<strong id="rank">2\u00a0/\u00a03 in Tunisia</strong>' in body  # 50 after Béja's 60, tied with Degache
+    criteria = body[body.index('id="criteria"') :]
+    assert (
+        '<th scope="row">Total</th><td class="n">40\u00a0/\u00a0100</td><td class="n">50\u00a0/\u00a0100</td>'
+        in criteria
+    )
+    assert (
+        '<th scope="row">Approche participative</th><td class="n">\u2013</td><td class="n">8\u00a0/\u00a012</td>'
+        in criteria
+    )
     before = text(client.get("/en/scorecards/6211/?year=2017"))
     assert '<strong id="total">40\u00a0/\u00a0100</strong>' in before
 

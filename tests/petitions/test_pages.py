@@ -154,6 +154,7 @@ def test_staff_review_paper_signatures_and_answer(client, in_review: Petition, p
     client.force_login(planner_tozeur)
     url = page_of(in_review) + "staff/"
     assert in_review.title in client.get("/en/petitions/6211/staff/").content.decode()
+    assert "within its powers" in client.get(url).content.decode()
     assert client.post(url, {"form": "OpenForm", "closes_on": "2001-01-01"}).status_code == 400
     assert client.post(url, {"form": "OpenForm"}).status_code == 303
     for n in range(5):

@@ -71,6 +71,7 @@ def test_the_cycle_page_in_three_languages(client: Client, scored: Cycle, prefix
     if prefix == "/en":  # the provider's 4 against the groups' 2
         assert re.search(r"minus the groups.{0,20} mean</th><td class=\"n\">2.0</td>", body)
     assert body.count("<svg") == 2  # one chart per indicator, each with its table
+    assert "<script" not in body  # nothing needs JavaScript
     assert "+2169100000" not in body  # never a participant's contact
     if direction == "rtl":  # bars grow from the right edge in Arabic
         assert 'direction="rtl"' in body and 'text-anchor="start" direction="rtl"' in body
@@ -110,6 +111,7 @@ def test_a_verified_participant_scores_then_changes_her_score(
     response = client.post(url(cycle, "score"), form)
     assert response.status_code == 303
     page = client.get(url(cycle, "score")).content.decode()
+    assert "<script" not in page and 'type="radio"' in page  # a plain form
     assert 'value="2" checked' in page or re.search(r'value="2"[^>]*checked', page)
     client.post(url(cycle, "score"), {**form, f"score-{first}": "4"})
     assert OnlineScore.objects.get().score == 4

@@ -1,13 +1,74 @@
-"""Who is calling: a session (browser), an API token (scripts, `Authorization: Token …`) or HTTP Basic (QGIS)."""
+"""Who is calling: a session (browser), an API token (scripts, `Authorization: Token …`) or HTTP Basic (QGIS).
+
+HTTP Basic sends the password with every request, and checking it costs a deliberately slow hash
+(about a second on a loaded 2-core machine): QGIS 3.22 can only send Basic, so every tile would pay it.
+Two cheap paths, neither weaker than the hash:
+- the API token as the Basic password (`username:token`), looked up as a token is;
+- a password verified once is remembered for `BASIC_AUTH_CACHE_SECONDS` under a keyed hash of the
+  user name and password (never the password itself). A remembered credential is honoured only while
+  the account's password hash and `is_active` are what they were when it was verified, so changing
+  the password or deactivating the account ends it at once, in every process.
+Failed attempts are never remembered: a guess always pays the full hash.
+"""
 
 import base64
 import binascii
+import hashlib
+import hmac
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import User as UserModel
+from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
 from gisportal.accounts import roles
+
+BASIC_AUTH_CACHE_SECONDS = 60
+_CACHE_PREFIX = "api-basic:"
+
+
+def _credential_key(username: str, password: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{username}\0{password}".encode(), hashlib.sha256)
+    return _CACHE_PREFIX + digest.hexdigest()
+
+
+def _account_state(user: UserModel) -> str:
+    """Changes when the password or `is_active` changes (an HMAC of the password hash, as sessions use)."""
+    return f"{user.get_session_auth_hash()}:{int(user.is_active)}"
+
+
+def _users() -> QuerySet[UserModel]:
+    # The staff profile in the same query: the role is the next thing every view asks.
+    return UserModel.objects.select_related("staff_profile")
+
+
+def _token_user(key: str) -> UserModel | None:
+    token = Token.objects.select_related("user__staff_profile").filter(key=key).first()
+    return token.user if token and token.user.is_active else None
+
+
+def basic_user(request: HttpRequest, username: str, password: str) -> UserModel | None:
+    """The user named in a Basic credential, by token, remembered password or (last) the password hash."""
+    if len(password) == 40:  # the length of an API token: `username:token`
+        user = _token_user(password)
+        if user is not None and user.get_username() == username:
+            return user
+    key = _credential_key(username, password)
+    remembered = cache.get(key)
+    if remembered is not None:
+        user_id, state = remembered
+        user = _users().filter(pk=user_id).first()
+        if user is not None and user.is_active and hmac.compare_digest(_account_state(user), state):
+            return user
+        cache.delete(key)
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        return None
+    cache.set(key, (user.pk, _account_state(user)), BASIC_AUTH_CACHE_SECONDS)
+    return user
 
 
 def request_user(request: HttpRequest) -> roles.User:
@@ -16,16 +77,15 @@ def request_user(request: HttpRequest) -> roles.User:
     scheme, _, credential = header.partition(" ")
     scheme = scheme.lower()
     if scheme in {"token", "bearer"} and credential:
-        # The staff profile in the same query: the role is the next thing every view asks.
-        token = Token.objects.select_related("user__staff_profile").filter(key=credential.strip()).first()
-        if token and token.user.is_active:
-            return token.user
+        user = _token_user(credential.strip())
+        if user is not None:
+            return user
     elif scheme == "basic" and credential:
         try:
             username, _, password = base64.b64decode(credential).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
             return request.user
-        user = authenticate(request, username=username, password=password)
+        user = basic_user(request, username, password)
         if user is not None:
             return user
     return request.user

@@ -28,7 +28,7 @@ from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from gisportal.accounts import roles
-from gisportal.api import parsing, selectors, services
+from gisportal.api import auth, parsing, selectors, services
 from gisportal.api.collections import COLLECTIONS, Collection
 from gisportal.api.ogc.params import parse_bbox, parse_interval, parse_limit, property_filters
 from gisportal.api.parsing import BadParameter
@@ -47,6 +47,16 @@ class StaffTokenAuthentication(TokenAuthentication):
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or inactive token.")
         return token.user, token
+
+
+class StaffBasicAuthentication(BasicAuthentication):
+    """DRF's HTTP Basic, made cheap as the OGC API's (the token as password, a verified password remembered)."""
+
+    def authenticate_credentials(self, userid: str, password: str, request: Any = None) -> tuple[Any, None]:
+        user = auth.basic_user(request, userid, password)
+        if user is None:
+            raise exceptions.AuthenticationFailed("Invalid user name or password.")
+        return user, None
 
 
 class IsStaff(permissions.BasePermission):
@@ -169,7 +179,7 @@ def serializer_for(collection: Collection) -> type[GeoFeatureModelSerializer]:
 class LayerViewSet(viewsets.ModelViewSet):
     collection: Collection
     schema = AutoSchema()
-    authentication_classes = (StaffTokenAuthentication, SessionAuthentication, BasicAuthentication)
+    authentication_classes = (StaffTokenAuthentication, SessionAuthentication, StaffBasicAuthentication)
     permission_classes = (MayEditLayer,)
     parser_classes = (StrictJSONParser, GeoJSONParser)  # a form-encoded body is a 415
     http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")

@@ -178,7 +178,7 @@ class Stance(models.Model):
 
 
 class Participation(models.Model):
-    """Who took part in a consultation (never what she answered), with her group as declared when she first did."""
+    """Who took part in a consultation (never what she answered), with her group as declared when she last acted."""
 
     consultation = models.ForeignKey(Consultation, models.CASCADE, related_name="participations")
     participant = models.ForeignKey(Participant, models.PROTECT, related_name="+")

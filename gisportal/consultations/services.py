@@ -106,16 +106,15 @@ def _check_participant(participant: Participant | None, ip: str) -> Participant:
 
 
 def _take_part(consultation: Consultation, participant: Participant) -> Participation:
-    """Her participation, with her group as she declared it when she first took part."""
-    participation, _created = Participation.objects.get_or_create(
-        consultation=consultation,
-        participant=participant,
-        defaults={
-            "gender": participant.gender,
-            "age_band": participant.age_band,
-            "district_id": participant.district_id,
-        },
+    """Her participation, with her group as she declares it now (she may have declared it after a first comment)."""
+    group = {"gender": participant.gender, "age_band": participant.age_band, "district_id": participant.district_id}
+    participation, created = Participation.objects.get_or_create(
+        consultation=consultation, participant=participant, defaults=group
     )
+    if not created and any(getattr(participation, key) != value for key, value in group.items()):
+        for key, value in group.items():
+            setattr(participation, key, value)
+        participation.save(update_fields=["gender", "age_band", "district"])
     return participation
 
 

@@ -210,3 +210,18 @@ def test_participants_hear_when_the_report_is_published(
         services.publish_report(consultation=consultation)
     assert sorted(m.to[0] for m in mailoutbox) == ["resident0@example.tn", "resident1@example.tn"]
     assert all(len(m.to) == 1 and f"/consultations/6211/{consultation.pk}/report/" in m.body for m in mailoutbox)
+
+
+def test_her_group_counts_as_she_declares_it_when_she_acts(
+    consultation: Consultation, residents: list[Participant], tozeur: Town
+) -> None:
+    first = consultation.sections.first()
+    assert first is not None
+    newcomer = Participant.objects.create(contact="+21697000000", verified_at=timezone.now())
+    services.comment(consultation=consultation, participant=newcomer, body="Premier avis", section=first)
+    assert Participation.objects.get(participant=newcomer).gender == ""
+    newcomer.gender, newcomer.district = "woman", tozeur.district
+    newcomer.save()
+    services.set_stance(section=first, participant=newcomer, value="support")
+    taken = Participation.objects.get(participant=newcomer)
+    assert (taken.gender, taken.district) == ("woman", tozeur.district)

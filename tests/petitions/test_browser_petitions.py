@@ -1,29 +1,42 @@
 """In Chromium on an Arabic phone: a citizen finds an open petition on her municipality's list, signs it after
 confirming her e-mail and giving her ID number, and sees her signature on the progress bar."""
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.gis.geos import Point
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from gisportal.petitions.models import Petition, Signature
-from tests.browser import Traffic
+from tests.browser import Traffic, phone_tab
 from tests.budgeting.test_browser_pb import sign_in
 from tests.conftest import TOZEUR_CENTRE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(params=[True, False], ids=["js", "no-js"])
+def any_phone(request, browser: Browser, live_server: LiveServer) -> Iterator[tuple[Page, Traffic, bool]]:  # type: ignore[no-untyped-def]
+    """An Arabic phone tab with JavaScript, then one without."""
+    tab, traffic = phone_tab(browser, live_server, javascript=request.param)
+    yield tab, traffic, request.param
+    tab.context.close()
+
+
 def test_a_citizen_signs_a_petition_from_an_arabic_phone(
-    phone: tuple[Page, Traffic], live_server: LiveServer, open_petition: Petition
+    any_phone: tuple[Page, Traffic, bool], live_server: LiveServer, open_petition: Petition
 ) -> None:
-    page, traffic = phone
+    page, traffic, javascript = any_phone
     place = Point(TOZEUR_CENTRE[0] + 0.001, TOZEUR_CENTRE[1], srid=4326)
     Petition.objects.filter(pk=open_petition.pk).update(location=place)
     page.goto(f"{live_server.url}/ar/petitions/6211/")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("h1")).to_contain_text("العرائض الموجّهة إلى")
-    expect(page.locator("#pb-map .leaflet-marker-icon")).to_have_count(1)  # its place on the map
+    if javascript:  # its place on the map; without JavaScript the list says everything
+        expect(page.locator("#pb-map .leaflet-marker-icon")).to_have_count(1)
+    else:
+        expect(page.locator("#pb-map")).to_be_hidden()
     with page.expect_navigation():
         page.click(f"a[href='/ar/petitions/6211/{open_petition.pk}/']")
     expect(page.locator("[role=progressbar]")).to_have_attribute("aria-valuenow", "0")

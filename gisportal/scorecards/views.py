@@ -140,7 +140,8 @@ def _row(request: HttpRequest, s: selectors.Score) -> dict[str, Any]:
     return {
         "score": s,
         "name": name,
-        "arabic": request.LANGUAGE_CODE != "ar" and not s.name_fr and bool(s.name_ar),
+        # The criteria are published in French and Arabic only: on an English page they read in French.
+        "lang": "fr" if request.LANGUAGE_CODE == "en" and s.level != "total" else "",
         "out_of": figures.fraction(s.score, s.max_score),
         "governorate": _score(s.governorate_median),
         "national": _score(s.national_median),

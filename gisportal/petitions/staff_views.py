@@ -1,10 +1,15 @@
 """Staff pages of petitions (their municipality only): check a petition, open or refuse it, enter paper
 signatures, publish the answer. Another municipality's petition looks like no petition at all."""
 
+from collections.abc import Callable
+from typing import cast
+
+from django import forms as forms_module
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -51,19 +56,9 @@ def desk(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "petitions/staff_desk.html", {"municipality": municipality, "petitions": petitions})
 
 
-def _act(request: HttpRequest, petition: Petition, form_class: type, action) -> tuple[object, int] | HttpResponse:  # type: ignore[no-untyped-def]
-    form = form_class(request.POST if request.POST.get("form") == form_class.__name__ else None)
-    if not form.is_bound:
-        return form, 200
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            for message in getattr(error, "messages", [str(error)]):
-                form.add_error(None, message)
-        else:
-            return HttpResponseRedirect(request.path, status=303)
-    return form, 400
+def _bound(request: HttpRequest, name: str) -> QueryDict | None:
+    """The POST data for the one form of the page that was sent (each says which it is in its `form` field)."""
+    return request.POST if request.POST.get("form") == name else None
 
 
 @staff_member_required
@@ -71,40 +66,49 @@ def _act(request: HttpRequest, petition: Petition, form_class: type, action) -> 
 def manage(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """One petition's staff page: the forms its state allows (review, paper signatures, answer)."""
     petition = _editable_petition(request, code, pk)
-    staff = request.user
-    forms: dict[str, object] = {}
-    status = 200
-    actions = {
-        OpenForm: lambda data: services.open_petition(petition=petition, staff=staff, closes_on=data["closes_on"]),  # type: ignore[arg-type]
-        RefuseForm: lambda data: services.refuse_petition(petition=petition, staff=staff, reason=data["reason"]),  # type: ignore[arg-type]
-        AnswerForm: lambda data: services.publish_answer(petition=petition, staff=staff, answer=data["answer"]),  # type: ignore[arg-type]
+    staff = cast(User, request.user)  # staff_member_required: a signed-in staff member
+    forms: dict[str, forms_module.Form] = {
+        "OpenForm": OpenForm(_bound(request, "OpenForm")),
+        "RefuseForm": RefuseForm(_bound(request, "RefuseForm")),
+        "AnswerForm": AnswerForm(_bound(request, "AnswerForm")),
+        "PaperSignatureForm": PaperSignatureForm(
+            _bound(request, "PaperSignatureForm"), municipality_id=petition.municipality_id
+        ),
     }
-    for form_class, action in actions.items():
-        result = _act(request, petition, form_class, action)
-        if isinstance(result, HttpResponse):
-            messages.success(request, _("Saved."))
-            return result
-        forms[form_class.__name__], form_status = result
-        status = max(status, form_status)
-    paper = PaperSignatureForm(
-        request.POST if request.POST.get("form") == "PaperSignatureForm" else None,
-        municipality_id=petition.municipality_id,
-    )
-    if paper.is_bound:
+    actions: dict[str, tuple[Callable[[dict], object], str]] = {
+        "OpenForm": (
+            lambda d: services.open_petition(petition=petition, staff=staff, closes_on=d["closes_on"]),
+            _("Saved."),
+        ),
+        "RefuseForm": (
+            lambda d: services.refuse_petition(petition=petition, staff=staff, reason=d["reason"]),
+            _("Saved."),
+        ),
+        "AnswerForm": (
+            lambda d: services.publish_answer(petition=petition, staff=staff, answer=d["answer"]),
+            _("Saved."),
+        ),
+        "PaperSignatureForm": (
+            lambda d: services.sign_on_paper(
+                petition=petition, staff=staff, national_id=d["national_id"], district=d["district"]
+            ),
+            _("Paper signature recorded."),
+        ),
+    }
+    status = 200
+    for name, form in forms.items():
+        if not form.is_bound:
+            continue
         status = 400
-        if paper.is_valid():
+        if form.is_valid():
+            action, done = actions[name]
             try:
-                services.sign_on_paper(
-                    petition=petition,
-                    staff=staff,  # type: ignore[arg-type]
-                    national_id=paper.cleaned_data["national_id"],
-                    district=paper.cleaned_data["district"],
-                )
+                action(form.cleaned_data)
             except (ValidationError, PermissionDenied) as error:
                 for message in getattr(error, "messages", [str(error)]):
-                    paper.add_error(None, message)
+                    form.add_error(None, message)
             else:
-                messages.success(request, _("Paper signature recorded."))
+                messages.success(request, done)
                 return HttpResponseRedirect(request.path, status=303)
     context = {
         "municipality": petition.municipality,
@@ -114,7 +118,7 @@ def manage(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "open_form": forms["OpenForm"],
         "refuse_form": forms["RefuseForm"],
         "answer_form": forms["AnswerForm"],
-        "paper_form": paper,
+        "paper_form": forms["PaperSignatureForm"],
         "public_url": reverse("petitions:petition", kwargs={"code": code, "pk": pk}),
     }
     return render(request, "petitions/staff_petition.html", context, status=status)

@@ -74,6 +74,8 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     context = {"run": found, "proposal": found.proposal, "current": found.current}
     if found.proposal:
         context["map"] = builders.render_parts(_map(found))
+        context["served"] = sum(len(route["stops"]) for route in found.proposal["routes"])
+        context["saved_km"] = round(found.current.get("km", 0) - found.proposal["km"], 1)
     return render(request, "routing/run.html", context)
 
 

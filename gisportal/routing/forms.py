@@ -17,6 +17,8 @@ WEEKDAYS = [
     (7, _("Sunday")),
 ]
 DEFAULTS = Parameters()
+# The phone's own time picker; without JavaScript or on old browsers a plain HH:MM box.
+CLOCK = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class OptimisationForm(forms.Form):
@@ -35,13 +37,13 @@ class OptimisationForm(forms.Form):
     capacity = forms.IntegerField(
         label=_("Capacity of a truck (litres)"), min_value=500, max_value=100_000, initial=DEFAULTS.capacity
     )
-    shift_start = forms.TimeField(label=_("Shift starts"), initial=DEFAULTS.shift_start)
-    shift_end = forms.TimeField(label=_("Shift ends"), initial=DEFAULTS.shift_end)
+    shift_start = forms.TimeField(label=_("Shift starts"), initial=DEFAULTS.shift_start, widget=CLOCK)
+    shift_end = forms.TimeField(label=_("Shift ends"), initial=DEFAULTS.shift_end, widget=CLOCK)
     service_seconds = forms.IntegerField(
         label=_("Seconds at each container"), min_value=0, max_value=3600, initial=DEFAULTS.service_seconds
     )
-    break_start = forms.TimeField(label=_("Break from"), initial=DEFAULTS.break_start)
-    break_end = forms.TimeField(label=_("Break starts by"), initial=DEFAULTS.break_end)
+    break_start = forms.TimeField(label=_("Break from"), initial=DEFAULTS.break_start, widget=CLOCK)
+    break_end = forms.TimeField(label=_("Break starts by"), initial=DEFAULTS.break_end, widget=CLOCK)
     break_minutes = forms.IntegerField(
         label=_("Break (minutes, 0 for none)"), min_value=0, max_value=120, initial=DEFAULTS.break_minutes
     )

@@ -193,9 +193,8 @@ def sign(
     return signature
 
 
-@transaction.atomic
-def sign_with_id(*, petition: Petition, participant: Participant, national_id: str = "", ip: str = "") -> Signature:
-    """Sign online, declaring her ID number on the way when she has not yet (kept as its keyed hash only)."""
+def declare_national_id(*, participant: Participant, national_id: str) -> None:
+    """Her ID number given on a petition's form, when she has not given it before (kept as its keyed hash only)."""
     if participant.id_hash is None and national_id:
         participant_services.update_profile(
             participant=participant,
@@ -204,6 +203,12 @@ def sign_with_id(*, petition: Petition, participant: Participant, national_id: s
             age_band=participant.age_band,
             district=participant.district,
         )
+
+
+@transaction.atomic
+def sign_with_id(*, petition: Petition, participant: Participant, national_id: str = "", ip: str = "") -> Signature:
+    """Sign online, declaring her ID number on the way when she has not yet."""
+    declare_national_id(participant=participant, national_id=national_id)
     return sign(petition=petition, participant=participant, ip=ip)
 
 

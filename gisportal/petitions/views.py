@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gisportal.complaints import abuse
 from gisportal.participants import selectors as participant_selectors
-from gisportal.participants import services as participant_services
 from gisportal.participants.models import Participant
 from gisportal.petitions import rules, selectors, services
 from gisportal.petitions.forms import PetitionFilterForm, PetitionForm, SignForm, StateFilterForm
@@ -125,7 +124,7 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
             data = form.cleaned_data
             try:
                 with transaction.atomic():  # an ID given here is kept only if the draft is
-                    _declare_id(participant, data["national_id"])
+                    services.declare_national_id(participant=participant, national_id=data["national_id"])
                     petition = services.draft_petition(
                         municipality=town,
                         author=participant,
@@ -143,17 +142,6 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
                 return HttpResponseRedirect(_url(petition) + "?new=1", status=303)
     context = {"municipality": town, "form": form, "participant": participant}
     return render(request, "petitions/new.html", context, status=status)
-
-
-def _declare_id(participant: Participant, national_id: str) -> None:
-    if participant.id_hash is None and national_id:
-        participant_services.update_profile(
-            participant=participant,
-            national_id=national_id,
-            gender=participant.gender,
-            age_band=participant.age_band,
-            district=participant.district,
-        )
 
 
 def _author_action(action: Callable[..., Petition], done: str) -> Callable[[HttpRequest, str, int], HttpResponse]:
@@ -189,11 +177,14 @@ def _join(request: HttpRequest, code: str, pk: int, *, what: str) -> HttpRespons
         status = 400
         if form.is_valid() and not form.cleaned_data["website"]:
             try:
-                with transaction.atomic():
-                    _declare_id(participant, form.cleaned_data["national_id"])
+                with transaction.atomic():  # an ID given here is kept only if the signature is
+                    national_id = form.cleaned_data["national_id"]
                     if what == "sign":
-                        services.sign(petition=petition, participant=participant, ip=_ip(request))
+                        services.sign_with_id(
+                            petition=petition, participant=participant, national_id=national_id, ip=_ip(request)
+                        )
                     else:
+                        services.declare_national_id(participant=participant, national_id=national_id)
                         services.co_promote(petition=petition, participant=participant, ip=_ip(request))
             except (ValidationError, PermissionDenied, abuse.RateLimited) as error:
                 errors, status = _refusal(error)

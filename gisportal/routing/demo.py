@@ -63,7 +63,11 @@ def seed_streets(municipality: Municipality, *, seed: int = SEED) -> RoadNetwork
     rng = random.Random(f"{seed}-{municipality.code}")  # noqa: S311 (demo data, reproducible)
     params = {"id": municipality.pk, "min": MIN_SPACING_M, "cells": CELLS}
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM etl_roadsegment WHERE municipality_id = %s AND osm_id IS NULL", [params["id"]])
+        # Only the synthetic streets of an earlier seed go; surveyed streets are never touched.
+        cursor.execute(
+            "DELETE FROM etl_roadsegment WHERE municipality_id = %s AND osm_id IS NULL AND name LIKE %s",
+            [params["id"], "% synthétique %"],
+        )
         cursor.execute(GRID_SQL, params)
         rows = []
         for axis, n, wkb in cursor.fetchall():
@@ -85,6 +89,9 @@ def seed_streets(municipality: Municipality, *, seed: int = SEED) -> RoadNetwork
 def load_demo_streets(*, seed: int = SEED, progress: Callable[[str], None] = print) -> None:
     for code in PILOTS:
         municipality = Municipality.objects.get(code=code)
+        if municipality.road_segments.filter(osm_id__isnull=False).exists():
+            progress(f"{municipality.name_fr}: OpenStreetMap roads imported, no synthetic streets added")
+            continue
         built = seed_streets(municipality, seed=seed)
         progress(
             f"{municipality.name_fr}: {built.segments} synthetic streets, {built.nodes} crossings, {built.edges} "

@@ -1,5 +1,6 @@
-"""In Chromium on an Arabic phone: a citizen finds an open petition on her municipality's list, signs it after
-confirming her e-mail and giving her ID number, and sees her signature on the progress bar."""
+"""In Chromium: on an Arabic phone a citizen starts a petition on the map, another signs one (with JavaScript and
+without) after confirming her e-mail and giving her ID number; the municipality's planner opens one, enters paper
+signatures up to the threshold and publishes the answer, which the public page shows with the whole history."""
 
 from collections.abc import Iterator
 
@@ -9,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from gisportal.petitions.models import Petition, Signature
-from tests.browser import Traffic, phone_tab
+from tests.browser import Traffic, log_in, phone_tab
 from tests.budgeting.test_browser_pb import sign_in
 from tests.conftest import TOZEUR_CENTRE
 
@@ -96,3 +97,30 @@ def test_a_citizen_starts_a_petition_on_the_map_from_an_arabic_phone(
     assert list(petition.events.values_list("state", flat=True)) == ["draft", "co-promoters"]
     traffic.assert_offline()
     assert traffic.console_errors == []
+
+
+def test_the_municipality_opens_counts_paper_signatures_and_answers(
+    page: Page,
+    live_server: LiveServer,
+    in_review: Petition,
+    planner_tozeur,  # type: ignore[no-untyped-def]
+) -> None:
+    staff_page = f"/petitions/6211/{in_review.pk}/staff/"
+    log_in(page, live_server, planner_tozeur, staff_page)
+    with page.expect_navigation():
+        page.click("text=Elle respecte les règles : l'ouvrir aux signatures")
+    for n in range(5):  # the threshold of 5, on paper
+        page.fill("#id_national_id", f"5000000{n}")
+        with page.expect_navigation():
+            page.click("text=Enregistrer cette signature sur papier")
+        expect(page.locator(".notice")).to_contain_text("Signature sur papier enregistrée.")
+    expect(page.locator("p strong").first).to_have_text("Seuil atteint, en attente de la réponse")
+    page.fill("#id_answer", "Le conseil a voté l'éclairage de la rue.")
+    with page.expect_navigation():
+        page.click("button:has-text('Publier la réponse')")
+    with page.expect_navigation():
+        page.click("text=Page publique")
+    expect(page.locator("#answer")).to_have_text("La réponse de la municipalité")
+    expect(page.locator("main")).to_contain_text("Le conseil a voté l'éclairage de la rue.")
+    expect(page.locator("ol.history li")).to_have_count(6)
+    assert Petition.objects.get().signatures.filter(source="paper").count() == 5

@@ -6,7 +6,7 @@ from io import StringIO
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gisportal.routing import planning
 from layers.models import CollectionRoute, Complaint, ServicePoint
@@ -45,8 +45,10 @@ def test_an_overdue_waste_complaint_raises_its_container_and_a_market_gives_a_mo
 
 def test_the_command_line_optimises_and_accepts(tozeur_streets: Town):
     out = StringIO()
-    call_command("optimise_routes", "6211", trucks=2, capacity=2000, seconds=2, accept=True, stdout=out)
+    with translation.override("en"):
+        call_command("optimise_routes", "6211", trucks=2, capacity=2000, seconds=2, accept=True, stdout=out)
     assert "2 routes" in out.getvalue() and "Accepted: 2 routes" in out.getvalue()
+    assert "[Along the streets]" in out.getvalue()
     assert CollectionRoute.objects.filter(municipality=tozeur_streets.municipality).count() == 2
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import get_language
 
 from gisportal.routing import feasibility, instances, solver
 
@@ -73,11 +74,13 @@ class Command(BaseCommand):
             )
         except planning.PlanningError as error:
             raise CommandError(str(error)) from error
-        run = services.request_optimisation(municipality=municipality, user=None, parameters=parameters, wait=True)
+        run = services.request_optimisation(
+            municipality=municipality, user=None, parameters=parameters, language=get_language(), wait=True
+        )
         run.refresh_from_db()
         if run.status != run.Status.DONE:
             raise CommandError(run.error or run.get_status_display())
-        self.stdout.write(run.summary)
+        self.stdout.write(f"{run.summary} [{run.get_method_display()}]")
         if options["accept"]:
             services.accept(run=run, user=None)
             self.stdout.write(f"Accepted: {len(run.proposal['routes'])} routes replace the previous ones.")

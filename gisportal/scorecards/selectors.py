@@ -41,7 +41,11 @@ WITH criterion AS (
       FROM scorecards_performancescore s JOIN criterion c ON c.id = s.criterion_id AND c.level = 'domain'
      GROUP BY s.municipality_id, s.year
 ), placed AS (
-    SELECT s.*, m.governorate_id FROM score s JOIN layers_municipality m ON m.id = s.municipality_id
+    -- Ranks as the national map ranks the total (finances.selectors.standings): the highest score first, ties shared.
+    SELECT s.*, m.governorate_id,
+           rank() OVER (PARTITION BY s.year, s.criterion_id ORDER BY s.score DESC) AS national_rank,
+           rank() OVER (PARTITION BY s.year, s.criterion_id, m.governorate_id ORDER BY s.score DESC) AS governorate_rank
+      FROM score s JOIN layers_municipality m ON m.id = s.municipality_id
 ), national AS (
     SELECT year, criterion_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY score) AS median, count(*) AS n
       FROM placed GROUP BY year, criterion_id
@@ -52,7 +56,7 @@ WITH criterion AS (
 )
 SELECT n.year, c.code, COALESCE(c.level, 'total'), c.domain, c.subdomain, COALESCE(c.name_fr, ''),
        COALESCE(c.name_ar, ''), COALESCE(c.max_score, 100), own.score, own.max_score,
-       g.median, COALESCE(g.n, 0), n.median, n.n
+       g.median, COALESCE(g.n, 0), n.median, n.n, own.national_rank::int, own.governorate_rank::int
   FROM national n
   LEFT JOIN criterion c ON c.id = n.criterion_id
   LEFT JOIN governorate g ON g.year = n.year AND g.criterion_id IS NOT DISTINCT FROM n.criterion_id
@@ -81,6 +85,8 @@ class Score:
     governorate_scored: int  # municipalities of the governorate scored
     national_median: float
     national_scored: int
+    national_rank: int | None  # 1: the highest score of the year; among `national_scored`
+    governorate_rank: int | None  # among `governorate_scored`
 
 
 def performance(municipality_id: int) -> list[Score]:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET
 
 from gisportal.finances import charts as finance_charts
 from gisportal.finances import figures
-from gisportal.finances import selectors as finance_selectors
 
 # One municipality looked up, one CSV writer and one name chooser for the budget and scorecard pages alike.
 from gisportal.finances.views import _csv as csv_response
@@ -122,15 +121,6 @@ def performance(request: HttpRequest, code: str) -> HttpResponse:
             year_text=_year_text,
         ),
         map_url=reverse("finances:national") + f"?measure=performance_score&year={year}",
-        # Its rank on the total, as the national map ranks it (the same selector).
-        standing=next(
-            (
-                s
-                for s in finance_selectors.standings("performance_score", year)
-                if s.code == code and s.value is not None
-            ),
-            None,
-        ),
     )
     return render(request, "scorecards/performance.html", context)
 
@@ -150,7 +140,8 @@ def _row(request: HttpRequest, s: selectors.Score) -> dict[str, Any]:
 
 PERFORMANCE_COLUMNS = (
     "year", "code", "level", "domain", "subdomain", "name_fr", "name_ar", "max_score", "score",
-    "governorate_median", "governorate_scored", "national_median", "national_scored",
+    "governorate_median", "governorate_scored", "national_median", "national_scored", "national_rank",
+    "governorate_rank",
 )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ def test_scores_against_the_governorate_and_national_medians(evaluated):
     assert (total.national_median, total.national_scored, total.governorate_median, total.governorate_scored) == (
         50, 3, 50, 2
     )  # fmt: skip
+    assert (total.national_rank, total.governorate_rank) == (2, 1)  # after Béja's 60, tied with Degache
     governance = by[(2018, "10")]
     assert (governance.score, governance.national_median, governance.governorate_median) == (20, 20, 15)
     meetings = by[(2018, "10114")]

@@ -88,6 +88,9 @@ def petition_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "signed": selectors.has_signed(petition, participant),
         "co_promoter": selectors.is_co_promoter(petition, participant),
         "signing_open": _signing_open(petition),
+        "answer_late": petition.state == State.THRESHOLD_REACHED
+        and petition.answer_due_on is not None
+        and petition.answer_due_on < timezone.localdate(),
         "progress": selectors.progress(petition),
         "events": petition.events.all(),
         "min_co_promoters": rules.min_co_promoters(),

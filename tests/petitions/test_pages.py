@@ -270,3 +270,11 @@ def test_counts_by_municipality_and_state(client, open_petition: Petition, in_re
     assert "Éclairage rue Ibn Chabbat" in page
     assert "Éclairage" not in client.get("/en/petitions/?state=answered").content.decode().split('id="latest"')[1]
     assert client.get("/en/petitions/?state=draft").status_code == 400  # drafts are nobody's business
+
+
+def test_a_late_answer_is_said_on_the_petition_page(client, open_petition: Petition, planner_tozeur) -> None:  # type: ignore[no-untyped-def]
+    for n in range(5):
+        services.sign_on_paper(petition=open_petition, staff=planner_tozeur, national_id=f"6000000{n}")
+    assert "must publish its answer by" in client.get(page_of(open_petition)).content.decode()
+    Petition.objects.filter(pk=open_petition.pk).update(answer_due_on=timezone.localdate() - timedelta(days=1))
+    assert "it is late" in client.get(page_of(open_petition)).content.decode()

@@ -83,6 +83,8 @@ def test_a_municipality_without_scores_says_so(client, evaluated):
         ("/scorecards/6211/service/?category=happiness", 400, "« happiness »"),
         ("/scorecards/6211/service/?district=x", 400, "numéro"),
         ("/scorecards/6211/service/?district=1&category=waste", 400, "pas les deux"),
+        ("/scorecards/6211/service/?district=999999", 404, "Aucun signalement de Tozeur n'est dans ce quartier"),
+        ("/ar/scorecards/6211/service/?category=noise", 404, "لا يوجد أي إشعار لبلدية Tozeur"),
         ("/scorecards/9999/service.csv", 404, ""),
     ],
 )

@@ -139,5 +139,6 @@ def test_the_service_files_have_no_personal_data(client, served, at_now):
 def test_linked_from_the_municipality_budget_and_open_data_pages(client, served):
     assert "/scorecards/6211/" in client.get("/m/6211/").content.decode()
     assert 'href="/scorecards/6211/"' in client.get("/finances/6211/").content.decode()
+    assert client.get("/ar/scorecards/")["Location"] == "/ar/finances/?measure=performance_score"
     national = client.get("/open-data/").content.decode()
     assert "/scorecards/service.csv" in national and "/scorecards/service.json" in national

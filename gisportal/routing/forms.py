@@ -30,6 +30,7 @@ class OptimisationForm(forms.Form):
     )
     district = forms.TypedChoiceField(label=_("District"), coerce=int, required=False, empty_value=None)
     depot = forms.TypedChoiceField(label=_("Depot"), coerce=int, required=False, empty_value=None)
+    disposal = forms.TypedChoiceField(label=_("Unload at the end"), coerce=int, required=False, empty_value=None)
     trucks = forms.IntegerField(label=_("Trucks"), min_value=1, max_value=50, initial=DEFAULTS.trucks)
     crane_trucks = forms.IntegerField(
         label=_("Of which with a crane (large bins)"), min_value=0, max_value=50, initial=0
@@ -59,8 +60,12 @@ class OptimisationForm(forms.Form):
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.municipality = municipality
-        district, depot = self.fields["district"], self.fields["depot"]
+        district, depot, disposal = self.fields["district"], self.fields["depot"], self.fields["disposal"]
         assert isinstance(district, forms.ChoiceField) and isinstance(depot, forms.ChoiceField)
+        assert isinstance(disposal, forms.ChoiceField)
+        disposal.choices = [("", _("Back at the depot"))] + [
+            (p.pk, str(p)) for p in selectors.disposal_sites(municipality)
+        ]
         district.choices = [("", "—")] + [(d.pk, d.name) for d in selectors.districts(municipality)]
         depot.choices = [("", _("Middle of the municipality"))] + [
             (p.pk, str(p)) for p in selectors.depots(municipality)

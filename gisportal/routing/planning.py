@@ -26,6 +26,7 @@ LARGE_BIN_LITRES = 1100
 OVERDUE_RADIUS_M = 100
 MARKET_RADIUS_M = 150
 DEPOT_KINDS = (ServicePoint.Kind.TRANSFER_STATION, ServicePoint.Kind.LANDFILL, ServicePoint.Kind.MUNICIPAL_OFFICE)
+DISPOSAL_KINDS = (ServicePoint.Kind.TRANSFER_STATION, ServicePoint.Kind.LANDFILL)
 UNREACHABLE = 10**7
 
 Progress = Callable[[int, str], None]
@@ -48,6 +49,7 @@ class Parameters:
     selection: str = "all"  # all, district, overdue
     district: int | None = None
     depot: int | None = None  # a service point; none: the middle of the municipality
+    disposal: int | None = None  # where the trucks unload at the end (landfill, transfer station); none: the depot
     trucks: int = 3
     crane_trucks: int = 0
     capacity: int = 12_000  # litres
@@ -79,6 +81,13 @@ class Parameters:
             ).exists()
         ):
             raise PlanningError(_("Choose a depot of the municipality."))
+        if (
+            found.disposal is not None
+            and not ServicePoint.objects.filter(
+                pk=found.disposal, municipality=municipality, kind__in=DISPOSAL_KINDS
+            ).exists()
+        ):
+            raise PlanningError(_("Choose a landfill or transfer station of the municipality."))
         if not 1 <= found.trucks <= 50 or not 0 <= found.crane_trucks <= found.trucks:
             raise PlanningError(_("Between 1 and 50 trucks, and no more crane trucks than trucks."))
         if not 500 <= found.capacity <= 100_000:
@@ -179,7 +188,13 @@ def plan(run: OptimisationRun, progress: Progress) -> None:
         raise PlanningError(_("No container in service matches this choice."))
     progress(1, _("Street network"))
     depot_lon, depot_lat, depot_name = depot_point(municipality, parameters)
-    points = [(depot_lon, depot_lat)] + [(c.lon, c.lat) for c in chosen]
+    points = [(depot_lon, depot_lat)]
+    if parameters.disposal is not None:
+        unload = ServicePoint.objects.get(pk=parameters.disposal).location
+        points.append((unload.x, unload.y))
+    # The trucks end at the disposal site (index 1) if there is one, else back at the depot.
+    end = len(points) - 1
+    points += [(c.lon, c.lat) for c in chosen]
     net = network.ensure_network(municipality)
     started = time.monotonic()
     snaps: list[network.Snap] = []
@@ -195,12 +210,14 @@ def plan(run: OptimisationRun, progress: Progress) -> None:
         durations, distances = network.geodesic_matrix(points)
     matrix_seconds = time.monotonic() - started
     progress(2, _("Optimising"))
-    problem = _problem(parameters, chosen, durations)
+    problem = _problem(parameters, chosen, durations, last=end)
     solution = solver.solve(problem, seconds=parameters.seconds)
     progress(3, _("Routes along the streets"))
     node_of = {i: s.node_id for i, s in enumerate(snaps)} if run.method == OptimisationRun.Method.NETWORK else {}
-    by_id = {c.id: (i + 1, c) for i, c in enumerate(chosen)}
-    run.proposal = _proposal(solution, by_id, points, durations, distances, node_of, net, parameters, snaps, depot_name)
+    by_id = {c.id: (i + end + 1, c) for i, c in enumerate(chosen)}
+    run.proposal = _proposal(
+        solution, by_id, points, durations, distances, node_of, net, parameters, snaps, depot_name, end
+    )
     run.proposal["matrix_seconds"] = round(matrix_seconds, 2)
     run.proposal["synthetic"] = net.synthetic
     run.proposal["network"] = {
@@ -209,7 +226,7 @@ def plan(run: OptimisationRun, progress: Progress) -> None:
         "components": net.components,
         "island_edges": net.island_edges,
     }
-    run.current = _current(municipality, by_id, durations, distances)
+    run.current = _current(municipality, by_id, durations, distances, end)
     saved_km = run.current["km"] - run.proposal["km"]
     run.summary = _(
         "%(routes)d routes, %(km).1f km, %(hours).1f h for %(stops)d containers (today: %(now_routes)d routes, "
@@ -226,13 +243,15 @@ def plan(run: OptimisationRun, progress: Progress) -> None:
     }
 
 
-def _problem(parameters: Parameters, chosen: list[Container], durations: list[list[float]]) -> Problem:
+def _problem(
+    parameters: Parameters, chosen: list[Container], durations: list[list[float]], *, last: int = 0
+) -> Problem:
     start, end = _minutes(parameters.shift_start) * 60, _minutes(parameters.shift_end) * 60
     morning = (start, min(end, start + 2 * 3600))
     stops = [
         Stop(
             id=c.id,
-            location=i + 1,
+            location=i + last + 1,
             demand=(c.litres,),
             service=parameters.service_seconds,
             windows=(morning,) if c.market else (),
@@ -250,7 +269,7 @@ def _problem(parameters: Parameters, chosen: list[Container], durations: list[li
         Truck(
             n + 1,
             0,
-            0,
+            last,
             (parameters.capacity,),
             (start, end),
             frozenset({CRANE}) if n < parameters.crane_trucks else frozenset(),
@@ -277,10 +296,11 @@ def _proposal(
     parameters: Parameters,
     snaps: list[network.Snap],
     depot_name: str,
+    end: int,
 ) -> dict[str, Any]:
     routes: list[dict[str, Any]] = []
     for number, route in enumerate(r for r in solution.routes if r.visits):
-        order = [0] + [by_id[v.stop_id][0] for v in route.visits] + [0]
+        order = [0] + [by_id[v.stop_id][0] for v in route.visits] + [end]
         metres = sum(distances[a][b] for a, b in itertools.pairwise(order))
         if node_of:
             geometry = network.path_between(net, [(node_of[a], node_of[b]) for a, b in itertools.pairwise(order)])  # type: ignore[misc]
@@ -323,7 +343,7 @@ def _proposal(
         "trucks": len(routes),
         "co2_kg": round(km * conf.CO2_KG_PER_KM, 1),
         "solve_seconds": round(solution.seconds, 2),
-        "far_snaps": sum(1 for s in snaps[1:] if (s.distance_m or 0) > conf.FAR_SNAP_M),
+        "far_snaps": sum(1 for s in snaps[end + 1 :] if (s.distance_m or 0) > conf.FAR_SNAP_M),
         "max_snap_m": round(max((s.distance_m or 0) for s in snaps)) if snaps else None,
         "parameters": asdict(parameters),
     }
@@ -334,6 +354,7 @@ def _current(
     by_id: dict[int, tuple[int, Container]],
     durations: list[list[float]],
     distances: list[list[float]],
+    end: int,
 ) -> dict[str, Any]:
     """Today's routes driven on the same matrix, from the depot through their chosen containers (in the order they
     were recorded) and back."""
@@ -345,7 +366,7 @@ def _current(
             orders.setdefault(row[0], []).append(by_id[row[1]][0])
     metres = seconds = 0.0
     for stops in orders.values():
-        order = [0, *stops, 0]
+        order = [0, *stops, end]
         metres += sum(distances[a][b] for a, b in itertools.pairwise(order))
         seconds += sum(durations[a][b] for a, b in itertools.pairwise(order))
     return {"routes": len(orders), "km": round(metres / 1000, 1), "hours": round(seconds / 3600, 1)}

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from gisportal.accounts import roles
 from gisportal.routing.models import OptimisationRun
-from gisportal.routing.planning import DEPOT_KINDS
+from gisportal.routing.planning import DEPOT_KINDS, DISPOSAL_KINDS
 from layers import selectors
 from layers.models import District, Municipality, ServicePoint
 
@@ -25,6 +25,10 @@ def runs(user: roles.User) -> QuerySet[OptimisationRun]:
 
 def depots(municipality: Municipality) -> QuerySet[ServicePoint]:
     return ServicePoint.objects.filter(municipality=municipality, kind__in=DEPOT_KINDS).order_by("kind", "name")
+
+
+def disposal_sites(municipality: Municipality) -> QuerySet[ServicePoint]:
+    return ServicePoint.objects.filter(municipality=municipality, kind__in=DISPOSAL_KINDS).order_by("kind", "name")
 
 
 def districts(municipality: Municipality) -> QuerySet[District]:

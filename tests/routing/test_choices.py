@@ -87,3 +87,41 @@ def test_the_pages_make_a_fixed_number_of_queries(
         assert client.get(f"/routes/runs/{run.pk}/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/routes/6211/").status_code == 200
+
+
+def test_trucks_unload_at_the_landfill_at_the_end(tozeur_streets: Town):
+    from gisportal.routing import services
+    from gisportal.routing.models import OptimisationRun
+
+    landfill = ServicePoint.objects.create(
+        municipality=tozeur_streets.municipality,
+        kind=ServicePoint.Kind.LANDFILL,
+        name="Décharge",
+        location=Point(streets.N[0], streets.N[1] + 0.0001, srid=4326),
+    )
+    parameters = planning.Parameters.clean(
+        {"disposal": landfill.pk, "trucks": 1, "seconds": 1}, municipality=tozeur_streets.municipality
+    )
+    chosen = planning.containers(tozeur_streets.municipality, parameters)
+    problem = planning._problem(parameters, chosen, [[60] * (len(chosen) + 2)] * (len(chosen) + 2), last=1)
+    assert problem.trucks[0].start == 0 and problem.trucks[0].end == 1
+    assert min(s.location for s in problem.stops) == 2
+    run = services.request_optimisation(
+        municipality=tozeur_streets.municipality, user=None, parameters=parameters, wait=True
+    )
+    run.refresh_from_db()
+    assert run.status == OptimisationRun.Status.DONE
+    ends = run.proposal["routes"][0]["geometry"]
+    assert f"{streets.N[0]:.2f}" in ends  # the last leg drives to N, beside the landfill
+    depot = ServicePoint.objects.create(
+        municipality=tozeur_streets.municipality,
+        kind=ServicePoint.Kind.SCHOOL,
+        name="École",
+        location=Point(*streets.C, srid=4326),
+    )
+    try:
+        planning.Parameters.clean({"disposal": depot.pk}, municipality=tozeur_streets.municipality)
+    except planning.PlanningError as error:
+        assert "landfill" in str(error)
+    else:
+        raise AssertionError("a school is no landfill")

@@ -4,6 +4,7 @@ import datetime
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.gis.geos import Point
 from django.core.exceptions import EmptyResultSet
@@ -130,6 +131,60 @@ def nearby_open(point: Point, category: str, *, municipality: Municipality | Non
         category=category, status__in=Complaint.OPEN_STATUSES, created_at__gte=recent
     )
     return layer_selectors.within_metres(candidates, "location", point, radius).order_by("-created_at")
+
+
+def duplicate_radius_m() -> float:
+    """How close (metres) two open reports of a category must be to be offered to staff as possible duplicates."""
+    return float(getattr(settings, "COMPLAINT_DUPLICATE_RADIUS_M", 50))
+
+
+def duplicate_window() -> datetime.timedelta:
+    """How close in time (either way) two such reports must be."""
+    return datetime.timedelta(hours=float(getattr(settings, "COMPLAINT_DUPLICATE_HOURS", 48)))
+
+
+def possible_duplicates(complaint: Complaint, user: roles.User) -> QuerySet[Complaint]:
+    """Open reports of the same category, municipality, place (N metres) and time (M hours) as an open one."""
+    if not complaint.is_open:
+        return Complaint.objects.none()
+    window = duplicate_window()
+    candidates = (
+        layer_selectors.visible(Complaint, user)
+        .filter(
+            municipality_id=complaint.municipality_id,
+            category=complaint.category,
+            status__in=Complaint.OPEN_STATUSES,
+            created_at__range=(complaint.created_at - window, complaint.created_at + window),
+        )
+        .exclude(pk=complaint.pk)
+    )
+    return layer_selectors.within_metres(candidates, "location", complaint.location, duplicate_radius_m()).order_by(
+        "created_at"
+    )
+
+
+def flagged_as_possible_duplicates(ids: list[int]) -> set[int]:
+    """Which of these reports have a possible duplicate (see `possible_duplicates`), in one query for a page."""
+    if not ids:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT c.id FROM layers_complaint c
+                WHERE c.id = ANY(%(ids)s) AND c.status = ANY(%(open)s) AND EXISTS (
+                      SELECT 1 FROM layers_complaint o
+                       WHERE o.id <> c.id AND o.municipality_id = c.municipality_id AND o.category = c.category
+                         AND o.status = ANY(%(open)s)
+                         AND o.created_at BETWEEN c.created_at - make_interval(secs => %(window)s)
+                                              AND c.created_at + make_interval(secs => %(window)s)
+                         AND ST_DWithin(o.location::geography, c.location::geography, %(radius)s))""",
+            {
+                "ids": ids,
+                "open": [str(s) for s in Complaint.OPEN_STATUSES],
+                "window": duplicate_window().total_seconds(),
+                "radius": duplicate_radius_m(),
+            },
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def assignable_staff(complaint: Complaint) -> QuerySet[User]:

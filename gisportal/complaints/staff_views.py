@@ -54,6 +54,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "possible_duplicates": selectors.flagged_as_possible_duplicates(ids),
         "now": timezone.now(),
         "geojson": selectors.staff_geojson(Complaint.objects.filter(pk__in=ids)),
         "query": request.GET.urlencode(),
@@ -98,6 +99,9 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
         "photos": complaint.photos.all(),
         "answers": selectors.answers_shown(complaint),
         "followers": complaint.followers.count(),
+        "possible_duplicates": selectors.possible_duplicates(complaint, request.user),
+        "duplicate_radius": f"{selectors.duplicate_radius_m():g}",
+        "duplicate_hours": f"{selectors.duplicate_window().total_seconds() / 3600:g}",
         "status_form": forms.StatusForm(complaint=complaint, initial={"public": True}),
         "note_form": forms.NoteForm(),
         "assign_form": forms.AssignForm(complaint=complaint, initial={"assignee": complaint.assignee_id}),

@@ -18,6 +18,10 @@ from layers import selectors
 
 GEOJSON_PRECISION = 7  # about 1 cm: more digits only weigh on the wire
 EXACT_EXTENT_BELOW = 100_000  # rows
+# numberMatched: an exact count below this many rows in the layer's table (a few ms through the indexes);
+# above it, the planner's row estimate (pg_class.reltuples) for an unfiltered read of the whole layer,
+# and no numberMatched at all for a filtered or scoped read (counting would scan what paging avoids).
+EXACT_COUNT_BELOW = 100_000  # rows
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class FeaturePage:
     returned: int
     last_key: tuple[Any, int] | None  # (sort value, id) of the last feature: the next page starts after it
     has_more: bool
+    matched: int | None = None  # numberMatched, when asked for and cheap (see EXACT_COUNT_BELOW)
 
 
 def features(collection: Collection, user: roles.User, where: FeatureFilter) -> QuerySet:
@@ -74,12 +79,20 @@ def feature_page(
     after: tuple[Any, int] | None = None,
     order: str = "pk",
     descending: bool = False,
+    count: bool = False,
 ) -> FeaturePage:
     """One page after the key `(sort value, id)` of the previous page's last feature.
 
-    Keyset paging: no OFFSET and no COUNT(*), so page 1,000 costs what page 1 costs.
+    Keyset paging: no OFFSET, so page 1,000 costs what page 1 costs. With `count`, the number of features
+    matched by the filter (whatever page this is) in the same statement, where it is cheap.
     """
     queryset = features(collection, user, where)
+    matched_sql, matched_params = "NULL::bigint", ()
+    if count:
+        try:
+            matched_sql, matched_params = _matched_sql(collection, user, where, queryset)
+        except EmptyResultSet:
+            return FeaturePage("[]", 0, None, False, 0)
     later = "lt" if descending else "gt"
     if after is not None:
         value, last_id = after
@@ -92,13 +105,14 @@ def feature_page(
     try:
         sql, params = _feature_sql(collection, ordered, order)
     except EmptyResultSet:  # a scope that is empty before any row is read
-        return FeaturePage("[]", 0, None, False)
+        return FeaturePage("[]", 0, None, False, 0 if count else None)
     direction = "DESC" if descending else "ASC"
     page_sql = f"""
         SELECT coalesce(json_agg(f.feature ORDER BY f.n) FILTER (WHERE f.n <= %s), '[]')::text,
                count(*) FILTER (WHERE f.n <= %s),
                (array_agg(json_build_array(f.sort_value, f.id)::text) FILTER (WHERE f.n = %s))[1],
-               count(*) > %s
+               count(*) > %s,
+               ({matched_sql})
         FROM (SELECT p.id, p.sort_value, p.feature,
                      row_number() OVER (ORDER BY p.sort_value {direction}, p.id {direction}) AS n
               FROM ({sql}) AS p) AS f
@@ -110,10 +124,26 @@ def feature_page(
             cursor.execute(
                 "SELECT set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
             )
-        cursor.execute(page_sql, (limit, limit, limit, limit, *params))
-        features_json, returned, last_key, has_more = cursor.fetchone()
+        cursor.execute(page_sql, (limit, limit, limit, limit, *matched_params, *params))
+        features_json, returned, last_key, has_more, matched = cursor.fetchone()
     key = tuple(json.loads(last_key)) if last_key else None
-    return FeaturePage(features_json, returned, key, has_more)  # type: ignore[arg-type]
+    return FeaturePage(features_json, returned, key, has_more, matched)  # type: ignore[arg-type]
+
+
+def _matched_sql(
+    collection: Collection, user: roles.User, where: FeatureFilter, queryset: QuerySet
+) -> tuple[str, tuple]:
+    """SQL for numberMatched: exact on a small table, the statistics' estimate for a whole large one, else NULL."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    whole_layer = where == FeatureFilter() and not collection.withheld
+    whole_layer = whole_layer and selectors.scope(collection.model, user) is selectors.Scope.ALL
+    # An uncorrelated subquery in CASE runs only when its branch is taken: a large table is never counted.
+    matched = (
+        f"SELECT CASE WHEN s.reltuples < %s THEN (SELECT count(*) FROM ({sql}) AS c) "  # noqa: S608 (Django SQL)
+        "WHEN %s AND s.reltuples >= 0 THEN s.reltuples::bigint END "
+        "FROM pg_class AS s WHERE s.oid = %s::regclass"
+    )
+    return matched, (EXACT_COUNT_BELOW, *params, whole_layer, collection.table)
 
 
 def feature_json(collection: Collection, user: roles.User, feature_id: int, *, for_update: bool = False) -> str | None:

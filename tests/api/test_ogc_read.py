@@ -10,9 +10,10 @@ from django.contrib.gis.geos import LineString, MultiLineString, Point
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gisportal.api import selectors
 from gisportal.api.collections import COLLECTIONS
 from gisportal.api.ogc.params import MAX_LIMIT, parse_limit
-from layers.models import CollectionRoute, Complaint
+from layers.models import CollectionRoute, Complaint, ServicePoint
 from tests.conftest import TOZEUR_CENTRE
 
 ITEMS = "/ogc/collections/{}/items"
@@ -144,15 +145,18 @@ def complaints_at(town, when: list[datetime]) -> list[Complaint]:
     return made
 
 
-def test_next_links_page_through_everything_without_counting(analyst_client, tozeur):
+def test_next_links_page_through_everything_with_the_same_number_matched(analyst_client, tozeur):
     days = [datetime(2026, 3, d, 9, tzinfo=UTC) for d in range(1, 6)]
     expected = sorted([tozeur.complaint.pk, *(c.pk for c in complaints_at(tozeur, days))])
     seen, url, pages = [], ITEMS.format("complaints") + "?limit=2", 0
     while url:
         with CaptureQueriesContext(connection) as queries:
             page = body(analyst_client.get(url))
-        assert not any("select count(" in q["sql"].lower() for q in queries.captured_queries)
+        # The count rides in the page's own statement: no second query.
+        assert sum("json_agg" in q["sql"] for q in queries.captured_queries) == 1
+        assert not any(q["sql"].lower().startswith("select count(") for q in queries.captured_queries)
         assert page["numberReturned"] == len(page["features"])
+        assert page["numberMatched"] == len(expected)  # what the filter matches, on every page
         seen += [f["id"] for f in page["features"]]
         url = next((link["href"] for link in page["links"] if link["rel"] == "next"), None)
         pages += 1
@@ -260,3 +264,25 @@ def test_moderated_complaints_are_withheld_everywhere(analyst_client, tozeur, tm
     path.parent.mkdir(parents=True)
     path.write_bytes(tile.content)
     assert len(pyogrio.read_dataframe(path)) == 1
+
+
+def test_number_matched_counts_what_the_filters_match(analyst_client, planner_client, tozeur, beja):
+    complaints_at(tozeur, [datetime(2026, 3, 1, tzinfo=UTC)] * 3)  # lighting, roads, lighting in Tozeur
+    complaints = ITEMS.format("complaints")
+    assert body(analyst_client.get(complaints, {"limit": 1}))["numberMatched"] == 5
+    assert body(analyst_client.get(complaints, {"category": "lighting"}))["numberMatched"] == 2
+    assert body(analyst_client.get(complaints, {"bbox": "8.1,33.9,8.2,34.0", "limit": 1}))["numberMatched"] == 4
+    assert body(planner_client.get(complaints, {"limit": 1}))["numberMatched"] == 4  # her municipality only
+
+
+def test_a_large_layer_gives_the_planners_estimate_only_when_unfiltered(analyst_client, tozeur, beja, monkeypatch):
+    monkeypatch.setattr(selectors, "EXACT_COUNT_BELOW", 1)  # every test table is now "large"
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE layers_servicepoint")
+    ServicePoint.objects.create(
+        municipality=tozeur.municipality, kind="pharmacy", location=Point(*TOZEUR_CENTRE, srid=4326)
+    )
+    points = ITEMS.format("service-points")
+    # The statistics' two rows, not a count (which would find the third, added since ANALYZE).
+    assert body(analyst_client.get(points, {"limit": 1}))["numberMatched"] == 2
+    assert "numberMatched" not in body(analyst_client.get(points, {"kind": "waste_container"}))

@@ -202,7 +202,12 @@ def items(request: HttpRequest, collection: Collection, as_html: bool = False) -
     except BadParameter as bad:
         return error(400, "InvalidParameterValue", str(bad))
     page = selectors.feature_page(
-        collection, request.user, where, limit=limit, after=(after, after) if after is not None else None
+        collection,
+        request.user,
+        where,
+        limit=limit,
+        after=(after, after) if after is not None else None,
+        count=not as_html,
     )
     path = f"/ogc/collections/{collection.id}/items"
     query = {k: str(v) for k, v in request.GET.items() if k not in {"after", "f"}}
@@ -231,9 +236,10 @@ def items(request: HttpRequest, collection: Collection, as_html: bool = False) -
             {"collection": collection, "features": features, "links": links, "properties": collection.properties},
         )
     # The features arrive as JSON text from PostGIS and are spliced in, never parsed and re-encoded.
-    head = json.dumps(
-        {"type": "FeatureCollection", "numberReturned": page.returned, "timeStamp": stamp, "links": links}
-    )
+    head_members: dict = {"type": "FeatureCollection", "numberReturned": page.returned}
+    if page.matched is not None:  # the same on every page: what the filter matches, not what is left
+        head_members["numberMatched"] = page.matched
+    head = json.dumps({**head_members, "timeStamp": stamp, "links": links})
     return raw_json_response(f'{head[:-1]}, "features": {page.features_json}}}', content_type=GEOJSON)
 
 

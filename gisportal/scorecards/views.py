@@ -66,6 +66,10 @@ def performance(request: HttpRequest, code: str) -> HttpResponse:
         "years": years,
         "evaluated": evaluated,
         "year": year,
+        # The service scorecard's whole period, at the top: what the citizen charter's promise gives so far.
+        "service": next(
+            (service_levels.show(lv, name) for lv in selectors.service(municipality.pk) if lv.breakdown == "all"), None
+        ),
     }
     if year is not None and year not in years:
         context["missing_year"] = year

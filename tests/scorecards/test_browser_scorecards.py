@@ -26,8 +26,11 @@ def test_a_citizen_reads_tozeurs_service_scorecard_on_an_arabic_phone(
             page.get_by_role("link", name="بطاقات الأداء", exact=True).click()
         assert page.url == f"{live_server.url}/ar/scorecards/6211/"
         expect(page.locator("#total")).to_have_text(f"{LRI}50\u00a0/\u00a0100{PDI}")
+        # At the top, the service scorecard summed up: 1 of the 7 reports past their target resolved within it.
+        summary = page.locator("#service-summary")
+        expect(summary.locator("strong").first).to_have_text(f"{LRI}14\u202f%{PDI} ({LRI}7{PDI})")
         with page.expect_navigation():
-            page.get_by_role("link", name="الرد على الإشعارات").click()
+            summary.get_by_role("link", name="الرد على الإشعارات").click()
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
         expect(page.locator("h1")).to_have_text("كيف ترد بلدية Tozeur على الإشعارات")
         cells = page.locator("#months tbody tr").filter(has_text="يناير 2026").locator("td")

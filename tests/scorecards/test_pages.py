@@ -49,6 +49,14 @@ def test_the_performance_page_against_the_medians(client, evaluated):
     assert '<strong id="total">40\u00a0/\u00a0100</strong>' in before
 
 
+def test_the_service_scorecard_summed_up_on_the_scorecard_page(client, evaluated, served):
+    body = text(client.get("/en/scorecards/6211/"))
+    summary = body[body.index('id="service-summary"') :]
+    assert "/en/scorecards/6211/service/" in summary and "<strong>" in summary
+    evaluated.degache.complaint.delete()
+    assert 'id="service-summary"' not in text(client.get("/en/scorecards/6212/"))  # Degache: no report
+
+
 def test_arabic_names_and_right_to_left_pictures(client, evaluated):
     body = client.get("/ar/scorecards/6211/").content.decode()
     assert 'dir="rtl"' in body and "ع Gouvernance" in body

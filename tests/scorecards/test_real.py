@@ -53,7 +53,7 @@ def test_medians_match_the_file(real):
 
 def test_every_pilot_s_page_in_a_few_queries_and_light(client, real, django_assert_max_num_queries):
     for code in ("6211", "2111", "3111", "2412"):
-        with django_assert_max_num_queries(4):  # municipality, scores, and the request's savepoint pair
+        with django_assert_max_num_queries(5):  # municipality, scores, service, and the request's savepoint pair
             page = client.get(f"/ar/scorecards/{code}/", HTTP_ACCEPT_ENCODING="gzip")
         assert page.status_code == 200 and len(page.content) < 150_000
         raw = client.get(f"/ar/scorecards/{code}/?year=2018")

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "gisportal.routing",
     "gisportal.council",
     "gisportal.backups",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +81,19 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a locked-out login into gisportal.accounts.throttle's 429
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "gisportal.accounts.throttle.StaffLoginThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # an attacker cannot lock a planner out from everywhere
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "gisportal.accounts.throttle.locked_out"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "gisportal.urls"
 WSGI_APPLICATION = "gisportal.wsgi.application"

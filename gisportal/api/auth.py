@@ -16,6 +16,7 @@ import binascii
 import hashlib
 import hmac
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User as UserModel
@@ -58,7 +59,8 @@ def basic_user(request: HttpRequest, username: str, password: str) -> UserModel 
             return user
     key = _credential_key(username, password)
     remembered = cache.get(key)
-    if remembered is not None:
+    # A locked-out account (gisportal.accounts.throttle) is refused even a password remembered before the lockout.
+    if remembered is not None and AxesProxyHandler.is_allowed(request, {"username": username}):
         user_id, state = remembered
         user = _users().filter(pk=user_id).first()
         if user is not None and user.is_active and hmac.compare_digest(_account_state(user), state):

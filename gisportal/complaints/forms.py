@@ -93,3 +93,48 @@ class ModerationForm(forms.Form):
     description = forms.CharField(
         max_length=2000, widget=forms.Textarea(attrs={"rows": 3, **TYPED}), label=_("Public text (redact here)")
     )
+
+
+class TriageForm(forms.Form):
+    """Everything staff change on a report, in one form with one Save: only what changed is applied."""
+
+    status = forms.ChoiceField(required=False, label=_("New status"))
+    template = forms.ModelChoiceField(ResponseTemplate.objects.none(), required=False, label=_("Response template"))
+    duplicate_of = forms.CharField(required=False, max_length=12, label=_("Duplicate of (tracking code)"))
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3, **TYPED}), label=_("Note")
+    )
+    public = forms.BooleanField(required=False, label=_("Public note (the reporter sees it)"))
+    assignee = forms.ModelChoiceField(Complaint.objects.none(), required=False, label=_("Assigned to"))
+    priority = forms.TypedChoiceField(choices=Complaint.Priority.choices, coerce=int, label=_("Priority"))
+    hidden = forms.BooleanField(required=False, label=_("Hidden from the public"))
+    description = forms.CharField(
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3, **TYPED}), label=_("Public text (redact here)")
+    )
+
+    def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "public": True,
+                "assignee": complaint.assignee_id,
+                "priority": complaint.priority,
+                "hidden": complaint.is_hidden,
+                "description": complaint.description,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        labels = dict(Complaint.Status.choices)
+        unchanged = _("unchanged (%(status)s)") % {"status": complaint.get_status_display()}
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", unchanged),
+            *((s, labels[s]) for s in workflow.next_statuses(complaint.status)),
+        ]
+        self.fields["template"].queryset = selectors.response_templates(complaint)  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = selectors.assignable_staff(complaint)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("note") and data.get("template"):
+            data["note"] = data["template"].text
+        return data

@@ -262,6 +262,42 @@ def moderate(complaint: Complaint, *, by: User, hidden: bool | None = None, desc
     _internal(complaint, by, _("Moderated"))
 
 
+@transaction.atomic
+def triage(
+    complaint: Complaint,
+    *,
+    by: User,
+    status: str = "",
+    note: str = "",
+    public: bool = True,
+    duplicate_of: Complaint | None = None,
+    assignee: User | None,
+    priority: int,
+    hidden: bool,
+    description: str,
+) -> None:
+    """The staff page's one form: each part that changed is applied (all or nothing), the rest left as it is.
+
+    A new status takes the note with it; without one, a note is added on its own.
+    """
+    _require_staff(complaint, by)
+    if assignee != complaint.assignee:
+        assign(complaint, to=assignee, by=by)
+    if priority != complaint.priority:
+        set_priority(complaint, priority=priority, by=by)
+    if hidden != complaint.is_hidden or description.strip() != complaint.description:
+        moderate(
+            complaint,
+            by=by,
+            hidden=hidden if hidden != complaint.is_hidden else None,
+            description=description if description.strip() != complaint.description else None,
+        )
+    if status:
+        change_status(complaint, to=status, by=by, note=note, public=public, duplicate_of=duplicate_of)
+    elif note.strip():
+        add_note(complaint, by=by, note=note, public=public)
+
+
 def _internal(complaint: Complaint, by: User, note: str) -> None:
     ComplaintUpdate.objects.create(
         complaint=complaint,

@@ -91,7 +91,7 @@ def _complaint_or_404(request: HttpRequest, code: str) -> Complaint:
 
 
 @staff_member_required
-def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
+def complaint_detail(request: HttpRequest, code: str, triage_form: forms.TriageForm | None = None) -> HttpResponse:
     complaint = _complaint_or_404(request, code)
     context = {
         "complaint": complaint,
@@ -102,13 +102,8 @@ def complaint_detail(request: HttpRequest, code: str) -> HttpResponse:
         "possible_duplicates": selectors.possible_duplicates(complaint, request.user),
         "duplicate_radius": f"{selectors.duplicate_radius_m():g}",
         "duplicate_hours": f"{selectors.duplicate_window().total_seconds() / 3600:g}",
-        "status_form": forms.StatusForm(complaint=complaint, initial={"public": True}),
-        "note_form": forms.NoteForm(),
-        "assign_form": forms.AssignForm(complaint=complaint, initial={"assignee": complaint.assignee_id}),
-        "priority_form": forms.PriorityForm(initial={"priority": complaint.priority}),
-        "moderation_form": forms.ModerationForm(
-            initial={"hidden": complaint.is_hidden, "description": complaint.description}
-        ),
+        "triage_form": triage_form or forms.TriageForm(complaint=complaint),
+        "satisfaction": complaint.satisfaction_answers.order_by("created_at"),
         "templates": selectors.response_templates(complaint),
         "now": timezone.now(),
         "editable": layer_selectors.in_scope(complaint, request.user, for_edit=True),
@@ -124,7 +119,9 @@ def _apply(request: HttpRequest, code: str, action: str) -> HttpResponse:
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        return _bad(request, code)
+        # The one form comes back as it was filled, so nothing typed is lost.
+        filled = forms.TriageForm(request.POST, complaint=complaint) if action == "save" else None
+        return _bad(request, code, triage_form=filled)
     except PermissionError as error:
         messages.error(request, str(error))
         return _bad(request, code, status=403)
@@ -132,15 +129,36 @@ def _apply(request: HttpRequest, code: str, action: str) -> HttpResponse:
     return redirect("complaints:staff_detail", code=code)
 
 
-def _bad(request: HttpRequest, code: str, status: int = 400) -> HttpResponse:
-    response = complaint_detail(request, code)
+def _bad(
+    request: HttpRequest, code: str, status: int = 400, triage_form: forms.TriageForm | None = None
+) -> HttpResponse:
+    response = complaint_detail(request, code, triage_form)
     response.status_code = status
     return response
 
 
 def _run(action: str, complaint: Complaint, request: HttpRequest, user: User) -> None:
     form: Form
-    if action == "status":
+    if action == "save":
+        form = forms.TriageForm(request.POST, complaint=complaint)
+        _valid(form)
+        data = form.cleaned_data
+        original = None
+        if data["status"] == Complaint.Status.DUPLICATE:
+            original = selectors.staff_complaint(user, data["duplicate_of"].strip().upper())
+        services.triage(
+            complaint,
+            by=user,
+            status=data["status"],
+            note=data["note"],
+            public=data["public"],
+            duplicate_of=original,
+            assignee=data["assignee"],
+            priority=data["priority"],
+            hidden=data["hidden"],
+            description=data["description"],
+        )
+    elif action == "status":
         form = forms.StatusForm(request.POST, complaint=complaint)
         _valid(form)
         data = form.cleaned_data

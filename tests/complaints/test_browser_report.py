@@ -90,8 +90,10 @@ def test_arabic_phone_report_followed_to_resolution(
         staff_page.select_option("select[name=status]", status)
         staff_page.fill("textarea[name=note]", note)
         with staff_page.expect_navigation():
-            staff_page.click("form[action$='/status'] button[type=submit]")
-    staff_context.close()
+            staff_page.click("form.triage button[type=submit]")  # the page's one Save
+    # Her report's place on the map picture (not a broken box).
+    staff_page.wait_for_function("() => [...document.images].every(image => image.complete)")
+    assert staff_page.eval_on_selector(".where-map img", "image => image.naturalWidth") > 0
 
     # The citizen's status page shows the resolution, and she answers the satisfaction question.
     page.reload()
@@ -101,9 +103,13 @@ def test_arabic_phone_report_followed_to_resolution(
     # A note written in French reads left to right, its full stop at its end, inside the Arabic page.
     french = page.locator(".updates .note", has_text="L'équipe de propreté arrive.")
     assert french.evaluate("note => getComputedStyle(note).direction") == "ltr"
-    page.check("input[name=satisfied][value=yes]")
+    page.locator("label:has(> input[name=satisfied][value=yes])").click()  # her 44 px tap target
     with page.expect_navigation():
         page.click("#satisfaction button[type=submit]")
     assert SatisfactionAnswer.objects.get(complaint=complaint).satisfied is True
+    # The planner reads her answer.
+    staff_page.reload()
+    expect(staff_page.locator(".satisfaction")).to_contain_text("Satisfait de la réparation")
+    staff_context.close()
     assert [url for url in traffic.requests if not traffic.is_local(url)] == []
     assert traffic.console_errors == []

@@ -151,3 +151,52 @@ def test_list_query_count_does_not_grow(planner_client, tozeur, extra, django_as
     # Session and user, scope, count, page, map GeoJSON, possible duplicates, filter choices (towns, districts).
     with django_assert_max_num_queries(13):
         assert planner_client.get("/en/staff/complaints/").status_code == 200
+
+
+def test_detail_has_one_form_with_one_save_the_map_and_the_satisfaction(planner_client, tozeur, planner_tozeur):
+    from gisportal.complaints import services
+
+    complaint = tozeur.complaint
+    services.change_status(complaint, to=Status.RESOLVED, by=planner_tozeur, note="Vidé")
+    services.answer_satisfaction(complaint, satisfied=False, comment="Toujours plein le soir")
+    page = planner_client.get(f"/en/staff/complaints/{complaint.tracking_code}/").content.decode()
+    main = page.split("<main", 1)[1]  # the header's language switch aside
+    assert main.count("<form") == 1 and main.count('type="submit"') == 1
+    assert "Not satisfied with the fix" in page and "Toujours plein le soir" in page
+    assert f"/m/picture.svg?lat={complaint.location.y:f}&amp;lon={complaint.location.x:f}&amp;z=16" in page
+    french = planner_client.get(f"/staff/complaints/{complaint.tracking_code}/").content.decode()
+    assert "Pas satisfait de la réparation" in french and "Enregistrer" in french
+
+
+def test_one_save_applies_only_what_changed_all_or_nothing(planner_client, tozeur, planner_tozeur):
+    complaint = tozeur.complaint
+    url = f"/en/staff/complaints/{complaint.tracking_code}/save"
+    form = {
+        "status": "in_progress",
+        "note": "Équipe envoyée",
+        "public": "on",
+        "assignee": planner_tozeur.pk,
+        "priority": "3",
+        "description": complaint.description,
+    }
+    assert planner_client.post(url, form).status_code == 302
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.assignee, complaint.priority, complaint.is_hidden) == (
+        Status.IN_PROGRESS,
+        planner_tozeur,
+        3,
+        False,
+    )
+    notes = [u.note for u in complaint.updates.order_by("pk")]
+    assert notes == ["Assigned to planner-tozeur", "Priority: High", "Équipe envoyée"]
+    # Nothing changed but a note: only the note is added.
+    assert planner_client.post(url, {**form, "status": "", "note": "Passé ce matin"}).status_code == 302
+    assert complaint.updates.count() == 4 and complaint.updates.last().note == "Passé ce matin"
+    # A refused part refuses everything: no priority change with an unknown duplicate.
+    bad = {**form, "status": "duplicate", "duplicate_of": "NOPE", "priority": "4"}
+    response = planner_client.post(url, bad)
+    assert response.status_code == 400
+    assert "Give the report this one duplicates." in response.content.decode()
+    assert 'value="NOPE"' in response.content.decode()  # what she typed is kept
+    complaint.refresh_from_db()
+    assert (complaint.priority, complaint.status, complaint.updates.count()) == (3, Status.IN_PROGRESS, 4)

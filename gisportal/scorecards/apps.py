@@ -11,7 +11,10 @@ class ScorecardsConfig(AppConfig):
     def ready(self) -> None:
         from etl import open_data as open_data_page
         from gisportal import spaces
-        from gisportal.scorecards import open_data, space
+        from gisportal.api import analyses as analyst_api
+        from gisportal.scorecards import analyses, open_data, space
 
         open_data_page.LISTINGS.append(open_data.listings)
+        for analysis in analyses.ANALYSES:
+            analyst_api.ANALYSES.setdefault(analysis.name, analysis)
         spaces.register(space.space)

@@ -150,3 +150,22 @@ def test_linked_from_the_municipality_budget_and_open_data_pages(client, served)
     assert client.get("/ar/scorecards/")["Location"] == "/ar/finances/?measure=performance_score"
     national = client.get("/open-data/").content.decode()
     assert "/scorecards/service.csv" in national and "/scorecards/service.json" in national
+
+
+def test_the_same_figures_under_the_analyst_api(client, served, evaluated, analyst, at_now):
+    client.force_login(analyst)
+    listed = [a["name"] for a in client.get("/api/analyses/").json()]
+    assert {"service-scorecard", "performance-medians"} <= set(listed)
+    rows = client.get("/api/analyses/service-scorecard/?municipality=6211").json()["rows"]
+    assert rows[0]["breakdown"] == "all" and (rows[0]["reports"], rows[0]["due"], rows[0]["in_target"]) == (8, 6, 1)
+    scores = client.get("/api/analyses/performance-medians/?municipality=6211&output=csv")
+    assert scores["Content-Type"].startswith("text/csv") and b"governorate_median" in scores.content
+    assert client.get("/api/analyses/performance-medians/").status_code == 400
+    assert client.get("/api/analyses/service-scorecard/?municipality=9999").status_code == 400
+
+
+def test_a_planner_reads_her_own_municipalities_only(client, served, beja, planner_tozeur, at_now):
+    client.force_login(planner_tozeur)
+    rows = client.get("/api/analyses/service-scorecard/").json()["rows"]
+    assert {r["municipality_code"] for r in rows} == {"6211"}  # Béja's own report is not hers
+    assert client.get("/api/analyses/service-scorecard/?municipality=2111").status_code == 400

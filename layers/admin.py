@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext_lazy as _
@@ -208,7 +209,15 @@ class ServicePointAdmin(LayerAdmin):
     search_fields = ("name",)
 
 
+# ISO weekdays (1 = Monday) by their names in the page's language (Django's own catalogue).
+ISO_WEEKDAYS = [(day + 1, WEEKDAYS[day]) for day in range(7)]
+
+
 class CollectionRouteForm(LayerForm):
+    service_days = forms.TypedMultipleChoiceField(
+        choices=ISO_WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple, label=_("Collection days")
+    )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         municipality = data.get("municipality")
@@ -224,10 +233,15 @@ class CollectionRouteForm(LayerForm):
 @admin.register(CollectionRoute)
 class CollectionRouteAdmin(LayerAdmin):
     form = CollectionRouteForm
-    list_display = ("name", "municipality", "service_days", "starts_at", "ends_at", "frequency", "vehicle")
+    list_display = ("name", "municipality", "days", "starts_at", "ends_at", "frequency", "vehicle")
     list_filter = (by_municipality, "frequency")
     search_fields = ("name", "vehicle")
     filter_horizontal = ("service_points",)
+
+    @admin.display(description=_("Collection days"), ordering="service_days")
+    def days(self, route: CollectionRoute) -> str:
+        names = dict(ISO_WEEKDAYS)
+        return ", ".join(str(names[day]) for day in sorted(route.service_days) if day in names)
 
 
 @admin.register(Complaint)

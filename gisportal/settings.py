@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "gisportal.council",
     "gisportal.backups",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "gisportal.accounts.second_factor.SecondFactorMiddleware",
     "gisportal.accounts.audit.StaffAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -94,6 +98,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # an attacker cannot loc
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "gisportal.accounts.throttle.locked_out"
 AXES_VERBOSE = False
+# A second factor (TOTP) for staff who set one up; for every administrator when this is on.
+ADMIN_SECOND_FACTOR = env_bool("GISPORTAL_ADMIN_SECOND_FACTOR")
+OTP_TOTP_ISSUER = "gisportal"
 
 ROOT_URLCONF = "gisportal.urls"
 WSGI_APPLICATION = "gisportal.wsgi.application"

@@ -25,6 +25,7 @@ urlpatterns = [
         path("m/", include("maps.urls")),
         path("imports/", include("etl.urls")),
         path("open-data/", include(open_data_patterns)),
+        path("accounts/", include("gisportal.accounts.urls")),
         path("participate/", include("gisportal.participants.urls")),
         path("pb/", include("gisportal.budgeting.urls")),
         path("finances/", include("gisportal.finances.urls")),

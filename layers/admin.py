@@ -1,5 +1,6 @@
 """Planners' editing pages: every layer on a map, scoped to the planner's municipalities, with history."""
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.gis.admin import GISModelAdmin
+from django.contrib.gis.db.models import GeometryField as GeometryModelField
 from django.contrib.gis.forms import GeometryField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
@@ -15,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -23,7 +26,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model
 
 from gisportal.accounts import selectors as staff_selectors
-from layers import selectors, services
+from layers import history_map, selectors, services
 from layers.models import (
     CollectionRoute,
     Complaint,
@@ -52,6 +55,14 @@ class LayerForm(forms.ModelForm):
 class ReadableChanges(HistoricalRecordContextHelper):
     """A change in a feature's history as staff read it: a choice by its label (priority: Normal → Urgent,
     not 2 → 4) and a date in the page's format."""
+
+    def format_delta_change(self, change: ModelChange) -> ModelChange:
+        """A geometry's change as two small maps, before and after, instead of truncated WKT."""
+        field = self.model._meta.get_field(change.field)
+        if not isinstance(field, GeometryModelField):
+            return super().format_delta_change(change)
+        old, new = history_map.before_and_after(change.old, change.new)  # type: ignore[arg-type]
+        return dataclasses.replace(change, field=capfirst(field.verbose_name), old=old, new=new)
 
     def prepare_delta_change_value(self, change: ModelChange, value: ModelChangeValue) -> Any:
         field = self.model._meta.get_field(change.field)

@@ -1,11 +1,18 @@
 """The planners' admin pages: the map on the portal's own basemap with visible markers, collection days by name."""
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse as reverse_in_any_language
+from django.utils import translation
 from playwright.sync_api import Browser
 
 from layers.models import CollectionRoute
 from tests.browser import browser, log_in  # noqa: F401 (the session's Chromium)
+
+
+def reverse(name: str, args: list | None = None) -> str:
+    """The French address (no language prefix), whatever language an earlier request left active."""
+    with translation.override("fr"):
+        return reverse_in_any_language(name, args=args)
 
 
 def _route_form(client, route: CollectionRoute, language: str = "") -> tuple[str, dict]:
@@ -68,7 +75,9 @@ def test_planner_sees_the_basemap_and_the_markers_on_the_service_point_map(
     settings.BASEMAP_TILE_URL = ""
     context = browser.new_context(locale="fr-TN", viewport={"width": 1280, "height": 900})
     tiles: list[int] = []
+    outside: list[str] = []
     context.on("response", lambda r: tiles.append(r.status) if "/basemap/" in r.url else None)
+    context.on("request", lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url))
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -81,5 +90,5 @@ def test_planner_sees_the_basemap_and_the_markers_on_the_service_point_map(
         let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"""
     page.wait_for_function(f"() => ({painted})('portal-basemap') > 0")
     page.wait_for_function(f"() => ({painted})('reference-service-points') > 100")  # a 6 px marker, not a 3 px dot
-    assert errors == []
+    assert errors == [] and outside == []
     context.close()

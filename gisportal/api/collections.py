@@ -42,6 +42,9 @@ class Collection:
     cluster_below: int | None = None
     # Rows no API shows, whoever asks (a moderated complaint may hold personal or abusive content).
     withheld: dict[str, object] = field(default_factory=dict)
+    # Official codes published beside the internal keys, as (property, lookup): `municipality_code` is what
+    # the filters, the analyses and people use; `municipality_id` stays for the clients that already read it.
+    codes: tuple[tuple[str, str], ...] = ()
 
     @property
     def table(self) -> str:
@@ -55,11 +58,21 @@ class Collection:
         """A scoped queryset without the withheld rows."""
         return queryset.exclude(**self.withheld) if self.withheld else queryset
 
+    @property
+    def published(self) -> tuple[str, ...]:
+        """Every property a feature carries: its id (which QGIS shows as a field), the columns, the codes."""
+        return ("id", *self.properties, *(name for name, _ in self.codes))
+
     def queryable(self, name: str) -> Queryable | None:
         return next((q for q in self.queryables if q.name == name), None)
 
 
 MUNICIPALITY = Queryable("municipality", "municipality__code", "Official code of the municipality, e.g. 6211")
+# The same filter under the property's own name, so that QGIS sends a filter on that field to the server.
+MUNICIPALITY_CODE = Queryable("municipality_code", "municipality__code", "Official code of the municipality")
+GOVERNORATE_CODE = Queryable("governorate_code", "governorate__code", "Official code of the governorate")
+MUNICIPALITY_CODES = (("municipality_code", "municipality__code"),)
+GOVERNORATE_CODES = (("governorate_code", "governorate__code"),)
 
 COLLECTIONS: dict[str, Collection] = {
     c.id: c
@@ -95,7 +108,9 @@ COLLECTIONS: dict[str, Collection] = {
             queryables=(
                 Queryable("code", "code", "Census code"),
                 Queryable("governorate", "governorate__code", "Official code of the governorate"),
+                GOVERNORATE_CODE,
             ),
+            codes=GOVERNORATE_CODES,
             tile_properties=("code", "name_fr", "name_ar", "population_2014", "development_index_2011"),
             min_zoom=5,
         ),
@@ -109,8 +124,10 @@ COLLECTIONS: dict[str, Collection] = {
             queryables=(
                 Queryable("code", "code", "Official code, e.g. 6211"),
                 Queryable("governorate", "governorate__code", "Official code of the governorate"),
+                GOVERNORATE_CODE,
                 Queryable("kind", "kind", "Kind of municipality", Municipality.Kind),
             ),
+            codes=GOVERNORATE_CODES,
             tile_properties=("code", "name_fr", "name_ar", "population"),
             min_zoom=5,
         ),
@@ -136,9 +153,11 @@ COLLECTIONS: dict[str, Collection] = {
             ),
             queryables=(
                 MUNICIPALITY,
+                MUNICIPALITY_CODE,
                 Queryable("kind", "kind", "Kind of district", District.Kind),
                 Queryable("is_priority", "is_priority", "Priority district (true or false)", boolean=True),
             ),
+            codes=MUNICIPALITY_CODES,
             tile_properties=("name", "kind", "population", "marginalisation_score", "is_priority"),
             min_zoom=9,
         ),
@@ -151,9 +170,11 @@ COLLECTIONS: dict[str, Collection] = {
             properties=("municipality_id", "kind", "name", "status", "capacity", "opening_hours", "osm_id"),
             queryables=(
                 MUNICIPALITY,
+                MUNICIPALITY_CODE,
                 Queryable("kind", "kind", "Type of service point", ServicePoint.Kind),
                 Queryable("status", "status", "Status", ServicePoint.Status),
             ),
+            codes=MUNICIPALITY_CODES,
             tile_properties=("kind", "name", "status"),
             min_zoom=6,
             cluster_below=12,
@@ -167,8 +188,10 @@ COLLECTIONS: dict[str, Collection] = {
             properties=("municipality_id", "name", "service_days", "frequency", "starts_at", "ends_at", "vehicle"),
             queryables=(
                 MUNICIPALITY,
+                MUNICIPALITY_CODE,
                 Queryable("frequency", "frequency", "Frequency", CollectionRoute.Frequency),
             ),
+            codes=MUNICIPALITY_CODES,
             tile_properties=("name", "service_days", "starts_at", "ends_at"),
             min_zoom=10,
         ),
@@ -191,9 +214,11 @@ COLLECTIONS: dict[str, Collection] = {
             ),
             queryables=(
                 MUNICIPALITY,
+                MUNICIPALITY_CODE,
                 Queryable("category", "category", "Category", Complaint.Category),
                 Queryable("status", "status", "Status", Complaint.Status),
             ),
+            codes=MUNICIPALITY_CODES,
             temporal="created_at",
             withheld={"is_hidden": True},
             tile_properties=("category", "status"),

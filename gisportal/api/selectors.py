@@ -10,7 +10,7 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import F, Max, Min, Q, QuerySet
 
 from gisportal.accounts import roles
 from gisportal.api.collections import Collection
@@ -58,11 +58,13 @@ def features(collection: Collection, user: roles.User, where: FeatureFilter) -> 
 def _feature_sql(collection: Collection, queryset: QuerySet, order: str = "pk") -> tuple[str, tuple]:
     """SQL returning (id, sort value, feature json) rows for a queryset."""
     extra = () if order in {"pk", *collection.properties} else (order,)
+    codes = {name: F(lookup) for name, lookup in collection.codes}
     rows = queryset.annotate(
         api_geometry=AsGeoJSON(collection.geometry, precision=GEOJSON_PRECISION),
-    ).values("pk", "api_geometry", *collection.properties, *extra)
+    ).values("pk", "api_geometry", *collection.properties, *extra, **codes)
     sql, params = rows.query.sql_with_params()
-    properties = ", ".join(f"'{name}', t.{name}" for name in collection.properties)
+    # The id among the properties too: QGIS (through GDAL) keeps the top-level id as its own, unseen.
+    properties = ", ".join(f"'{name}', t.{'pk' if name == 'id' else name}" for name in collection.published)
     feature = (
         "json_build_object('type', 'Feature', 'id', t.pk, 'geometry', t.api_geometry::json, "
         f"'properties', json_build_object({properties}))"

@@ -57,6 +57,62 @@ def _typed(collection: Collection, properties: dict[str, Any]) -> dict[str, Any]
     return typed
 
 
+def _codes_resolved(collection: Collection, instance: Model, properties: dict[str, Any]) -> dict[str, Any]:
+    """`municipality_code: "6211"` becomes the `municipality_id` it names (both given must agree)."""
+    resolved = dict(properties)
+    for name, lookup in collection.codes:
+        if name not in resolved:
+            continue
+        relation = lookup.partition("__")[0]
+        key, code = f"{relation}_id", resolved.pop(name)
+        related = cast(Field, collection.model._meta.get_field(relation)).related_model
+        current = getattr(instance, relation) if getattr(instance, key, None) is not None else None
+        if code is None or (current is not None and code == current.code):
+            continue  # unchanged, as a client sends back what it read
+        if not isinstance(code, str):
+            raise ValidationError({name: 'An official code is a string, e.g. "6211".'})
+        found = related._default_manager.filter(code=code).values_list("pk", flat=True).first()  # type: ignore[union-attr]
+        if found is None:
+            raise ValidationError({name: f"No {relation} has the code {code!r}."})
+        if resolved.get(key) is not None and resolved[key] != found:
+            raise ValidationError({name: f"{name} {code!r} and {key} {resolved[key]!r} name different {relation}s."})
+        resolved[key] = found
+    return resolved
+
+
+def _without_echoes(collection: Collection, instance: Model, properties: dict[str, Any]) -> dict[str, Any]:
+    """Drops the id and read-only properties a client sends back unchanged (QGIS sends every field it read)."""
+    writable = set(writable_properties(collection))
+    kept = {}
+    for name, value in properties.items():
+        if name == "id":
+            if value is not None and value != instance.pk:
+                raise ValidationError({"id": "A feature's id is set by the portal and never changes."})
+            continue
+        if name not in writable and name in collection.properties and _unchanged(collection, instance, name, value):
+            continue
+        if value is None and instance.pk is None and name in collection.properties and _has_default(collection, name):
+            continue  # a field left empty in a new feature takes the layer's default, as in the admin
+        kept[name] = value
+    return kept
+
+
+def _has_default(collection: Collection, name: str) -> bool:
+    field = cast(Field, collection.model._meta.get_field(name))
+    return not field.null and (field.has_default() or field.blank)
+
+
+def _unchanged(collection: Collection, instance: Model, name: str, value: Any) -> bool:
+    field = cast(Field, collection.model._meta.get_field(name))
+    current = getattr(instance, field.attname) if instance.pk is not None else None
+    if value is None or current is None:
+        return value is None and current is None
+    try:
+        return _from_json(field, value) == current
+    except ValidationError:
+        return False
+
+
 @transaction.atomic
 def save_feature(
     *,
@@ -69,6 +125,7 @@ def save_feature(
 ) -> Model:
     """Create, replace (every writable property reset first) or update a feature within the user's scope."""
     writable = writable_properties(collection)
+    properties = _without_echoes(collection, instance, _codes_resolved(collection, instance, properties))
     unknown = sorted(set(properties) - set(writable))
     if unknown:
         raise ValidationError({"properties": f"Unknown or read-only properties: {', '.join(unknown)}."})

@@ -89,10 +89,20 @@ def test_two_planners_cannot_overwrite_each_other(planner_client, tozeur):
         planner_client, "patch", path, {"type": "Feature", "properties": {"capacity": 240}}, HTTP_IF_MATCH=etag
     )
     assert second.status_code == 412
-    no_etag = send(planner_client, "patch", path, {"type": "Feature", "properties": {"capacity": 240}})
-    assert no_etag.status_code == 428
     tozeur.container.refresh_from_db()
     assert tozeur.container.capacity == 770
+
+
+def test_without_if_match_the_last_write_wins_and_the_history_keeps_the_previous_version(planner_client, tozeur):
+    """QGIS sends no If-Match: its edit is accepted, and nothing is lost that the history cannot restore."""
+    path = f"{POINTS}/{tozeur.container.pk}"
+    no_etag = send(planner_client, "patch", path, {"type": "Feature", "properties": {"capacity": 240}})
+    assert no_etag.status_code == 200, no_etag.content
+    tozeur.container.refresh_from_db()
+    assert tozeur.container.capacity == 240
+    latest, previous = tozeur.container.history.order_by("-history_date", "-history_id")[:2]
+    assert (latest.capacity, previous.capacity) == (240, 660)
+    assert latest.history_user.username == "planner-tozeur"
 
 
 def test_replace_resets_what_the_new_feature_leaves_out(planner_client, tozeur):
@@ -147,3 +157,33 @@ def test_browser_sessions_need_the_csrf_token(planner_tozeur, tozeur):
     browser.force_login(planner_tozeur)
     payload = container(*TOZEUR_CENTRE, municipality_id=tozeur.municipality.pk)
     assert send(browser, "post", POINTS, payload).status_code == 403
+
+
+def test_options_says_who_may_do_what(planner_client, analyst_client, tozeur):
+    item = f"{POINTS}/{tozeur.container.pk}"
+    for path, expected in ((POINTS, {"POST"}), (item, {"PUT", "PATCH", "DELETE"})):
+        planner, analyst = planner_client.options(path), analyst_client.options(path)
+        assert planner.status_code == analyst.status_code == 204
+        assert expected <= set(planner["Allow"].split(", "))
+        assert set(analyst["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert "application/merge-patch+json" in planner_client.options(item)["Accept-Patch"]
+    refused = send(planner_client, "put", POINTS, container(*TOZEUR_CENTRE))
+    assert refused.status_code == 405 and "POST" in refused["Allow"]
+
+
+def test_a_merge_patch_is_checked_as_strictly_as_a_feature(planner_client, tozeur):
+    path = f"{POINTS}/{tozeur.container.pk}"
+    patch = "application/merge-patch+json"
+    wrong_type = planner_client.patch(path, json.dumps({"type": "FeatureCollection"}), content_type=patch)
+    assert wrong_type.status_code == 400
+    other_crs = planner_client.patch(
+        path,
+        json.dumps({"geometry": {"type": "Point", "coordinates": [500000, 3750000]}}),
+        content_type=patch,
+        HTTP_CONTENT_CRS="<http://www.opengis.net/def/crs/EPSG/0/32632>",
+    )
+    assert other_crs.status_code == 400 and "Content-Crs" in json.loads(other_crs.content)["description"]
+    put_as_patch = planner_client.put(path, json.dumps(container(*TOZEUR_CENTRE)), content_type=patch)
+    assert put_as_patch.status_code == 415
+    tozeur.container.refresh_from_db()
+    assert tozeur.container.location.x == pytest.approx(TOZEUR_CENTRE[0]) and tozeur.container.capacity == 660

@@ -1,7 +1,10 @@
 """OGC API - Features Part 4: planners add, replace, update and delete features.
 
-Optimistic locking: every feature carries an ETag; a change must send it back in If-Match
-(428 without it, 412 when someone else changed the feature in between).
+What QGIS 3.32+ sends is accepted: it discovers editing with OPTIONS (the `Allow` header), changes a
+feature without If-Match, and updates with a JSON merge patch (`application/merge-patch+json`, no
+`"type": "Feature"`). Optimistic locking where the client asks for it: every feature carries an ETag,
+and a change that sends If-Match is refused with a 412 when someone else changed the feature in between.
+Without If-Match the last write wins, and the layer history keeps the version it replaced (restorable).
 """
 
 import hashlib
@@ -15,8 +18,28 @@ from django.middleware.csrf import CsrfViewMiddleware
 
 from gisportal.api import auth, parsing, selectors, services
 from gisportal.api.collections import Collection
+from gisportal.api.ogc.params import CRS84
 from gisportal.api.ogc.responses import GEOJSON, error, raw_json_response, url
 from layers.selectors import Scope, scope
+
+MERGE_PATCH = "application/merge-patch+json"
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def allowed_methods(request: HttpRequest, collection: Collection, *, one_feature: bool) -> list[str]:
+    """What the caller may do here: QGIS enables adding, changing and deleting from this list."""
+    if scope(collection.model, request.user, for_edit=True) is Scope.NONE:
+        return list(READ_METHODS)
+    return [*READ_METHODS, *(("PUT", "PATCH", "DELETE") if one_feature else ("POST",))]
+
+
+def options(request: HttpRequest, collection: Collection, *, one_feature: bool) -> HttpResponse:
+    """OPTIONS: 204 with `Allow` (no CORS preflight needed: a desktop client asks it directly)."""
+    response = HttpResponse(status=204)
+    response["Allow"] = ", ".join(allowed_methods(request, collection, one_feature=one_feature))
+    if one_feature:
+        response["Accept-Patch"] = f"{MERGE_PATCH}, application/geo+json"
+    return response
 
 
 def etag_of(feature_text: str) -> str:
@@ -41,11 +64,20 @@ class UnsupportedMediaType(ValueError):
 
 
 def _read_feature(request: HttpRequest) -> tuple[dict[str, Any], GEOSGeometry | None]:
-    """The properties and geometry of the GeoJSON feature in the body."""
-    if request.content_type not in {"application/geo+json", "application/json"}:
-        raise UnsupportedMediaType("Send a GeoJSON feature as application/geo+json.")
+    """The properties and geometry of the GeoJSON feature (or, for PATCH, the merge patch) in the body."""
+    patch = request.method == "PATCH"
+    accepted = {"application/geo+json", "application/json", *((MERGE_PATCH,) if patch else ())}
+    if request.content_type not in accepted:
+        raise UnsupportedMediaType(
+            "Send a GeoJSON feature as application/geo+json"
+            + (f", or a merge patch as {MERGE_PATCH}." if patch else ".")
+        )
+    content_crs = request.headers.get("Content-Crs", CRS84).strip().strip("<>")
+    if content_crs != CRS84:
+        raise ValidationError({"Content-Crs": f"Only {CRS84} is supported, not {content_crs!r}."})
     body = parsing.json_body(request.body)
-    if not isinstance(body, dict) or body.get("type") != "Feature":
+    # A merge patch (what QGIS sends) holds only what changes: "type" may be left out, never be another type.
+    if not isinstance(body, dict) or body.get("type", "Feature" if patch else None) != "Feature":
         raise ValidationError({"body": 'The body must be a GeoJSON object with "type": "Feature".'})
     properties = {} if body.get("properties") is None else body["properties"]
     if not isinstance(properties, dict):
@@ -94,7 +126,7 @@ def create(request: HttpRequest, collection: Collection) -> HttpResponse:
 
 
 def change(request: HttpRequest, collection: Collection, feature_id: int) -> HttpResponse:
-    """PUT (replace), PATCH (update the given properties and geometry) or DELETE, under If-Match."""
+    """PUT (replace), PATCH (update the given properties and geometry) or DELETE; If-Match honoured when sent."""
     if refused := _refused(request, collection):
         return refused
     # Locks the row until the request's transaction ends, so the ETag check and the write are one step.
@@ -102,9 +134,8 @@ def change(request: HttpRequest, collection: Collection, feature_id: int) -> Htt
     if current is None:
         return error(404, "NotFound", f"No feature {feature_id} in {collection.id} that you may edit.")
     if_match = request.headers.get("If-Match")
-    if if_match is None:
-        return error(428, "PreconditionRequired", "Send the feature's ETag in If-Match, so no edit is lost.")
-    if if_match != "*" and etag_of(current) not in {tag.strip() for tag in if_match.split(",")}:
+    # No If-Match (QGIS sends none): the write goes through, and the history keeps the version it replaces.
+    if if_match is not None and if_match != "*" and etag_of(current) not in {t.strip() for t in if_match.split(",")}:
         return error(412, "PreconditionFailed", "The feature changed since you read it: read it again, then retry.")
     instance = collection.model._default_manager.get(pk=feature_id)
     if request.method == "DELETE":

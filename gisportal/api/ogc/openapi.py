@@ -4,8 +4,8 @@ from django.http import HttpRequest
 
 from gisportal.api.collections import COLLECTIONS, Collection
 from gisportal.api.ogc.params import DEFAULT_LIMIT, MAX_LIMIT
+from gisportal.api.ogc.schemas import property_schemas
 from gisportal.api.parsing import BIGINT_MAX
-from gisportal.api.services import writable_properties
 
 COMMON = {
     "f": {
@@ -64,7 +64,6 @@ def _queryable_parameters(collection: Collection) -> list[dict]:
 
 
 def _feature_schema(collection: Collection) -> dict:
-    writable = writable_properties(collection)
     return {
         "type": "object",
         "required": ["type", "geometry", "properties"],
@@ -75,7 +74,8 @@ def _feature_schema(collection: Collection) -> dict:
             "properties": {
                 "type": "object",
                 "properties": {
-                    name: {"readOnly": True} if name not in writable else {} for name in collection.properties
+                    name: {k: v for k, v in schema.items() if not k.startswith("x-ogc")}
+                    for name, schema in property_schemas(collection).items()
                 },
             },
         },
@@ -86,7 +86,15 @@ def _paths(collection: Collection) -> dict:
     items_path = f"/collections/{collection.id}/items"
     geojson = {"application/geo+json": {"schema": {"$ref": f"#/components/schemas/{collection.id}"}}}
     feature_id = {"name": "featureId", "in": "path", "required": True, "schema": {"type": "integer"}}
-    if_match = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"}}
+    if_match = {
+        "name": "If-Match",
+        "in": "header",
+        "required": False,
+        "description": "The ETag read: a 412 if the feature changed since. Without it the last write wins.",
+        "schema": {"type": "string"},
+    }
+    merge_patch = {**geojson, "application/merge-patch+json": {"schema": {"type": "object"}}}
+    allow = {"description": "No content; the Allow header lists what the caller may do"}
     ok = {"description": "OK"}
     return {
         items_path: {
@@ -96,6 +104,11 @@ def _paths(collection: Collection) -> dict:
                 "parameters": [{"$ref": f"#/components/parameters/{name}"} for name in COMMON]
                 + _queryable_parameters(collection),
                 "responses": {"200": {"description": "A page of features with a next link"}, "400": ok},
+            },
+            "options": {
+                "summary": "What the caller may do (Allow: POST for planners)",
+                "operationId": f"options_{collection.id}_items",
+                "responses": {"204": allow},
             },
             "post": {
                 "summary": f"Add a feature to {collection.title} (planners)",
@@ -111,25 +124,31 @@ def _paths(collection: Collection) -> dict:
                 "parameters": [feature_id, {"$ref": "#/components/parameters/f"}],
                 "responses": {"200": ok, "404": ok},
             },
+            "options": {
+                "summary": "What the caller may do (Allow: PUT, PATCH, DELETE for planners)",
+                "operationId": f"options_{collection.id}_item",
+                "parameters": [feature_id],
+                "responses": {"204": allow},
+            },
             "put": {
                 "summary": "Replace a feature",
                 "operationId": f"replace_{collection.id}_item",
                 "parameters": [feature_id, if_match],
                 "requestBody": {"required": True, "content": geojson},
-                "responses": {"200": ok, "412": {"description": "Stale ETag"}, "428": ok},
+                "responses": {"200": ok, "412": {"description": "Stale ETag"}},
             },
             "patch": {
-                "summary": "Update some properties or the geometry",
+                "summary": "Update some properties or the geometry (a GeoJSON feature or a JSON merge patch)",
                 "operationId": f"update_{collection.id}_item",
                 "parameters": [feature_id, if_match],
-                "requestBody": {"required": True, "content": geojson},
-                "responses": {"200": ok, "412": {"description": "Stale ETag"}, "428": ok},
+                "requestBody": {"required": True, "content": merge_patch},
+                "responses": {"200": ok, "412": {"description": "Stale ETag"}},
             },
             "delete": {
                 "summary": "Delete a feature",
                 "operationId": f"delete_{collection.id}_item",
                 "parameters": [feature_id, if_match],
-                "responses": {"204": ok, "412": {"description": "Stale ETag"}, "428": ok},
+                "responses": {"204": ok, "412": {"description": "Stale ETag"}},
             },
         },
     }
@@ -159,6 +178,14 @@ def document(request: HttpRequest) -> dict:
                 "responses": {"200": {"description": "OK"}},
             }
         }
+        for part, summary in (("schema", "Properties and their types"), ("queryables", "Filters")):
+            paths[f"/collections/{collection.id}/{part}"] = {
+                "get": {
+                    "summary": f"{summary} of {collection.title} (JSON Schema)",
+                    "operationId": f"{part}_{collection.id}",
+                    "responses": {"200": {"description": "OK"}},
+                }
+            }
         paths.update(_paths(collection))
     return {
         "openapi": "3.0.3",

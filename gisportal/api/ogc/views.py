@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from gisportal.accounts import roles
 from gisportal.api import auth, selectors
 from gisportal.api.collections import COLLECTIONS, Collection
-from gisportal.api.ogc import editing, openapi
+from gisportal.api.ogc import editing, openapi, schemas
 from gisportal.api.ogc.params import CRS84, BadParameter, parse_items_query
 from gisportal.api.ogc.responses import (
     GEOJSON,
@@ -43,6 +43,11 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/core-roles-features",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/returnables-and-receivables",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/queryables-query-parameters",
 ]
 
 View = Callable[..., HttpResponse]
@@ -114,6 +119,18 @@ def collection_metadata(request: HttpRequest, collection: Collection) -> dict:
             {"rel": "self", "href": url(request, path), "type": JSON, "title": str(collection.title)},
             {"rel": "items", "href": url(request, f"{path}/items"), "type": GEOJSON, "title": _("Features")},
             {"rel": "items", "href": url(request, f"{path}/items", f="html"), "type": HTML, "title": _("Features")},
+            {
+                "rel": schemas.REL_SCHEMA,
+                "href": url(request, f"{path}/schema"),
+                "type": schemas.SCHEMA_JSON,
+                "title": _("Properties and their types"),
+            },
+            {
+                "rel": schemas.REL_QUERYABLES,
+                "href": url(request, f"{path}/queryables"),
+                "type": schemas.SCHEMA_JSON,
+                "title": _("Filters"),
+            },
             {
                 "rel": "describedby",
                 "href": url(request, "/ogc/api"),
@@ -188,15 +205,48 @@ def collection(request: HttpRequest, collection: Collection, as_html: bool = Fal
     return json_response(metadata)
 
 
+@staff_only
+@known_collection
+def schema(request: HttpRequest, collection: Collection) -> HttpResponse:
+    return json_response(schemas.feature_schema(request, collection), content_type=schemas.SCHEMA_JSON)
+
+
+@staff_only
+@known_collection
+def queryables(request: HttpRequest, collection: Collection) -> HttpResponse:
+    return json_response(schemas.queryables(request, collection), content_type=schemas.SCHEMA_JSON)
+
+
+def not_allowed(request: HttpRequest, collection: Collection, reason: str, *, one_feature: bool) -> HttpResponse:
+    response = error(405, "MethodNotAllowed", reason)
+    response["Allow"] = ", ".join(editing.allowed_methods(request, collection, one_feature=one_feature))
+    return response
+
+
+@csrf_exempt
+@staff_only
+@known_collection
+def no_such_item(request: HttpRequest, collection: Collection, feature_id: str) -> HttpResponse:
+    """A feature id that is no number: none exists, but OPTIONS still says what may be done to features.
+
+    QGIS asks `OPTIONS …/items/unknown_id` on an empty layer to learn whether it may change and delete.
+    """
+    if request.method == "OPTIONS":
+        return editing.options(request, collection, one_feature=True)
+    return error(404, "NotFound", f"No feature {feature_id!r} in {collection.id}: feature ids are numbers.")
+
+
 @csrf_exempt  # scripts send a token; browser sessions are checked in `editing`
 @negotiated
 @staff_only
 @known_collection
 def items(request: HttpRequest, collection: Collection, as_html: bool = False) -> HttpResponse:
+    if request.method == "OPTIONS":
+        return editing.options(request, collection, one_feature=False)
     if request.method == "POST":
         return editing.create(request, collection)
     if request.method not in {"GET", "HEAD"}:
-        return error(405, "MethodNotAllowed", "Use GET to read features or POST to add one.")
+        return not_allowed(request, collection, "Use GET to read features or POST to add one.", one_feature=False)
     try:
         where, limit, after = parse_items_query(collection, request.GET)
     except BadParameter as bad:
@@ -233,7 +283,7 @@ def items(request: HttpRequest, collection: Collection, as_html: bool = False) -
         return html_page(
             request,
             "items.html",
-            {"collection": collection, "features": features, "links": links, "properties": collection.properties},
+            {"collection": collection, "features": features, "links": links, "properties": collection.published},
         )
     # The features arrive as JSON text from PostGIS and are spliced in, never parsed and re-encoded.
     head_members: dict = {"type": "FeatureCollection", "numberReturned": page.returned}
@@ -248,10 +298,12 @@ def items(request: HttpRequest, collection: Collection, as_html: bool = False) -
 @staff_only
 @known_collection
 def item(request: HttpRequest, collection: Collection, feature_id: int, as_html: bool = False) -> HttpResponse:
+    if request.method == "OPTIONS":
+        return editing.options(request, collection, one_feature=True)
     if request.method in {"PUT", "PATCH", "DELETE"}:
         return editing.change(request, collection, feature_id)
     if request.method not in {"GET", "HEAD"}:
-        return error(405, "MethodNotAllowed", "Use GET, PUT, PATCH or DELETE on a feature.")
+        return not_allowed(request, collection, "Use GET, PUT, PATCH or DELETE on a feature.", one_feature=True)
     if set(request.GET) - {"f"}:
         return error(400, "InvalidParameterValue", "A single feature accepts only the f parameter.")
     feature_text = selectors.feature_json(collection, request.user, feature_id)

@@ -6,9 +6,11 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from etl.models import ImportJob
 from etl.tasks import run_import_job
+from gisportal import jobs
 from layers.models import Municipality
 
 
@@ -27,8 +29,21 @@ def queue_import(
     job = ImportJob.objects.create(
         user=user, file=file, original_name=file.name or "", layer=layer, municipality=municipality, mapping=mapping
     )
-    transaction.on_commit(lambda: run_import_job.delay(job.pk, language))
+    for running in ImportJob.objects.filter(user=user, status=ImportJob.Status.RUNNING):
+        fail_if_abandoned(running)  # the next run looks at the last ones
+    transaction.on_commit(lambda: jobs.dispatch(run_import_job, job.pk, language))
     return job
+
+
+def fail_if_abandoned(job: ImportJob) -> bool:
+    """A job left "running" by a worker that died: failed, with the reason in the language of whoever looks."""
+    return jobs.fail_if_abandoned(
+        job,
+        lambda: gettext(
+            "The import stopped before it finished: the process running it ended unexpectedly. Nothing of this "
+            "file was stored; upload it again."
+        ),
+    )
 
 
 def prune_uploads(*, older_than: timedelta) -> int:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from etl.models import ImportJob
 from etl.pipeline import ImportFailed, import_file
+from gisportal.jobs import Lease
 
 
 class _ProgressWriter:
@@ -32,10 +33,11 @@ class _ProgressWriter:
 @shared_task
 def run_import_job(job_id: int, language: str = "en") -> None:
     job = ImportJob.objects.select_related("municipality").get(pk=job_id)
+    progress = _ProgressWriter(job_id)
+    Lease(progress.connection, ImportJob._meta.db_table, job_id)  # held until this worker's end, whatever its end
     ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.RUNNING)
     path = Path(job.file.path)
     report = path.with_name(f"{path.stem}-report.csv")
-    progress = _ProgressWriter(job_id)
     try:
         summary = import_file(
             path,

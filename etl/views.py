@@ -27,6 +27,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         job = services.queue_import(user=_staff(request), language=request.LANGUAGE_CODE, **form.cleaned_data)
         return redirect("etl:job", job_id=job.pk)
     jobs = ImportJob.objects.filter(user=_staff(request))[:10]
+    for listed in jobs:
+        services.fail_if_abandoned(listed)
     return render(request, "etl/upload.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)
 
 
@@ -34,6 +36,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @transaction.non_atomic_requests
 def job(request: HttpRequest, job_id: int) -> HttpResponse:
     found = get_object_or_404(ImportJob, pk=job_id, user=_staff(request))
+    services.fail_if_abandoned(found)
     if request.GET.get("format") == "json":
         return JsonResponse(
             {

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gisportal import jobs
 from gisportal.routing.models import OptimisationRun
 from gisportal.routing.planning import Parameters
 from gisportal.routing.tasks import run_optimisation
@@ -34,10 +35,20 @@ def request_optimisation(
             municipality=municipality, requested_by=user, parameters=asdict(parameters)
         )
         if not wait:
-            transaction.on_commit(lambda: run_optimisation.delay(run.pk, language))
+            transaction.on_commit(lambda: jobs.dispatch(run_optimisation, run.pk, language))
     if wait:
         run_optimisation(run.pk, language)
     return run
+
+
+def fail_if_abandoned(run: OptimisationRun) -> bool:
+    """A run left "running" by a worker that died: failed, with the reason in the language of whoever looks."""
+    return jobs.fail_if_abandoned(
+        run,
+        lambda: _(
+            "The optimisation stopped before it finished: the process running it ended unexpectedly. Run it again."
+        ),
+    )
 
 
 def _snapshot(route: CollectionRoute) -> dict[str, Any]:

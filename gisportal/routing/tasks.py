@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db import connection
 from django.utils import timezone, translation
 
+from gisportal.jobs import Lease
 from gisportal.routing import planning
 from gisportal.routing.models import OptimisationRun
 
@@ -31,8 +32,9 @@ class _ProgressWriter:
 @shared_task
 def run_optimisation(run_id: int, language: str = "en") -> None:
     run = OptimisationRun.objects.select_related("municipality").get(pk=run_id)
-    OptimisationRun.objects.filter(pk=run_id).update(status=OptimisationRun.Status.RUNNING)
     progress = _ProgressWriter(run_id)
+    Lease(progress.connection, OptimisationRun._meta.db_table, run_id)  # held until this worker's end
+    OptimisationRun.objects.filter(pk=run_id).update(status=OptimisationRun.Status.RUNNING)
     try:
         with translation.override(language):
             planning.plan(run, progress)

@@ -47,6 +47,8 @@ def planner(request: HttpRequest, code: str) -> HttpResponse:
             )
             return redirect("routing:run", run_id=run.pk)
     runs = selectors.runs(_user(request)).filter(municipality=municipality)[:10]
+    for listed in runs:
+        services.fail_if_abandoned(listed)
     status = 400 if (form.errors or error) else 200
     context = {"municipality": municipality, "form": form, "error": error, "runs": runs}
     return render(request, "routing/planner.html", context, status=status)
@@ -60,6 +62,7 @@ def _run_for(request: HttpRequest, run_id: int) -> OptimisationRun:
 @transaction.non_atomic_requests
 def run(request: HttpRequest, run_id: int) -> HttpResponse:
     found = _run_for(request, run_id)
+    services.fail_if_abandoned(found)
     if request.GET.get("format") == "json":
         return JsonResponse(
             {

@@ -29,6 +29,7 @@ class Collection:
     id: str
     model: type[Model]
     title: Promise
+    description: Promise
     geometry: str
     geometry_type: str
     properties: tuple[str, ...]
@@ -81,6 +82,7 @@ COLLECTIONS: dict[str, Collection] = {
             id="governorates",
             model=Governorate,
             title=_("Governorates"),
+            description=_("The 24 governorates: official code and names in French and Arabic."),
             geometry="boundary",
             geometry_type="MultiPolygon",
             properties=("code", "name_fr", "name_ar"),
@@ -91,6 +93,10 @@ COLLECTIONS: dict[str, Collection] = {
             id="delegations",
             model=Delegation,
             title=_("Delegations"),
+            description=_(
+                "Census delegations: 2014 population and households, regional development index, distances to the "
+                "governorate seat and to Tunis."
+            ),
             geometry="boundary",
             geometry_type="MultiPolygon",
             properties=(
@@ -118,6 +124,10 @@ COLLECTIONS: dict[str, Collection] = {
             id="municipalities",
             model=Municipality,
             title=_("Municipalities"),
+            description=_(
+                "Municipalities: official code, names, kind, population and council seats. Every other layer refers "
+                "to them by municipality_code."
+            ),
             geometry="boundary",
             geometry_type="MultiPolygon",
             properties=("code", "name_fr", "name_ar", "governorate_id", "kind", "population", "council_seats"),
@@ -135,6 +145,10 @@ COLLECTIONS: dict[str, Collection] = {
             id="districts",
             model=District,
             title=_("Districts"),
+            description=_(
+                "Districts of a municipality with their living conditions (poverty, unemployment, water, sanitation "
+                "and waste collection rates) and marginalisation score; priority districts flagged."
+            ),
             geometry="boundary",
             geometry_type="MultiPolygon",
             properties=(
@@ -165,6 +179,10 @@ COLLECTIONS: dict[str, Collection] = {
             id="service-points",
             model=ServicePoint,
             title=_("Service points"),
+            description=_(
+                "Service points: waste containers, pharmacies, health facilities and other municipal services, with "
+                "status, capacity and opening hours."
+            ),
             geometry="location",
             geometry_type="Point",
             properties=("municipality_id", "kind", "name", "status", "capacity", "opening_hours", "osm_id"),
@@ -183,6 +201,7 @@ COLLECTIONS: dict[str, Collection] = {
             id="collection-routes",
             model=CollectionRoute,
             title=_("Waste collection routes"),
+            description=_("Waste collection routes: days of service, frequency, hours and vehicle."),
             geometry="path",
             geometry_type="MultiLineString",
             properties=("municipality_id", "name", "service_days", "frequency", "starts_at", "ends_at", "vehicle"),
@@ -199,6 +218,10 @@ COLLECTIONS: dict[str, Collection] = {
             id="complaints",
             model=Complaint,
             title=_("Complaints"),
+            description=_(
+                "Citizens' reports (category, description, status, dates), without the reporter's name or contact; "
+                "moderated reports withheld."
+            ),
             geometry="location",
             geometry_type="Point",
             # Never reporter_name or reporter_contact: a citizen's details stay out of every API.

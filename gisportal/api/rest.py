@@ -16,10 +16,11 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Field, Model, QuerySet
 from django.http import HttpResponse
+from django.utils.text import format_lazy
 from drf_spectacular.authentication import BasicScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, parsers, permissions, serializers, viewsets
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
@@ -301,11 +302,28 @@ def viewset_for(collection: Collection) -> type[LayerViewSet]:
         (LayerViewSet,),
         {"collection": collection, "serializer_class": serializer_for(collection), "__doc__": str(collection.title)},
     )
+    # extend_schema_view wraps the inherited actions per layer: decorating LayerViewSet's own methods
+    # would give every layer the last one's summary, filters and tag.
+    # Lazy: the document is written in the language of whoever reads it, not of the import.
+    tags, about = [collection.id], collection.description
+
+    def described(summary: str) -> Any:
+        return extend_schema(tags=tags, summary=format_lazy(summary, collection.title), description=about)
+
     list_schema = extend_schema(
-        parameters=_list_parameters(collection), summary=f"{collection.title}: a page of features (GeoJSON)"
+        tags=tags,
+        summary=format_lazy("{}: a page of features (GeoJSON)", collection.title),
+        description=about,
+        parameters=_list_parameters(collection),
     )
-    viewset.list = list_schema(viewset.list)  # type: ignore[method-assign]
-    return extend_schema(tags=[collection.id])(viewset)
+    return extend_schema_view(
+        list=list_schema,
+        retrieve=described("{}: one feature"),
+        create=described("{}: add a feature (planners)"),
+        update=described("{}: replace a feature (planners)"),
+        partial_update=described("{}: change some properties (planners)"),
+        destroy=described("{}: delete a feature (planners)"),
+    )(viewset)
 
 
 VIEWSETS = {collection.id: viewset_for(collection) for collection in COLLECTIONS.values()}

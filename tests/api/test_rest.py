@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import translation
 
 from gisportal.api.collections import COLLECTIONS
 from layers.models import ServicePoint
@@ -125,3 +126,16 @@ def test_the_openapi_document_is_valid_without_warnings(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     assert "/api/analyses/{name}/" in (tmp_path / "schema.yml").read_text()
+
+
+def test_each_layer_is_described_and_tagged_as_itself_in_the_docs(analyst_client, db):
+    document = json.loads(analyst_client.get("/api/schema/", {"format": "json", "lang": "en"}).content)
+    with translation.override("en"):
+        for collection_id, collection in COLLECTIONS.items():
+            for method, operation in document["paths"][f"/api/{collection_id}/"].items():
+                assert operation["tags"] == [collection_id], (collection_id, method)
+                assert operation["summary"].startswith(f"{collection.title}:"), operation["summary"]
+                assert operation["description"] == str(collection.description)
+    listing = document["paths"]["/api/service-points/"]["get"]
+    names = {p["name"] for p in listing["parameters"]}
+    assert {"kind", "municipality_code"} <= names and "category" not in names  # its own filters only

@@ -112,6 +112,7 @@ def collection_metadata(request: HttpRequest, collection: Collection) -> dict:
     metadata: dict = {
         "id": collection.id,
         "title": str(collection.title),
+        "description": str(collection.description),
         "itemType": "feature",
         "crs": [CRS84],
         "storageCrs": CRS84,

@@ -296,16 +296,7 @@ class Mapper:
                 self.rules[name] = FieldRule()
         missing = [n for n in self.target.fields if self.target.required(n) and n not in mapping.fields]
         if missing:
-            problem = gettext(
-                "%(spec)s: nothing gives the %(layer)s layer's required %(fields)s (columns in the file: %(columns)s)"
-            )
-            where = {
-                "spec": mapping.origin,
-                "layer": self.target.name,
-                "fields": ", ".join(missing),
-                "columns": ", ".join(columns),
-            }
-            raise MappingError(problem % where)
+            raise MappingError(missing_fields_problem(self.target, mapping.origin, missing, columns))
 
     @property
     def field_names(self) -> list[str]:
@@ -501,6 +492,33 @@ VECTOR_TRANSFORMS: dict[str, Callable[[pd.Series], pd.Series]] = {
 
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def missing_fields_problem(target: Target, origin: str, missing: list[str], columns: list[str]) -> str:
+    """Why a file cannot fill a layer: the columns found, the fields expected and the values allowed."""
+    problem = gettext(
+        "%(spec)s: nothing gives the %(layer)s layer's required %(fields)s. Columns found in the file: %(columns)s. "
+        "Fields expected: %(expected)s."
+    )
+    required = gettext("required")
+    expected = [
+        f"{name} ({f.verbose_name}, {required})" if target.required(name) else f"{name} ({f.verbose_name})"
+        for name, f in target.fields.items()
+        if name not in ("municipality", "tracking_code")
+    ]
+    text = problem % {
+        "spec": origin,
+        "layer": target.name,
+        "fields": ", ".join(missing),
+        "columns": ", ".join(columns) or "—",
+        "expected": "; ".join(expected),
+    }
+    for name in missing:
+        f = target.fields[name]
+        if getattr(f, "choices", None):
+            allowed = ", ".join(f"{code} ({label})" for code, label in f.flatchoices)
+            text += " " + gettext("Allowed values of %(field)s: %(values)s.") % {"field": name, "values": allowed}
+    return text
 
 
 def _as_text(value: object) -> str:

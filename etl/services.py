@@ -46,6 +46,21 @@ def fail_if_abandoned(job: ImportJob) -> bool:
     )
 
 
+@transaction.atomic
+def import_again(job: ImportJob, *, mapping: str, language: str = "en") -> ImportJob:
+    """The same upload imported again with another mapping (one the planner confirmed): a new job."""
+    again = ImportJob.objects.create(
+        user=job.user,
+        file=job.file.name,
+        original_name=job.original_name,
+        layer=job.layer,
+        municipality=job.municipality,
+        mapping=mapping,
+    )
+    transaction.on_commit(lambda: run_import_job.delay(again.pk, language))
+    return again
+
+
 def prune_uploads(*, older_than: timedelta) -> int:
     """Delete the uploaded files and reports of imports finished longer ago than `older_than`; the jobs stay
     (who imported which file when, and the summary). Uploads may hold people's details: they are not kept forever."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from etl.models import ImportJob
 from etl.pipeline import ImportFailed, import_file
+from etl.suggest import spec_path
 from gisportal.jobs import Lease
 
 
@@ -43,7 +44,7 @@ def run_import_job(job_id: int, language: str = "en") -> None:
             path,
             layer=job.layer,
             municipality=job.municipality.code if job.municipality else None,
-            mapping=job.mapping or None,
+            mapping=spec_path(job.mapping) if job.mapping else None,
             report=report,
             progress=progress,
             user_id=job.user_id,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.upload, name="upload"),
     path("<int:job_id>/", views.job, name="job"),
     path("<int:job_id>/report.csv", views.report, name="report"),
+    path("<int:job_id>/mapping/", views.mapping, name="mapping"),
 ]
 
 # Open data downloads, mounted at /open-data/ (see gisportal/urls.py).

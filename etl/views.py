@@ -1,5 +1,8 @@
 """The planner's upload page (a file in, a background import, its progress and summary) and the open data page."""
 
+from pathlib import Path
+from typing import Any
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -9,9 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from etl import open_data as open_data_files
-from etl import services
-from etl.forms import UploadForm
+from etl import services, suggest
+from etl.forms import MappingForm, UploadForm
 from etl.models import ImportJob
+from etl.sources import SourceError, open_source
+from etl.targets import TARGETS
 from layers.models import Municipality
 
 
@@ -50,6 +55,49 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
             }
         )
     return render(request, "etl/job.html", {"job": found})
+
+
+@staff_member_required
+def mapping(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The file's columns mapped to the layer's fields, and its values to the choices, as suggested; the planner
+    confirms, the spec is saved and the file imported again with it."""
+    found = get_object_or_404(ImportJob, pk=job_id, user=_staff(request))
+    target = TARGETS.get(found.layer)
+    if target is None or not found.file.name or not found.file.storage.exists(found.file.name):
+        raise Http404
+    posted = request.POST if request.method == "POST" else None
+    try:
+        with open_source(Path(found.file.path), geometry=target.geometry is not None) as source:
+            columns = source.fields
+            suggested = suggest.suggest_columns(target, columns)
+            chosen = dict(suggested)
+            if posted is not None:
+                chosen = {
+                    n: (posted.get(f"field_{n}") if posted.get(f"field_{n}") in columns else None) for n in chosen
+                }
+            value_columns = {n: c for n, c in chosen.items() if c and getattr(target.fields[n], "choices", None)}
+            samples = suggest.sample_values(source.dataset, sorted(set(value_columns.values())), source.layer)
+    except SourceError as error:
+        return render(request, "etl/mapping.html", {"job": found, "problem": error.problem}, status=400)
+    values = {n: suggest.suggest_values(target.fields[n], samples[c]) for n, c in value_columns.items()}
+    options: dict[str, Any] = {"target": target, "columns": columns, "values": values, "value_columns": value_columns}
+    stale = posted is not None and (
+        "show_values" in posted or any(posted.get(f"shown_{n}") != c for n, c in value_columns.items())
+    )
+    if posted is None or stale:
+        title = posted.get("title", "") if posted else Path(found.file_name).stem
+        form = MappingForm(suggested=chosen, initial={"title": title}, **options)
+    else:
+        form = MappingForm(posted, suggested=chosen, **options)
+        if form.is_valid():
+            fields, mapped_values = form.mapped()
+            text = suggest.spec_toml(found.layer, fields, mapped_values, description=form.cleaned_data["title"])
+            name = suggest.save_spec(user_id=found.user_id, title=form.cleaned_data["title"], text=text)
+            again = services.import_again(found, mapping=name, language=request.LANGUAGE_CODE)
+            return redirect("etl:job", job_id=again.pk)
+    sections = [(n, c, form[f"shown_{n}"], form.value_fields(n)) for n, c in value_columns.items()]
+    context = {"job": found, "form": form, "columns": columns, "value_sections": sections}
+    return render(request, "etl/mapping.html", context, status=400 if form.errors else 200)
 
 
 @staff_member_required

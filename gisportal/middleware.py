@@ -4,8 +4,10 @@ PostgreSQL text cannot hold NUL: a `%00` in a path, a query string, a cookie or 
 and fail there (a 500). Checked once here rather than in every view that reads a parameter.
 """
 
+import re
+import secrets
 from collections.abc import Callable
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -48,3 +50,33 @@ class RefuseNulMiddleware:
         with translation.override(translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE):
             message = gettext("Bad request: the address or a form field holds a NUL character.")
         return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
+
+
+# Staff pages whose widgets (GeoDjango's map editor, Swagger UI) bring inline scripts of their own.
+CSP_EXEMPT = re.compile(r"^/(?:(?:ar|en)/)?admin/|^/api/docs/")
+
+
+class ContentSecurityPolicyMiddleware:
+    """Scripts only from the portal itself or carrying this response's nonce (`request.csp_nonce`, which the map
+    pages put on Folium's scripts): an injected <script> or onerror= never runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.csp_nonce = secrets.token_urlsafe(16)  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        html = response.get("Content-Type", "").startswith("text/html")
+        if html and "Content-Security-Policy" not in response and not CSP_EXEMPT.match(request.path_info):
+            response["Content-Security-Policy"] = policy(request.csp_nonce)  # type: ignore[attr-defined]
+        return response
+
+
+def policy(nonce: str) -> str:
+    tiles = urlsplit(settings.BASEMAP_TILE_URL)  # a raster basemap of the municipality's own, if configured
+    tile_origin = f" {tiles.scheme}://{tiles.netloc}" if tiles.scheme and tiles.netloc else ""
+    return (
+        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob:{tile_origin}; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    )

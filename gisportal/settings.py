@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gisportal.middleware.RefuseNulMiddleware",
+    "gisportal.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gisportal.language.BrowserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",

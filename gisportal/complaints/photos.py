@@ -1,6 +1,7 @@
 """Photos from citizens: type and size checked, turned upright, resized, every metadata byte dropped."""
 
 import io
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -46,3 +47,36 @@ def clean_photos(uploads: list[UploadedFile]) -> list[ContentFile]:
     if len(uploads) > MAX_PHOTOS:
         raise _refuse(_("At most three photos per report."), "too_many_photos")
     return [clean_photo(upload) for upload in uploads]
+
+
+class StorageUnavailable(Exception):
+    """The photos could not be written (disk full, folder unwritable): nothing of them is left behind."""
+
+
+def store(photo_model: Any, complaint: object, contents: list[ContentFile]) -> list[str]:
+    """Write each photo and its row; on a storage error, remove every file written so far (a partly written one
+    too) and raise StorageUnavailable. Returns the stored names, for `discard` if the report is refused later."""
+    field = photo_model._meta.get_field("image")
+    stored: list[str] = []
+    for content in contents:
+        photo = photo_model(complaint=complaint)
+        name = field.storage.get_available_name(field.generate_filename(photo, content.name))
+        try:
+            stored.append(field.storage.save(name, content))
+        except OSError as error:
+            discard([*stored, name])
+            raise StorageUnavailable(str(error)) from error
+        photo.image = stored[-1]  # the dimensions are read from the stored file
+        photo.save()
+    return stored
+
+
+def discard(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+        except OSError:
+            pass  # an unwritable folder keeps nothing we could delete either

@@ -153,10 +153,13 @@ def submit_report(
     )
     # Counted only once the report is valid, so a citizen's typo does not use up her quota.
     abuse.hit_rate_limit(ip=client_ip, contact=reporter_contact)
-    for content in cleaned_photos:
-        ComplaintPhoto.objects.create(complaint=complaint, image=content)
-    ComplaintUpdate.objects.create(complaint=complaint, status=Status.SUBMITTED, is_public=True, by_reporter=True)
-    ReporterKey.objects.create(complaint=complaint)
+    stored = photos.store(ComplaintPhoto, complaint, cleaned_photos)  # StorageUnavailable: the report rolls back
+    try:
+        ComplaintUpdate.objects.create(complaint=complaint, status=Status.SUBMITTED, is_public=True, by_reporter=True)
+        ReporterKey.objects.create(complaint=complaint)
+    except BaseException:
+        photos.discard(stored)  # the rows go with the transaction; their files with them
+        raise
     return complaint
 
 

@@ -132,6 +132,13 @@ def _details(
     return _page(request, context, status=status)
 
 
+def _storage_unavailable() -> str:
+    return _(
+        "Your photos could not be saved: the portal's storage is full or unavailable. Nothing was sent; "
+        "please try again later, or send your report without photos."
+    )
+
+
 def _submit(request: HttpRequest) -> HttpResponse:
     if abuse.body_too_large(request.META):
         return HttpResponse(_("This report is too large: at most three photos of 8 MB."), status=413)
@@ -180,6 +187,11 @@ def _submit(request: HttpRequest) -> HttpResponse:
     except abuse.RateLimited:
         form.add_error(None, _("You have sent many reports in a short time. Please try again later."))
         return _details(request, context, category, form, status=429)
+    except photos.StorageUnavailable:
+        form.add_error(None, _storage_unavailable())
+        unavailable = _details(request, context, category, form, status=503)
+        unavailable["Retry-After"] = "300"
+        return unavailable
     _keep_key(request, complaint, complaint.reporter_key.key)
     return redirect(f"{_status_url(complaint)}?new=1")
 

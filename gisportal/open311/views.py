@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gisportal.api import parsing
-from gisportal.complaints import abuse, services
+from gisportal.complaints import abuse, photos, services
 from gisportal.complaints import selectors as complaint_selectors
 from gisportal.complaints.models import ApiKey
 from gisportal.open311 import selectors
@@ -272,6 +272,12 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         return errors(fmt, 403, _("Reports from this address or contact are not accepted"))
     except abuse.RateLimited:
         return errors(fmt, 429, _("Too many reports: try again later"))
+    except photos.StorageUnavailable:
+        unavailable = errors(
+            fmt, 503, _("The media could not be stored (storage full or unavailable); nothing was stored")
+        )
+        unavailable["Retry-After"] = "300"
+        return unavailable
     return respond(
         fmt,
         "service_requests",

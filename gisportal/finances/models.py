@@ -66,3 +66,21 @@ class LineTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article}-{self.paragraph}-{self.sub_paragraph} {self.get_function_display()}"
+
+
+class SyntheticBudget(models.Model):
+    """A demo budget made up for a municipality that publishes none (the pilots), from a real one scaled to its
+    population: shown on its own page under a warning, left out of every national figure and ranking."""
+
+    municipality = models.OneToOneField(
+        Municipality, models.CASCADE, related_name="synthetic_budget", verbose_name=_("municipality")
+    )
+    made_from = models.ForeignKey(Municipality, models.PROTECT, related_name="+", verbose_name=_("made from"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("synthetic demo budget")
+        verbose_name_plural = _("synthetic demo budgets")
+
+    def __str__(self) -> str:
+        return f"{self.municipality} (from {self.made_from})"

@@ -21,6 +21,10 @@ def _rows(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
+# A synthetic demo budget (finances.SyntheticBudget) is read on its own municipality's page only, never nationally.
+REAL_BUDGET = """(%(m)s::int IS NOT NULL OR NOT EXISTS (
+    SELECT 1 FROM finances_syntheticbudget s WHERE s.municipality_id = {alias}.municipality_id))"""
+
 # Per municipality and year: budgeted totals, own revenue, executed totals to the latest month loaded, and the
 # national performance evaluation's total (the sum of its three domains, out of 100). %(m)s / %(y)s narrow it.
 FACTS_SQL = f"""
@@ -31,11 +35,13 @@ WITH budget AS (
            sum(b.amount) FILTER (WHERE {OWN_REVENUE_SQL.format(alias="b")})::bigint AS own_revenue
       FROM scorecards_budgetline b
      WHERE (%(m)s::int IS NULL OR b.municipality_id = %(m)s) AND (%(y)s::int IS NULL OR b.year = %(y)s)
+       AND {REAL_BUDGET.format(alias="b")}
      GROUP BY b.municipality_id, b.year
 ), latest AS (
     SELECT e.municipality_id, e.year, e.kind, max(e.month) AS month
       FROM scorecards_budgetexecution e
      WHERE (%(m)s::int IS NULL OR e.municipality_id = %(m)s) AND (%(y)s::int IS NULL OR e.year = %(y)s)
+       AND {REAL_BUDGET.format(alias="e")}
      GROUP BY e.municipality_id, e.year, e.kind
 ), executed AS (
     SELECT e.municipality_id, e.year,

@@ -3,7 +3,7 @@
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
-from gisportal.finances.models import Function, LineTag
+from gisportal.finances.models import Function, LineTag, SyntheticBudget
 from gisportal.finances.nomenclature import default_function
 from layers.models import Municipality
 
@@ -57,3 +57,39 @@ def tag_line(*, tag: LineTag, function: Function | str, gender_sensitive: bool, 
     tag.full_clean()
     tag.save(update_fields=["function", "gender_sensitive", "note", "from_rule"])
     return tag
+
+
+# Each line's amount: the template's, scaled by the populations, times a factor in [0.8, 1.2) drawn from the line and
+# the year (md5 of them: the same seed gives the same budget), so that no two pilots' budgets look alike.
+SYNTHETIC_LINES_SQL = """
+INSERT INTO {table} (municipality_id, {columns}, amount)
+SELECT %(m)s, {columns},
+       round(amount * %(ratio)s * (0.8 + 0.4 * ('x' || substr(md5(%(seed)s || kind || title || article || paragraph
+             || sub_paragraph || year), 1, 8))::bit(32)::bigint / 4294967296.0))::bigint
+  FROM {table} WHERE municipality_id = %(template)s
+"""
+
+
+@transaction.atomic
+def seed_synthetic_budget(*, municipality: Municipality, template: Municipality) -> int:
+    """A made-up budget and execution for a municipality without one, from `template`'s lines (demo data only);
+    returns the number of budget lines made. Refused when the municipality has a budget of its own."""
+    if municipality.budget_lines.exists() or not (municipality.population and template.population):
+        raise ValueError(f"{municipality} has a budget of its own, or a population is unknown: nothing made up.")
+    SyntheticBudget.objects.create(municipality=municipality, made_from=template)
+    ratio = municipality.population / template.population
+    params: dict[str, int | float | str] = {
+        "m": municipality.pk,
+        "template": template.pk,
+        "ratio": ratio,
+        "seed": municipality.code,
+    }
+    made = 0
+    with connection.cursor() as cursor:
+        for table, columns in (
+            ("scorecards_budgetline", "kind, title, article, paragraph, sub_paragraph, label_ar, year"),
+            ("scorecards_budgetexecution", "kind, title, article, paragraph, sub_paragraph, label_ar, year, month"),
+        ):
+            cursor.execute(SYNTHETIC_LINES_SQL.format(table=table, columns=columns), params)
+            made = made or cursor.rowcount
+    return made

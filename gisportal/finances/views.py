@@ -27,7 +27,7 @@ def _bad(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
 
 
 def _municipality(code: str) -> Municipality:
-    found = Municipality.objects.select_related("governorate").filter(code=code).first()
+    found = Municipality.objects.select_related("governorate", "synthetic_budget__made_from").filter(code=code).first()
     if found is None:
         raise Http404(_("No municipality has the code %(code)s.") % {"code": code})
     return found
@@ -94,6 +94,7 @@ def budget(request: HttpRequest, code: str) -> HttpResponse:
         "year": year,
         "scores": [f for f in facts if f.score is not None],
         "standings": measures.of_municipality(municipality.code, year or (facts[-1].year if facts else None)),
+        "synthetic": getattr(municipality, "synthetic_budget", None),
     }
     if year is None:  # nothing loaded: the page says so, with the national evaluation when there is one
         return render(request, "finances/budget.html", context)

@@ -101,3 +101,18 @@ def test_json_csv_and_the_page_read_the_same_standings(client, real):
     latest = client.get("/finances/measures.csv?measure=performance_score").content
     assert latest == client.get("/finances/measures.csv?measure=performance_score&year=2018").content
     assert "/finances/2412/lines.csv" in client.get("/finances/2412/").content.decode()
+
+
+def test_the_demo_gives_each_pilot_a_synthetic_budget_from_bou_aradas(real, client, capsys):
+    from django.core.management import call_command
+
+    from gisportal.finances.models import SyntheticBudget
+
+    call_command("load_demo_finances")
+    made = {s.municipality.code: s.made_from.code for s in SyntheticBudget.objects.select_related("municipality")}
+    assert made == {"6211": "2412", "2111": "2412", "3111": "2412"}
+    assert capsys.readouterr().out.count("synthetic demo budget") == 3
+    page = client.get("/ar/finances/6211/?year=2018")
+    assert page.status_code == 200 and "أرقام للعرض" in page.content.decode()
+    ranked = {s.code for s in selectors.standings("budget_per_inhabitant", 2018) if s.value is not None}
+    assert ranked == {"2412"}  # the pilots' made-up budgets count in no national figure

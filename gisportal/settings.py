@@ -206,7 +206,8 @@ LOGGING = {
 # the per-process memory cache only suits one-process runs (tests, the local demo).
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        # Redis down: each process's own memory meanwhile, said in the log (gisportal/cache.py).
+        "default": {"BACKEND": "gisportal.cache.FallbackRedisCache", "LOCATION": os.environ["REDIS_URL"]}
     }
 
 # Where the portal is reached from outside: the links in the e-mails sent to reporters.

@@ -11,6 +11,7 @@ packages=(
 )
 if [ "${1:-}" = "--with-dev-tools" ]; then
   packages+=(docker-compose)  # lets the test suite validate docker-compose.yml without a Docker engine
+  packages+=(redis-server)  # the fault tests stop a real Redis under the portal (tests/faults)
 fi
 
 missing=()

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from gisportal import jobs
 from gisportal.complaints.models import ComplaintUpdate
 from gisportal.complaints.tasks import send_update
 
@@ -44,4 +45,4 @@ def notify_public_update(update: ComplaintUpdate) -> None:
     messages = [(subject, body, sender, [address]) for address in recipients]
     code = update.complaint.tracking_code
     # Sent by the worker: a slow mail server never holds up the planner's request.
-    transaction.on_commit(lambda: send_update.delay(messages, code))
+    transaction.on_commit(lambda: jobs.dispatch(send_update, messages, code))  # inline if the broker is down

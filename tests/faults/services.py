@@ -3,11 +3,13 @@ by every other test) and the portal under gunicorn pointed at it."""
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +112,7 @@ class Portal:
 
     database_url: str
     port: int = field(default_factory=_free_port)
+    env: dict[str, str] = field(default_factory=dict)  # more of the portal's environment (REDIS_URL, ...)
     process: subprocess.Popen[bytes] | None = None
     log: Path = field(default_factory=lambda: Path(tempfile.mkstemp(prefix="portal-", suffix=".log")[1]))
 
@@ -120,6 +123,7 @@ class Portal:
             "DJANGO_DEBUG": "false",
             "GISPORTAL_CONN_MAX_AGE": "60",  # persistent connections: they must survive the restart too
             "DJANGO_SETTINGS_MODULE": "gisportal.settings",
+            **self.env,
         }
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         bind = f"127.0.0.1:{self.port}"
@@ -135,6 +139,14 @@ class Portal:
     def get(self, path: str) -> tuple[int, dict[str, str], str]:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=30) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def post(self, path: str, fields: dict[str, str]) -> tuple[int, dict[str, str], str]:
+        data = urllib.parse.urlencode(fields).encode()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", data=data, timeout=30) as response:
                 return response.status, dict(response.headers), response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read().decode()
@@ -155,3 +167,43 @@ class Portal:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=30)
+
+
+def suite_database_url() -> str:
+    """The suite's own test database, for a process of the portal that must see what a transactional test wrote."""
+    db = settings.DATABASES["default"]
+    return f"postgis://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@dataclass
+class Redis:
+    """redis-server on a free port, no persistence, stopped and started again at will."""
+
+    port: int = field(default_factory=_free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        server = shutil.which("redis-server")
+        if server is None:
+            raise RuntimeError("redis-server is not installed (scripts/install-system-packages.sh --with-dev-tools)")
+        command = [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        started = time.monotonic()
+        while time.monotonic() - started < 15:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("redis-server did not answer within 15 s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=15)

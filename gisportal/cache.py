@@ -1,0 +1,87 @@
+"""The shared cache on Redis, which must never take the portal down with it.
+
+When Redis does not answer (stopped, restarting, unreachable), every cache call is served by this process's own
+memory instead, and Redis is tried again after RETRY_SECONDS: pages and APIs keep serving, and the rate limits fall
+back to a local rule — the same limits counted in each worker (stricter per worker than none, looser than shared),
+the counters starting again from zero. Both the outage and the return are said in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("gisportal.cache")
+
+RETRY_SECONDS = 5.0
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+T = TypeVar("T")
+
+
+class _Outage:
+    """This process's view of Redis, shared by its threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.down = False
+        self.retry_at = 0.0
+
+
+_outage = _Outage()
+
+
+class FallbackRedisCache(RedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        options = params.setdefault("OPTIONS", {})
+        # A Redis that hangs must not hold a request: a refused connection already fails at once.
+        options.setdefault("socket_connect_timeout", 0.5)
+        options.setdefault("socket_timeout", 0.5)
+        super().__init__(server, params)
+        # One memory per process, whichever thread's instance of this backend asks (Django makes one per thread).
+        self._local = LocMemCache("gisportal-fallback", {"TIMEOUT": params.get("TIMEOUT", 300)})
+
+    def _either(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        if time.monotonic() >= _outage.retry_at:
+            try:
+                answer = getattr(super(), name)(*args, **kwargs)
+            except UNAVAILABLE as error:
+                with _outage.lock:
+                    if not _outage.down:
+                        logger.warning("Redis unavailable (%s): the cache and rate limits are local", error)
+                    _outage.down, _outage.retry_at = True, time.monotonic() + RETRY_SECONDS
+            else:
+                if _outage.down:
+                    with _outage.lock:
+                        if _outage.down:
+                            logger.warning("Redis is back: the cache and rate limits are shared again")
+                        _outage.down, _outage.retry_at = False, 0.0
+                return answer
+        return getattr(self._local, name)(*args, **kwargs)
+
+    def _wrap(name: str) -> Callable[..., Any]:  # type: ignore[misc]
+        def method(self: FallbackRedisCache, *args: Any, **kwargs: Any) -> Any:
+            return self._either(name, *args, **kwargs)
+
+        method.__name__ = name
+        return method
+
+    add = _wrap("add")
+    get = _wrap("get")
+    set = _wrap("set")
+    touch = _wrap("touch")
+    delete = _wrap("delete")
+    get_many = _wrap("get_many")
+    has_key = _wrap("has_key")
+    incr = _wrap("incr")
+    set_many = _wrap("set_many")
+    delete_many = _wrap("delete_many")
+    clear = _wrap("clear")
+    del _wrap

@@ -1,0 +1,105 @@
+"""Redis stopped under a serving portal (REDIS_URL set: the cache, the rate limits and Celery's broker): pages and
+APIs still serve, the rate limits fall back to a local rule, a background job runs inline — each said in the log."""
+
+import importlib
+import logging
+import time
+
+import pytest
+from django.apps import apps
+from django.core import mail
+
+from gisportal import jobs
+from gisportal.celery import app as celery_app
+from gisportal.complaints.models import ApiKey
+from gisportal.complaints.tasks import send_update
+from layers.models import Complaint
+from tests.complaints.conftest import TOZEUR_LAT, TOZEUR_LON
+from tests.faults.services import Portal, Redis, suite_database_url
+
+PAGES = [
+    "/",
+    "/ar/",
+    "/healthz",
+    "/m/",
+    "/m/6211/",
+    "/report/",
+    "/open311/v2/services.json",
+    "/open311/v2/requests.json",
+]
+
+
+@pytest.fixture
+def redis():
+    server = Redis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def served(transactional_db, tozeur, redis):
+    """The portal under gunicorn on the suite's test database (what this test writes, committed), with Redis."""
+    for migration in ("0002_national_catalogue", "0006_question_languages"):  # flushed by transactional tests
+        importlib.import_module(f"gisportal.complaints.migrations.{migration}").seed(apps, None)
+    portal = Portal(suite_database_url(), env={"REDIS_URL": redis.url})
+    try:
+        portal.start()
+        yield portal
+    finally:
+        portal.stop()
+
+
+def report(key: str, n: int) -> dict[str, str]:
+    return {
+        "api_key": key,
+        "service_code": "waste",
+        "lat": str(TOZEUR_LAT),
+        "long": str(TOZEUR_LON),
+        "description": f"Conteneur plein rue Ibn Chabbat, le {n}e",
+        "email": "amel@example.org",
+    }
+
+
+def test_pages_apis_and_rate_limits_without_redis(served, redis):
+    portal = served
+    key = ApiKey.objects.create(name="test app").key
+    assert portal.post("/open311/v2/requests.json", report(key, 0))[0] == 200  # counted in Redis
+    assert all(portal.get(path)[0] == 200 for path in PAGES)
+
+    redis.stop()
+    for path in PAGES:
+        status, _headers, body = portal.get(path)
+        assert status == 200, (path, status, body[:300], portal.log.read_text()[-2000:])
+    # The limit (10 reports an hour per contact) counted locally from zero: ten more pass, the eleventh does not.
+    answers = [portal.post("/open311/v2/requests.json", report(key, n))[0] for n in range(1, 12)]
+    assert answers == [200] * 10 + [429], portal.log.read_text()[-2000:]
+    assert Complaint.objects.filter(reporter_contact="amel@example.org").count() == 11
+    log = portal.log.read_text()
+    assert log.count("Redis unavailable") == 1 and "Traceback" not in log  # said once per outage, never a crash
+
+    redis.start()  # on the same port: tried again after a few seconds, shared again
+    time.sleep(5.5)
+    assert portal.get("/open311/v2/services.json")[0] == 200
+    assert portal.post("/open311/v2/requests.json", report(key, 12))[0] == 200  # Redis's own count: 2 of 10
+    assert "Redis is back" in portal.log.read_text()
+
+
+def test_a_background_job_runs_inline_when_the_broker_is_down(redis, settings, caplog):
+    """Celery on a Redis that is gone: the job is not lost, it runs here, and the log says so."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    redis.stop()
+    saved = {name: celery_app.conf[name] for name in ("task_always_eager", "broker_url")}
+    celery_app.conf.update(task_always_eager=False, broker_url=redis.url)
+    try:
+        started = time.monotonic()
+        with caplog.at_level(logging.WARNING, logger="gisportal.jobs"):
+            jobs.dispatch(
+                send_update, [("Votre signalement", "Pris en charge", "portal@example.org", ["a@example.org"])], "TZ-1"
+            )
+        elapsed = time.monotonic() - started
+    finally:
+        celery_app.conf.update(**saved)
+    assert [message.subject for message in mail.outbox] == ["Votre signalement"]
+    assert "broker unavailable" in caplog.text and "runs inline" in caplog.text
+    assert elapsed < 10  # a short retry, not a request held for minutes

@@ -8,6 +8,7 @@ transaction.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,8 @@ REAL = BASE_DIR / "fixtures" / "real"
 SEED = 2016
 # Pilot municipalities of the OGP commitments, with how many districts to seed in each.
 PILOTS = {"6211": 8, "2111": 10, "3111": 12}  # Tozeur (waste), Béja (fees), Sousse (health)
+# Where the demo's townspeople live: this share of the population, at this density (people per km²), in the town.
+URBAN_SHARE, URBAN_DENSITY_KM2 = 0.88, 4000
 # The demo's "today", fixed so that the seeded complaint dates never change.
 DEMO_TODAY = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 
@@ -126,29 +129,65 @@ def seed_pilot(code: str, *, districts: int, rng: random.Random, seed: int, prog
 def _seed_districts(
     cursor: CursorWrapper, municipality_id: int, name: str, population: int, count: int, rng: random.Random, seed: int
 ) -> None:
-    # Voronoi cells of seeded random points, clipped to the boundary, numbered north to south.
+    # Where people live: urban sectors (Voronoi cells of seeded points) in a disc around the town, the size of
+    # its population at an urban density, and the rest of the municipality (oases, steppe) one rural sector
+    # with few people. Spread evenly over the whole municipality instead, a town's population lands mostly in
+    # the desert, and an analysis by district (coverage within 1 km of a pharmacy) finds almost nobody.
+    # The town: the OpenStreetMap point with most others within a kilometre.
+    radius_m = max(1500.0, 1000 * math.sqrt(URBAN_SHARE * population / URBAN_DENSITY_KM2 / math.pi))
     cursor.execute(
         """WITH m AS (SELECT boundary FROM layers_municipality WHERE id = %(id)s),
-                cell AS (SELECT (ST_Dump(ST_VoronoiPolygons(ST_GeneratePoints(m.boundary, %(n)s, %(seed)s),
-                                                            0, m.boundary))).geom AS geom FROM m)
-           SELECT ST_AsBinary(ST_Multi(ST_CollectionExtract(ST_Intersection(cell.geom, m.boundary), 3))),
-                  ST_Area(ST_Intersection(cell.geom, m.boundary)::geography) / 1e6
-           FROM cell, m
-           ORDER BY ST_Y(ST_Centroid(cell.geom)) DESC, ST_X(ST_Centroid(cell.geom))""",
-        {"id": municipality_id, "n": count, "seed": seed},
+                town AS (SELECT coalesce((
+                    SELECT sp.location FROM layers_servicepoint sp
+                     WHERE sp.municipality_id = %(id)s AND sp.osm_id IS NOT NULL
+                     ORDER BY (SELECT count(*) FROM layers_servicepoint o
+                                WHERE o.municipality_id = %(id)s AND o.osm_id IS NOT NULL
+                                  AND ST_DWithin(o.location::geography, sp.location::geography, 1000)) DESC, sp.id
+                     LIMIT 1), ST_PointOnSurface(m.boundary)) AS centre FROM m)
+           SELECT ST_AsBinary(ST_Multi(ST_CollectionExtract(
+                      ST_Intersection(m.boundary, ST_Buffer(town.centre::geography, %(radius)s)::geometry), 3))),
+                  NOT ST_IsEmpty(ST_CollectionExtract(ST_Difference(
+                      m.boundary, ST_Buffer(town.centre::geography, %(radius)s)::geometry), 3))
+           FROM m, town""",
+        {"id": municipality_id, "radius": radius_m},
+    )
+    urban_wkb, has_countryside = cursor.fetchone()
+    cursor.execute(
+        """WITH m AS (SELECT boundary FROM layers_municipality WHERE id = %(id)s),
+                urban AS (SELECT ST_GeomFromWKB(%(urban)s, 4326) AS g),
+                cell AS (SELECT (ST_Dump(ST_VoronoiPolygons(ST_GeneratePoints(urban.g, %(n)s, %(seed)s),
+                                                            0, urban.g))).geom AS geom FROM urban),
+                sector AS (
+                    SELECT ST_Multi(ST_CollectionExtract(ST_Intersection(cell.geom, urban.g), 3)) AS geom,
+                           false AS rural
+                      FROM cell, urban
+                    UNION ALL
+                    SELECT ST_Multi(ST_CollectionExtract(ST_Difference(m.boundary, urban.g), 3)), true
+                      FROM m, urban WHERE %(countryside)s)
+           SELECT ST_AsBinary(geom), rural FROM sector
+           ORDER BY ST_Y(ST_PointOnSurface(geom)) DESC, ST_X(ST_PointOnSurface(geom))""",
+        {
+            "id": municipality_id,
+            "urban": bytes(urban_wkb),
+            "n": count - 1 if has_countryside else count,
+            "seed": seed,
+            "countryside": has_countryside,
+        },
     )
     cells = cursor.fetchall()
     weights = [rng.uniform(0.5, 1.5) for _ in cells]
+    urban_weights = sum(w for (_wkb, rural), w in zip(cells, weights, strict=True) if not rural)
+    rural_share = (1 - URBAN_SHARE) if has_countryside else 0.0
     rows = []
-    for number, ((wkb, area_km2), weight) in enumerate(zip(cells, weights, strict=True), start=1):
-        rural = area_km2 > 25
+    for number, ((wkb, rural), weight) in enumerate(zip(cells, weights, strict=True), start=1):
+        people = population * rural_share if rural else population * (1 - rural_share) * weight / urban_weights
         rows.append(
             (
                 municipality_id,
                 f"{name} — secteur {number:02d}",
                 f"حي {number}",
                 "rural" if rural else "urban",
-                round(population * weight / sum(weights)),
+                round(people),
                 round(rng.uniform(8, 45 if rural else 30), 1),
                 round(rng.uniform(8, 35), 1),
                 round(rng.uniform(60 if rural else 85, 100), 1),
@@ -174,6 +213,13 @@ def _seed_districts(
     )
 
 
+def _rural_containers(cursor: CursorWrapper, municipality_id: int, count: int) -> int:
+    cursor.execute(
+        "SELECT EXISTS (SELECT 1 FROM layers_district WHERE municipality_id = %s AND kind = 'rural')", [municipality_id]
+    )
+    return count // 8 if cursor.fetchone()[0] else 0
+
+
 def _seed_containers(
     cursor: CursorWrapper, municipality_id: int, code: str, count: int, rng: random.Random, seed: int
 ) -> int:
@@ -182,9 +228,20 @@ def _seed_containers(
            SELECT %(id)s, 'waste_container', 'Conteneur ' || %(code)s || '-' || lpad(n::text, 3, '0'),
                   'in_service', (ARRAY[660, 770, 1100])[1 + (n %% 3)], '', geom
            FROM (SELECT geom, row_number() OVER (ORDER BY ST_Y(geom) DESC, ST_X(geom)) AS n
-                 FROM ST_Dump(ST_GeneratePoints((SELECT boundary FROM layers_municipality WHERE id = %(id)s),
-                                                %(n)s, %(seed)s))) AS point""",
-        {"id": municipality_id, "code": code, "n": count, "seed": seed},
+                 FROM (SELECT (ST_Dump(ST_GeneratePoints(ST_Union(d.boundary),
+                                                         CASE WHEN d.kind = 'rural' THEN %(rural)s ELSE %(urban)s END,
+                                                         %(seed)s))).geom
+                         FROM layers_district d
+                        WHERE d.municipality_id = %(id)s AND (d.kind <> 'rural' OR %(rural)s > 0)
+                        GROUP BY d.kind) AS points) AS point""",
+        # Containers where people live: most in the town, an eighth in the countryside (when it has one).
+        {
+            "id": municipality_id,
+            "code": code,
+            "urban": count - _rural_containers(cursor, municipality_id, count),
+            "rural": _rural_containers(cursor, municipality_id, count),
+            "seed": seed,
+        },
     )
     # A few containers are broken: the status is worth seeing on the map.
     cursor.execute(

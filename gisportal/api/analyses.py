@@ -93,6 +93,11 @@ class Analysis:
         return {p.name.replace("-", "_"): p.parse(raw.get(p.name)) for p in self.parameters}
 
 
+def municipality_code(alias: str) -> str:
+    """The official code of a row's municipality, the one identifier every analysis gives (never the internal id)."""
+    return f"(SELECT m.code FROM layers_municipality AS m WHERE m.id = {alias}.municipality_id) AS municipality_code"  # noqa: S608 (an alias from this module)
+
+
 def municipalities_of(user: roles.User | None) -> list[int] | None:
     """None for every municipality (analysts, administrators, the command line); else the planner's own."""
     if user is None:
@@ -225,7 +230,8 @@ def nearest_service(
                  WHERE {SCOPED.format(column="c.municipality_id")} ORDER BY c.id LIMIT %(limit)s"""  # noqa: S608
     )
     sql = f"""
-        SELECT p.complaint_id, s.id AS service_point_id, s.name, s.municipality_id,
+        SELECT p.complaint_id, s.id AS service_point_id, s.name,
+               {municipality_code("s")},
                round(s.metres::numeric, 1) AS distance_m,
                ST_AsGeoJSON(ST_MakeLine(p.location, s.location), 6) AS geometry
         FROM ({points}) AS p
@@ -397,8 +403,8 @@ def accessibility(*, user: roles.User | None, kind: str, distance: float) -> Res
                    AS ratio
             FROM layers_servicepoint AS sp WHERE sp.kind = %(kind)s AND sp.status = 'in_service'
         )
-        SELECT d.id AS district_id, d.name AS district, d.municipality_id, d.population,
-               count(s.id) AS services_within_reach,
+        SELECT d.id AS district_id, d.name AS district, {municipality_code("d")},
+               d.population, count(s.id) AS services_within_reach,
                round((1000 * coalesce(sum(s.ratio), 0))::numeric, 4) AS capacity_per_1000
         FROM demand AS d
         LEFT JOIN supply AS s ON s.location && metres_envelope(d.centre, %(distance)s)
@@ -413,7 +419,7 @@ def accessibility(*, user: roles.User | None, kind: str, distance: float) -> Res
 def containers_off_route(*, user: roles.User | None, distance: float) -> Result:
     """Waste containers farther than `distance` metres from every collection route, with the distance to the nearest."""
     sql = f"""
-        SELECT sp.id, sp.name, sp.municipality_id,
+        SELECT sp.id, sp.name, {municipality_code("sp")},
                round(nearest.metres::numeric, 1) AS distance_to_route_m,
                ST_AsGeoJSON(sp.location, 6) AS geometry
         FROM layers_servicepoint AS sp
@@ -440,7 +446,8 @@ def containers_off_route(*, user: roles.User | None, distance: float) -> Result:
 def districts_without_route(*, user: roles.User | None) -> Result:
     """Districts no collection route crosses."""
     sql = f"""
-        SELECT d.id, d.name, d.municipality_id, d.population, ST_AsGeoJSON(d.boundary, 6) AS geometry
+        SELECT d.id, d.name, {municipality_code("d")},
+               d.population, ST_AsGeoJSON(d.boundary, 6) AS geometry
         FROM layers_district AS d
         WHERE {SCOPED.format(column="d.municipality_id")}
           AND NOT EXISTS (SELECT 1 FROM layers_collectionroute AS r WHERE ST_Intersects(r.path, d.boundary))
@@ -500,7 +507,8 @@ def priority_ranking(*, user: roles.User | None, kind: str, start: date | None, 
         )
         SELECT row_number() OVER (ORDER BY 0.5 * marginalisation_score + 0.25 * complaints_rank
                                            + 0.25 * access_rank DESC, id) AS rank,
-               id AS district_id, name AS district, municipality_id, population,
+               id AS district_id, name AS district, {municipality_code("scored")},
+               population,
                round(marginalisation_score::numeric, 1) AS marginalisation_score,
                round(per_1000::numeric, 3) AS complaints_per_1000, round(distance::numeric) AS distance_m,
                round((0.5 * marginalisation_score + 0.25 * complaints_rank + 0.25 * access_rank)::numeric, 1)

@@ -216,3 +216,23 @@ def test_analyst_role_reads_layers_but_no_contact_and_writes_nothing(tozeur):
     ):
         with pytest.raises(DatabaseError):
             as_reader(forbidden)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("nearest-service", {"kind": "waste_container"}),
+        ("accessibility", {"kind": "waste_container"}),
+        ("containers-off-route", {"distance": "1"}),  # none on the two towns: the columns are checked
+        ("districts-without-route", {}),
+        ("priority-ranking", {"kind": "waste_container"}),
+        ("complaints-per-area", {}),
+        ("routes-per-municipality", {}),
+    ],
+)
+def test_every_analysis_names_a_municipality_by_its_official_code(name, raw, tozeur, beja, planner_tozeur):
+    result = run(name, raw, user=planner_tozeur)
+    assert "municipality_id" not in result.columns
+    assert {"municipality_code", "code"} & set(result.columns)
+    codes = {row.get("municipality_code", row.get("code")) for row in result.as_dicts()}
+    assert codes <= {"6211"}, (name, result.as_dicts())  # the planner's town, by the code filters take

@@ -113,3 +113,18 @@ def test_same_seed_same_data(demo):
 
 def test_the_demo_publishes_budgets_and_scorecards(demo):
     assert "Bou Arada: 701 budget lines, 146 executed; 20904 performance scores on 39 criteria" in demo
+
+
+def test_the_coverage_analysis_on_the_demo_is_plausible(demo):
+    """People live in the town: within 1 km of Tozeur's pharmacies (all in the centre), a good share of them."""
+    from gisportal.api.analyses import coverage
+
+    result = coverage(user=None, kind="pharmacy", distance=1000)
+    tozeur = [dict(zip(result.columns, row, strict=True)) for row in result.rows if row[0] == "6211"]
+    population = sum(row["population"] for row in tozeur)
+    covered = tozeur[0]["municipality_covered_population"]
+    assert population == Municipality.objects.get(code="6211").population
+    assert 0.2 * population < covered < 0.7 * population  # 152 people when districts spread over the desert
+    districts = District.objects.filter(municipality__code="6211")
+    assert districts.filter(kind="rural").count() == 1
+    assert sum(d.population for d in districts.filter(kind="urban")) > 0.85 * population

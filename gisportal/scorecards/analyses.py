@@ -11,7 +11,7 @@ from layers.models import Municipality
 MUNICIPALITY = Parameter("municipality", str, "", "a municipality's code (e.g. 6211); empty: every one you may read")
 
 
-def _municipality(user: roles.User | None, code: str) -> Municipality | None:
+def readable_municipality(user: roles.User | None, code: str) -> Municipality | None:
     """The municipality asked for, if the caller may read it; None for every one."""
     if not code:
         return None
@@ -24,7 +24,7 @@ def _municipality(user: roles.User | None, code: str) -> Municipality | None:
 
 def service_scorecard(*, user: roles.User | None, municipality: str) -> Result:
     """The service scorecard by month, district and category (selectors.service)."""
-    found = _municipality(user, municipality)
+    found = readable_municipality(user, municipality)
     allowed = municipalities_of(user)
     if found is None and allowed is not None:
         codes = set(Municipality.objects.filter(pk__in=allowed).values_list("code", flat=True))
@@ -37,7 +37,7 @@ def service_scorecard(*, user: roles.User | None, municipality: str) -> Result:
 def performance_medians(*, user: roles.User | None, municipality: str) -> Result:
     """One municipality's national evaluation, every criterion and year, with its governorate's and the national
     median and its ranks (selectors.performance)."""
-    found = _municipality(user, municipality)
+    found = readable_municipality(user, municipality)
     if found is None:
         raise BadAnalysisParameter("municipality: give a municipality's code, e.g. 6211.")
     return Result([f.name for f in fields(selectors.Score)], [astuple(s) for s in selectors.performance(found.pk)])

@@ -128,3 +128,17 @@ def test_quantile_classes_of_the_map():
     assert charts.breaks([5, 5, 5]) == [5]
     bounds = charts.breaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     assert [charts.class_of(v, bounds) for v in (1, 2, 3, 10, None)] == [0, 0, 1, 4, None]
+
+
+def test_the_same_figures_under_the_analyst_api(client, small, analyst):
+    client.force_login(analyst)
+    rows = client.get("/api/analyses/budget-measures/?measure=own_revenue_share&year=2018").json()["rows"]
+    share = {r["code"]: r["value"] for r in rows}
+    assert share["6211"] == pytest.approx(40.0) and share["2111"] == pytest.approx(100.0)
+    lines = client.get("/api/analyses/budget-lines/?municipality=6211&year=2018&output=csv")
+    assert lines["Content-Type"].startswith("text/csv") and b"budgeted" in lines.content
+    budgeted = {r["kind"]: r["budgeted"] for r in client.get("/api/analyses/budget-lines/?municipality=6211&year=2018")
+                .json()["rows"] if r["level"] == "kind"}  # fmt: skip
+    assert budgeted == {"revenue": 100_000_000, "expense": 100_000_000}
+    assert client.get("/api/analyses/budget-measures/?measure=nothing").status_code == 400
+    assert client.get("/api/analyses/budget-lines/?year=2018").status_code == 400

@@ -1,10 +1,13 @@
 """REST API under /api/: every layer as GeoJSON with filters and cursor paging, writes for planners, local docs."""
 
+import gzip
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.utils import translation
 
 from gisportal.api.collections import COLLECTIONS
@@ -139,3 +142,18 @@ def test_each_layer_is_described_and_tagged_as_itself_in_the_docs(analyst_client
     listing = document["paths"]["/api/service-points/"]["get"]
     names = {p["name"] for p in listing["parameters"]}
     assert {"kind", "municipality_code"} <= names and "category" not in names  # its own filters only
+
+
+def test_the_docs_page_downloads_less_than_500_kb(analyst_client, db):
+    """What a browser fetches for /api/docs/, compressed: the page, its local scripts and styles, the document."""
+    html = analyst_client.get("/api/docs/").content.decode()
+    assert "swagger-ui-standalone-preset" not in html  # unused by the page's BaseLayout
+    assets = re.findall(r"""(?:src|href)=["']?/static/([^"'>\s]+)""", html)
+    assert any(name.endswith("swagger-ui-bundle.js") for name in assets)
+    weight = len(gzip.compress(html.encode()))
+    for name in assets:
+        weight += len(gzip.compress(Path(finders.find(name)).read_bytes()))
+    document = analyst_client.get("/api/schema/", HTTP_ACCEPT_ENCODING="gzip")
+    assert document["Content-Encoding"] == "gzip"
+    weight += len(document.content)
+    assert weight < 500_000, weight

@@ -251,6 +251,7 @@ def test_moderated_complaints_are_withheld_everywhere(analyst_client, tozeur, tm
     hidden = complaints_at(tozeur, [datetime(2026, 3, 1, tzinfo=UTC)])[0]
     Complaint.objects.filter(pk=hidden.pk).update(is_hidden=True, description="Le voisin, M. X, au 3 rue Y")
     assert ids(analyst_client.get(ITEMS.format("complaints"))) == [tozeur.complaint.pk]
+    assert body(analyst_client.get(ITEMS.format("complaints")))["numberMatched"] == 1  # nor counted
     assert analyst_client.get(f"{ITEMS.format('complaints')}/{hidden.pk}").status_code == 404
     rest = json.loads(analyst_client.get("/api/complaints/").content)
     assert [f["id"] for f in rest["features"]] == [tozeur.complaint.pk]
@@ -278,7 +279,7 @@ def test_number_matched_counts_what_the_filters_match(analyst_client, planner_cl
 def test_a_large_layer_gives_the_planners_estimate_only_when_unfiltered(analyst_client, tozeur, beja, monkeypatch):
     monkeypatch.setattr(selectors, "EXACT_COUNT_BELOW", 1)  # every test table is now "large"
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE layers_servicepoint")
+        cursor.execute("ANALYZE layers_servicepoint, layers_complaint")  # a table never analysed is counted
     ServicePoint.objects.create(
         municipality=tozeur.municipality, kind="pharmacy", location=Point(*TOZEUR_CENTRE, srid=4326)
     )
@@ -286,3 +287,5 @@ def test_a_large_layer_gives_the_planners_estimate_only_when_unfiltered(analyst_
     # The statistics' two rows, not a count (which would find the third, added since ANALYZE).
     assert body(analyst_client.get(points, {"limit": 1}))["numberMatched"] == 2
     assert "numberMatched" not in body(analyst_client.get(points, {"kind": "waste_container"}))
+    # The statistics count withheld complaints too: a large complaints layer gives no estimate at all.
+    assert "numberMatched" not in body(analyst_client.get(ITEMS.format("complaints")))

@@ -174,11 +174,15 @@ def serializer_for(collection: Collection) -> type[GeoFeatureModelSerializer]:
         if name.endswith("_id")
     }
     declared[collection.geometry] = GeoJSONGeometryField()
+    # The official codes as the lists give them (read here; writes name the municipality by municipality_id).
+    codes = [name for name, _ in collection.codes]
+    for name, lookup in collection.codes:
+        declared[name] = serializers.CharField(source=lookup.replace("__", "."), read_only=True)
 
     class Meta:
         model = collection.model
         geo_field = collection.geometry
-        fields: ClassVar = ["id", collection.geometry, *collection.properties]
+        fields: ClassVar = ["id", collection.geometry, *collection.properties, *codes]
         read_only_fields: ClassVar = [n for n in collection.properties if n not in writable and not n.endswith("_id")]
 
     name = "".join(part.title() for part in collection.id.split("-")) + "Serializer"

@@ -157,3 +157,10 @@ def test_the_docs_page_downloads_less_than_500_kb(analyst_client, db):
     assert document["Content-Encoding"] == "gzip"
     weight += len(document.content)
     assert weight < 500_000, weight
+
+
+def test_a_feature_names_its_municipality_by_code_in_lists_and_alone(analyst_client, tozeur):
+    listed = features(analyst_client.get("/api/service-points/", {"municipality_code": "6211"}))
+    assert [f["properties"]["municipality_code"] for f in listed] == ["6211"]
+    alone = json.loads(analyst_client.get(f"/api/service-points/{tozeur.container.pk}/").content)
+    assert alone["properties"]["municipality_code"] == "6211"

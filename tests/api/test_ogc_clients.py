@@ -10,6 +10,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from gisportal.api.collections import COLLECTIONS
+from layers.models import ServicePoint
 
 
 @pytest.fixture
@@ -102,3 +103,25 @@ def test_an_edit_through_part_4_round_trips_to_gdal(live_server, transactional_d
         assert response.status == 200
     listing = gdal(live_server, token, "ogrinfo", "-ro", "-al", "-q", f"OAPIF:{live_server.url}/ogc", "service-points")
     assert "name (String) = Conteneur du souk" in listing
+
+
+def test_gdal_with_http_basic_reads_the_published_field_types(live_server, transactional_db, tozeur, beja, analyst):
+    # Only features without a capacity: GDAL would guess a string from them, the schema says integer.
+    ServicePoint.objects.update(capacity=None)
+    command = [
+        "ogrinfo",
+        "-ro",
+        "-so",
+        f"OAPIF:{live_server.url}/ogc",
+        "service-points",
+        "--config",
+        "GDAL_HTTP_AUTH",
+        "BASIC",
+        "--config",
+        "GDAL_HTTP_USERPWD",
+        "analyst:a-long-test-password",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "capacity: Integer" in done.stdout, done.stdout
+    assert "municipality_code: String" in done.stdout

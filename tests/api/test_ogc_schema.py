@@ -126,3 +126,11 @@ def test_what_a_client_read_can_be_sent_back_unchanged(planner_client, tozeur):
         planner_client, "patch", path, {"type": "Feature", "properties": {"osm_id": 99}}, HTTP_IF_MATCH="*"
     )
     assert read_only.status_code == 400
+
+
+def test_gdal_gets_the_types_as_a_geojson_feature_schema(analyst_client, tozeur):
+    links = body(analyst_client.get(COLLECTION))["links"]
+    described = next(link for link in links if link["rel"] == "describedBy")  # GDAL's spelling
+    geojson = body(analyst_client.get(described["href"]))
+    assert geojson["properties"]["properties"]["properties"]["capacity"]["type"] == "integer"
+    assert analyst_client.get(f"{COLLECTION}/schema", {"form": "xml"}).status_code == 400

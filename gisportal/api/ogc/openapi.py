@@ -63,7 +63,8 @@ def _queryable_parameters(collection: Collection) -> list[dict]:
     return parameters
 
 
-def _feature_schema(collection: Collection) -> dict:
+def feature_schema(collection: Collection) -> dict:
+    """A GeoJSON Feature of the collection, its properties typed."""
     return {
         "type": "object",
         "required": ["type", "geometry", "properties"],
@@ -194,7 +195,7 @@ def document(request: HttpRequest) -> dict:
         "paths": paths,
         "components": {
             "parameters": COMMON,
-            "schemas": {c.id: _feature_schema(c) for c in COLLECTIONS.values()},
+            "schemas": {c.id: feature_schema(c) for c in COLLECTIONS.values()},
             "securitySchemes": {
                 "token": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "Token <key>"},
                 "basic": {"type": "http", "scheme": "basic"},

@@ -126,6 +126,12 @@ def collection_metadata(request: HttpRequest, collection: Collection) -> dict:
                 "type": schemas.SCHEMA_JSON,
                 "title": _("Properties and their types"),
             },
+            {  # GDAL's OAPIF driver reads its field types from a GeoJSON Feature's schema, so spelt
+                "rel": "describedBy",
+                "href": url(request, f"{path}/schema", form="geojson"),
+                "type": schemas.SCHEMA_JSON,
+                "title": _("Properties and their types"),
+            },
             {
                 "rel": schemas.REL_QUERYABLES,
                 "href": url(request, f"{path}/queryables"),
@@ -209,6 +215,13 @@ def collection(request: HttpRequest, collection: Collection, as_html: bool = Fal
 @staff_only
 @known_collection
 def schema(request: HttpRequest, collection: Collection) -> HttpResponse:
+    """Part 5's schema of the properties; `form=geojson`: the same types as a GeoJSON Feature's schema (GDAL)."""
+    form = request.GET.get("form", "properties")
+    if form not in {"properties", "geojson"}:
+        return error(400, "InvalidParameterValue", "form must be properties or geojson.")
+    if form == "geojson":
+        document = {"$schema": schemas.DIALECT, **openapi.feature_schema(collection)}
+        return json_response(document, content_type=schemas.SCHEMA_JSON)
     return json_response(schemas.feature_schema(request, collection), content_type=schemas.SCHEMA_JSON)
 
 

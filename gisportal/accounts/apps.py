@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "gisportal.accounts"
     label = "accounts"
     verbose_name = _("Staff and roles")
+
+    def ready(self) -> None:
+        from gisportal.accounts import second_factor  # noqa: F401 (its login signal receiver)

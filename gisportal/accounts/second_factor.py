@@ -6,6 +6,8 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -15,16 +17,28 @@ from django_otp import devices_for_user
 OPEN = {"admin:login", "admin:logout", "accounts:second-factor", "accounts:second-factor-setup", "set_language"}
 
 
+SESSION_FLAG = "second_factor_required"
+
+
 def has_device(user: object) -> bool:
     return any(devices_for_user(user, confirmed=True))  # type: ignore[arg-type]
 
 
-def required(user: object) -> bool:
-    """Whether this session must show a code: she has a confirmed device, or she is an administrator and
-    the setting asks it of administrators."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff", False):
+@receiver(user_logged_in)
+def _at_login(sender: type, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """Whether she has a device is read once, at login (not on each request): a device added later counts from the
+    next login, as one confirmed in this session counts at once (views.setup)."""
+    if getattr(user, "is_staff", False) and hasattr(request, "session"):
+        request.session[SESSION_FLAG] = has_device(user)
+
+
+def required(request: HttpRequest) -> bool:
+    """Whether this session must show a code: she had a confirmed device when she logged in, or she is an
+    administrator and the setting asks it of administrators."""
+    user = request.user
+    if not user.is_authenticated or not user.is_staff:
         return False
-    return has_device(user) or (settings.ADMIN_SECOND_FACTOR and getattr(user, "is_superuser", False))
+    return bool(request.session.get(SESSION_FLAG)) or (settings.ADMIN_SECOND_FACTOR and user.is_superuser)
 
 
 class SecondFactorMiddleware:
@@ -36,9 +50,9 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = request.user
-        if user.is_verified() or not required(user) or _is_open(request):  # type: ignore[union-attr]
+        if not required(request) or user.is_verified() or _is_open(request):  # type: ignore[union-attr]
             return self.get_response(request)
-        page = "accounts:second-factor" if has_device(user) else "accounts:second-factor-setup"
+        page = "accounts:second-factor" if request.session.get(SESSION_FLAG) else "accounts:second-factor-setup"
         return redirect(reverse(page) + "?" + urlencode({"next": request.get_full_path()}))
 
 

@@ -15,6 +15,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gisportal.accounts.forms import CodeForm
+from gisportal.accounts.second_factor import SESSION_FLAG
 
 
 def _next(request: HttpRequest) -> str:
@@ -56,6 +57,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            request.session[SESSION_FLAG] = True
             otp_login(request, device)
             return redirect(_next(request))
         form.add_error("code", _("This code is wrong or too old. Give the one your app shows now."))

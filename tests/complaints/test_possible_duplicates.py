@@ -72,6 +72,9 @@ def test_flag_in_french_and_none_once_closed(client, planner_tozeur, tozeur):
     page = client.get(f"/staff/complaints/{twin.tracking_code}/").content.decode()
     assert "Doublons possibles" in page
     assert f"Fusionner ce signalement avec {tozeur.complaint.tracking_code}" in page
+    arabic = client.get(f"/ar/staff/complaints/{twin.tracking_code}/").content.decode()
+    assert "تكرارات محتملة" in arabic and f"دمج هذا البلاغ في {tozeur.complaint.tracking_code}" in arabic
+    assert "معالجة هذا البلاغ" in arabic and "لم يُجب صاحب البلاغ بعد." in arabic
     services.change_status(twin, to=Status.REJECTED, by=planner_tozeur, note="Hors sujet")
     page = client.get(f"/staff/complaints/{twin.tracking_code}/").content.decode()
     assert "Doublons possibles" not in page

@@ -56,7 +56,7 @@ class Folders:
         return [("media", self.media), ("private", self.private)]
 
 
-def _connection_params(database: str | None = None) -> dict[str, Any]:
+def connection_params(database: str | None = None) -> dict[str, Any]:
     db = settings.DATABASES["default"]
     params = {"dbname": database or db["NAME"], "user": db["USER"], "host": db["HOST"], "port": db["PORT"]}
     if db.get("PASSWORD"):
@@ -104,7 +104,7 @@ def _files(folder: Path) -> Iterator[Path]:
 def create(target: Path, *, folders: Folders | None = None, progress: Progress = print) -> Path:
     """Write one archive (and its .sha256 beside it) into `target`, a folder; returns the archive's path."""
     folders = folders or Folders.configured()
-    params = _connection_params()
+    params = connection_params()
     target.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     archive = target / f"gisportal-{params['dbname']}-{stamp}.tar"
@@ -194,7 +194,7 @@ def restore(
     already holds files.
     """
     folders = folders or Folders.configured()
-    params = _connection_params(database)
+    params = connection_params(database)
     with _opened(archive) as (tar, manifest):
         with psycopg.connect(**params) as target:
             held = target.execute(

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -9,6 +10,8 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from etl.models import ImportJob
+from gisportal.backups import archive
+from gisportal.jobs import Lease
 from layers.models import ServicePoint
 from tests.browser import Traffic, log_in
 from tests.conftest import Town
@@ -45,6 +48,9 @@ def test_the_job_page_follows_a_running_import(
     job = ImportJob.objects.create(
         user=planner_tozeur, layer="service_point", file="imports/grand.gpkg", status="running", done=0, total=200_000
     )
+    # The worker's lease, held on its own connection as a live worker holds it (gisportal.jobs).
+    worker = psycopg.connect(**archive.connection_params(), autocommit=True)
+    Lease(worker, ImportJob._meta.db_table, job.pk)
     log_in(page, live_server, planner_tozeur, f"/imports/{job.pk}/")
     expect(page.locator("#import-status-label")).to_have_text("Import en cours")
 
@@ -57,5 +63,6 @@ def test_the_job_page_follows_a_running_import(
         status="done", done=200_000, summary="200,000 read, 200,000 imported", finished_at=timezone.now()
     )
     expect(page.locator("#import-summary")).to_have_text("200,000 read, 200,000 imported")
+    worker.close()
     traffic.assert_offline()
     traffic.assert_no_console_errors()

@@ -229,6 +229,12 @@ def test_every_page_has_an_html_twin(path, analyst_client, tozeur):
     assert analyst_client.get(path, {"f": "xml"}).status_code == 406
 
 
+def test_html_items_read_each_value_in_its_own_direction(analyst_client, tozeur):
+    page = analyst_client.get(ITEMS.format("service-points"), {"f": "html"}).content.decode()
+    assert page.count("<th>id</th>") == 1  # the link column; the property is not repeated
+    assert '<td dir="auto">Conteneur Tozeur</td>' in page  # an Arabic name stays right to left in a French page
+
+
 def test_reporter_details_never_leave_the_api(analyst_client, tozeur):
     complaints_at(tozeur, [datetime(2026, 3, 1, tzinfo=UTC)])
     pages = [

@@ -329,6 +329,8 @@ def coverage_raster(
     from etl.rasters import summarise, zone_frame  # rasterio and geopandas load only when asked
 
     layer = _population_raster(raster)
+    if not layer.file or not layer.file.storage.exists(layer.file.name):
+        raise BadAnalysisParameter(f"raster: the file of {layer.name!r} is missing on the server; import it again.")
     sql = f"""
         WITH area AS (
             SELECT array_agg(m.id) AS ids, min(m.code) FILTER (WHERE %(code)s::text IS NOT NULL) AS code,

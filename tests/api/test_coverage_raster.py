@@ -131,6 +131,12 @@ def test_bad_raster_or_no_raster(tozeur, tmp_path):
         coverage(kind="health_facility", distance=500, raster="nowhere")
 
 
+def test_a_raster_lost_from_the_disk_is_said_so(density, health_centre):
+    density.file.storage.delete(density.file.name)
+    with pytest.raises(BadAnalysisParameter, match="is missing on the server"):
+        coverage(kind="health_facility", distance=500)
+
+
 def test_api_csv_geojson_and_command(density, health_centre, analyst_client, planner_client, capsys):
     url = "/api/analyses/coverage-raster/"
     query = {"kind": "health_facility", "distance": "500", "municipality": "6211"}

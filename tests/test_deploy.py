@@ -9,7 +9,8 @@ from tests.test_cli import GISPORTAL
 
 def deployed(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GISPORTAL_HTTPS": "1", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
-    env.pop("DJANGO_DEBUG", None)
+    for inherited in ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # the browser tests set the latter in-process
+        env.pop(inherited, None)
     return subprocess.run([str(GISPORTAL), *args], capture_output=True, text=True, timeout=120, env=env)
 
 

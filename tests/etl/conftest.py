@@ -43,6 +43,8 @@ def containers(tmp_path: Path) -> gpd.GeoDataFrame:
 def private_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Uploads and their reports go to a temporary private folder (pytest removes tmp_path)."""
     folder = tmp_path / "private"
-    for attribute in ("_location", "base_location", "location"):
+    # The cached properties first: each saved value must be read before the one it is computed from is patched,
+    # or the "original" restored afterwards would be this test's folder.
+    for attribute in ("location", "base_location", "_location"):
         monkeypatch.setattr(PRIVATE_FILES, attribute, str(folder))
     return folder

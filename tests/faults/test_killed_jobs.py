@@ -98,7 +98,7 @@ def test_a_killed_import_stores_nothing_fails_with_a_reason_and_a_rerun_matches_
     worker = _worker(clean.pk)
     assert worker.wait(timeout=120) == 0, worker.stderr.read().decode() if worker.stderr else ""
     clean.refresh_from_db()
-    assert clean.status == "done" and clean.summary.startswith("400 lus, 400 importés"), clean.summary
+    assert clean.status == "done" and clean.summary.startswith("400 lus, 400 importés"), (clean.summary, clean.error)
     expected = _rows()
     assert len(expected) == 400
     _imported().delete()

@@ -6,7 +6,7 @@ from django.utils import translation
 from playwright.sync_api import Browser
 
 from layers.models import CollectionRoute
-from tests.browser import browser, log_in  # noqa: F401 (the session's Chromium)
+from tests.browser import log_in
 
 
 def reverse(name: str, args: list | None = None) -> str:

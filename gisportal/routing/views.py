@@ -4,6 +4,7 @@ accept or discard; undo an accepted plan. Her municipalities only (`selectors.pl
 from __future__ import annotations
 
 import json
+from html import escape
 
 import folium
 from django.contrib.admin.views.decorators import staff_member_required
@@ -121,7 +122,7 @@ def _map(found: OptimisationRun) -> folium.Map:
         folium.GeoJson(
             json.loads(geometry) if isinstance(geometry, str) else geometry,
             style_function=lambda _f, colour=colour: {"color": colour, "weight": 5},
-            tooltip=f"{route['name']}: {route['starts']}-{route['ends']}",
+            tooltip=escape(f"{route['name']}: {route['starts']}-{route['ends']}"),  # Folium inserts it as HTML
         ).add_to(proposed)
         items.append(builders._swatch_item(colour, route["name"], line=True))
     proposed.add_to(m)

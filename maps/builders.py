@@ -69,6 +69,9 @@ MARKER_HEX = {
 }
 # One colour per pattern of service days, in the order the selector returns them (most days first).
 DAY_PATTERN_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
+# The optimiser's proposed rounds (no grey: today's routes are grey beneath them).
+ROUND_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4"]
+TODAY_GREY = "#555555"
 # Marginalisation score classes (upper bounds) and their colours, light to dark (ColorBrewer YlOrRd).
 SCORE_CLASSES = [(20, "#ffffb2"), (35, "#fecc5c"), (50, "#fd8d3c"), (65, "#f03b20"), (101, "#bd0026")]
 NO_SCORE_COLOUR = "#cccccc"
@@ -526,6 +529,40 @@ def collection_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -
     legend = add_collection_routes(m, frame.id)
     _lookup(m, links, kinds=[], collection=True, streets=frame.has_streets)
     return _finish(m, [legend])
+
+
+def route_proposal_map(
+    frame: selectors.MunicipalityFrame, rounds: list[dict[str, Any]], *, today: bool = True
+) -> folium.Map:
+    """An optimiser's proposed rounds in colour (each a dict with `name`, `starts`, `ends` and a GeoJSON
+    `geometry`), over today's routes in grey and dashed unless `today` is false (the proposal already replaced
+    them). A staff map: no lookup, no basemap link."""
+    m = _base_map(frame.bounds, None)
+    _boundary(m, frame)
+    current = folium.FeatureGroup(name=gettext("Today's routes"))
+    for _days, collection in selectors.collection_routes_by_days(frame.id) if today else []:
+        folium.GeoJson(
+            collection, style_function=lambda _: {"color": TODAY_GREY, "weight": 3, "dashArray": "6 6"}
+        ).add_to(current)
+    current.add_to(m)
+    proposed = folium.FeatureGroup(name=gettext("Proposal"))
+    items = []
+    for index, found in enumerate(rounds):
+        colour = ROUND_COLOURS[index % len(ROUND_COLOURS)]
+        geometry = found["geometry"]
+        folium.GeoJson(
+            json.loads(geometry) if isinstance(geometry, str) else geometry,
+            style_function=lambda _, colour=colour: {"color": colour, "weight": 5},
+            # Folium inserts the tooltip as HTML.
+            tooltip=escape(f"{found['name']}: {found['starts']}{EN_DASH}{found['ends']}"),
+        ).add_to(proposed)
+        items.append(_swatch_item(colour, found["name"], line=True))
+    proposed.add_to(m)
+    legend = [
+        _legend_section(gettext("Proposal"), items),
+        _legend_section(gettext("Today's routes"), [_swatch_item(TODAY_GREY, gettext("Today's routes"), line=True)]),
+    ]
+    return _finish(m, legend)
 
 
 def complaints_map(frame: selectors.MunicipalityFrame, links: MapLinks | None) -> folium.Map:

@@ -3,16 +3,12 @@ accept or discard; undo an accepted plan. Her municipalities only (`selectors.pl
 
 from __future__ import annotations
 
-import json
-from html import escape
-
 import folium
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gisportal.routing import selectors, services
@@ -21,8 +17,6 @@ from gisportal.routing.models import OptimisationRun
 from gisportal.routing.planning import Parameters, PlanningError
 from maps import builders
 from maps import selectors as map_selectors
-
-COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4")
 
 
 def _user(request: HttpRequest) -> User:
@@ -102,32 +96,9 @@ def decide(request: HttpRequest, run_id: int, action: str) -> HttpResponse:
 
 
 def _map(found: OptimisationRun) -> folium.Map:
-    """Today's routes in grey, dashed, under the proposed ones in colour."""
+    """Today's routes in grey, dashed, under the proposed ones in colour (today's no longer once accepted)."""
     frame = map_selectors.municipality_frame(found.municipality.code)
     assert frame is not None
-    m = builders._base_map(frame.bounds, None)
-    builders._boundary(m, frame)
-    today = folium.FeatureGroup(name=_("Today's routes"))
-    for days, collection in map_selectors.collection_routes_by_days(frame.id) if found.status != "accepted" else []:
-        del days
-        folium.GeoJson(collection, style_function=lambda _f: {"color": "#555", "weight": 3, "dashArray": "6 6"}).add_to(
-            today
-        )
-    today.add_to(m)
-    proposed = folium.FeatureGroup(name=_("Proposal"))
-    items = []
-    for index, route in enumerate(found.proposal.get("routes", [])):
-        colour = COLOURS[index % len(COLOURS)]
-        geometry = route["geometry"]
-        folium.GeoJson(
-            json.loads(geometry) if isinstance(geometry, str) else geometry,
-            style_function=lambda _f, colour=colour: {"color": colour, "weight": 5},
-            tooltip=escape(f"{route['name']}: {route['starts']}-{route['ends']}"),  # Folium inserts it as HTML
-        ).add_to(proposed)
-        items.append(builders._swatch_item(colour, route["name"], line=True))
-    proposed.add_to(m)
-    legend = [
-        builders._legend_section(_("Proposal"), items),
-        builders._legend_section(_("Today's routes"), [builders._swatch_item("#555", _("Today's routes"), line=True)]),
-    ]
-    return builders._finish(m, legend)
+    return builders.route_proposal_map(
+        frame, found.proposal.get("routes", []), today=found.status != OptimisationRun.Status.ACCEPTED
+    )

@@ -17,6 +17,9 @@ class Stop:
     windows: tuple[tuple[int, int], ...] = ()
     priority: int = 0  # 0 to 100: when not every stop fits, the higher ones are kept
     skills: frozenset[int] = frozenset()
+    # The matrix index of the disposal site its waste is unloaded at, as often as the truck fills up; none: it rides
+    # to the truck's end (one trip).
+    site: int | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class Problem:
     trucks: list[Truck]
     # What is minimised (defaults to the durations): the literature's distances, metres on a street network.
     costs: list[list[int]] | None = None
+    # Seconds a truck spends at each disposal site (by matrix index) per visit, however much it unloads there.
+    unloading: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,6 +62,9 @@ class Route:
     cost: int = 0
     # (visits made before it, start time) for each break taken.
     breaks: list[tuple[int, int]] = field(default_factory=list)
+    # (visits made before it, disposal site's matrix index, arrival) for each trip to a disposal site: the truck
+    # unloads there every container bound for it, then carries on.
+    unloads: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 @dataclass

@@ -35,48 +35,75 @@ def solve(problem: Problem, *, seconds: float = 10, threads: int = 2, exploratio
                 ],
             )
         )
-    data.add_job(
-        [
-            vroom.Job(
-                stop.id,
-                location=stop.location,
-                default_service=stop.service,
-                pickup=list(stop.demand),
-                priority=stop.priority,
-                skills=set(stop.skills) or None,
-                time_windows=[vroom.TimeWindow(a, b) for a, b in stop.windows],
+    for stop in problem.stops:
+        windows = [vroom.TimeWindow(a, b) for a, b in stop.windows]
+        skills = set(stop.skills) or None
+        if stop.site is None:
+            data.add_job(
+                vroom.Job(
+                    stop.id,
+                    location=stop.location,
+                    default_service=stop.service,
+                    pickup=list(stop.demand),
+                    priority=stop.priority,
+                    skills=skills,
+                    time_windows=windows,
+                )
             )
-            for stop in problem.stops
-        ]
-    )
+        else:
+            # A shipment from the container to its disposal site: VROOM then plans as many trips there as the
+            # truck needs. The unloading time is a setup, which VROOM counts once per arrival at a place (several
+            # containers emptied in one visit cost it once).
+            data.add_shipment(
+                vroom.ShipmentStep(stop.id, location=stop.location, default_service=stop.service, time_windows=windows),
+                vroom.ShipmentStep(stop.id, location=stop.site, default_setup=problem.unloading.get(stop.site, 0)),
+                amount=vroom.Amount(list(stop.demand)),
+                skills=skills,
+                priority=stop.priority,
+            )
     found = data.solve(exploration_level=exploration, nb_threads=threads, timeout=timedelta(seconds=seconds))
     return _solution(problem, found, time.monotonic() - started)
 
 
 def _solution(problem: Problem, found: vroom.solution.Solution, seconds: float) -> Solution:
-    demand = {stop.id: stop.demand for stop in problem.stops}
+    stops = {stop.id: stop for stop in problem.stops}
+    trucks = {truck.id: truck for truck in problem.trucks}
     costs = problem.costs or problem.durations
     routes = []
     table = found.routes
     for truck_id, steps in table.groupby("vehicle_id", sort=True):
         visits: list[Visit] = []
         breaks: list[tuple[int, int]] = []
+        unloads: list[tuple[int, int, int]] = []
         start = end = 0
-        jobs = [int(i) for i in steps.loc[steps["type"] == "job", "id"]]
-        load = [0] * len(demand[jobs[0]]) if jobs else []
+        load = [0] * len(trucks[int(truck_id)].capacity)
+        aboard: set[int] = set()
+        previous = ""
         for _, step in steps.iterrows():
-            if step["type"] == "start":
+            kind = step["type"]
+            if kind == "start":
                 start = int(step["arrival"])
-            elif step["type"] == "end":
+            elif kind == "end":
                 end = int(step["arrival"])
-            elif step["type"] == "break":
+            elif kind == "break":
                 breaks.append((len(visits), int(step["arrival"]) + int(step["waiting_time"])))
-            elif step["type"] == "job":
-                job = int(step["id"])
-                load = [have + taken for have, taken in zip(load, demand[job], strict=True)]
-                visits.append(Visit(job, int(step["arrival"]), tuple(load)))
+            elif kind in ("job", "pickup"):
+                stop = stops[int(step["id"])]
+                load = [have + taken for have, taken in zip(load, stop.demand, strict=True)]
+                aboard.add(stop.id)
+                visits.append(Visit(stop.id, int(step["arrival"]), tuple(load)))
+            elif kind == "delivery":
+                site = int(step["location_index"])
+                # VROOM hands over one shipment per step; at the site the truck empties all it holds for it.
+                if previous != "delivery" or unloads[-1][1] != site:
+                    unloads.append((len(visits), site, int(step["arrival"])))
+                    emptied = {i for i in aboard if stops[i].site == site}
+                    aboard -= emptied
+                    for i in emptied:
+                        load = [have - given for have, given in zip(load, stops[i].demand, strict=True)]
+            previous = kind
         locations = [int(i) for i in steps.loc[steps["type"] != "break", "location_index"]]
         cost = sum(costs[a][b] for a, b in itertools.pairwise(locations))
-        routes.append(Route(int(truck_id), visits, start, end, cost, breaks))
-    unassigned = sorted(int(job._id) for job in found.unassigned)  # the bare C++ job: no `id` property
+        routes.append(Route(int(truck_id), visits, start, end, cost, breaks, unloads))
+    unassigned = sorted({int(job._id) for job in found.unassigned})  # the bare C++ job: no `id` property
     return Solution(routes, unassigned, sum(r.cost for r in routes), seconds)

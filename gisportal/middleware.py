@@ -10,7 +10,7 @@ from collections.abc import Callable
 from urllib.parse import unquote_plus, urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.translation import gettext
@@ -39,6 +39,15 @@ def carries_nul(request: HttpRequest) -> bool:
     return any(NUL in name or any(NUL in value for value in values) for name, values in fields)
 
 
+def _api_error(path: str, message: str) -> dict[str, str] | None:
+    """The APIs answer errors as JSON, as their OpenAPI documents say: OGC's {code, description}, DRF's {detail}."""
+    if path == "/ogc" or path.startswith("/ogc/"):
+        return {"code": "InvalidParameterValue", "description": message}
+    if path.startswith(("/api/", "/tiles/")):
+        return {"detail": message}
+    return None
+
+
 class RefuseNulMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -49,6 +58,8 @@ class RefuseNulMiddleware:
         # Before LocaleMiddleware (sessions read cookies): the language is the path's (/ar/, /en/), else the default.
         with translation.override(translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE):
             message = gettext("Bad request: the address or a form field holds a NUL character.")
+        if body := _api_error(request.path_info, message):
+            return JsonResponse(body, status=400)
         return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
 
 

@@ -58,6 +58,12 @@ NUL_PATHS = [
 
 def assert_refused(response) -> None:  # type: ignore[no-untyped-def]
     assert response.status_code == 400
+    path = response.request["PATH_INFO"]
+    if path.startswith(("/api/", "/ogc", "/tiles/")):  # the APIs' own error format, as their documents say
+        assert response["Content-Type"] == "application/json"
+        error = response.json()
+        assert "NUL" in (error["description"] if path.startswith("/ogc") else error["detail"])
+        return
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "NUL" in response.content.decode()
 

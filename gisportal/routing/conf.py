@@ -29,3 +29,9 @@ FAR_SNAP_M = float(os.environ.get("GISPORTAL_ROUTING_FAR_SNAP_M", "150"))
 
 def road_speeds_kmh() -> dict[str, float]:
     return {**ROAD_SPEEDS_KMH, **json.loads(os.environ.get("GISPORTAL_ROAD_SPEEDS_KMH", "{}"))}
+
+
+# Household waste as it lies in a container (kg per litre): a container's weight is its load times this.
+WASTE_KG_PER_LITRE = float(os.environ.get("GISPORTAL_ROUTING_WASTE_KG_PER_LITRE", "0.2"))
+# A container's fill reading older than this is stale: the run's default fill applies instead.
+FILL_READING_MAX_AGE_HOURS = float(os.environ.get("GISPORTAL_ROUTING_FILL_MAX_AGE_HOURS", "48"))

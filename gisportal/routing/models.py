@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from layers.models import SRID, Municipality
@@ -130,3 +131,25 @@ class OptimisationRun(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class FillReading(models.Model):
+    """How full a container was found (a sensor, or the crew's report): the planner loads the truck with the
+    container's litres times the latest fresh reading, or times the run's default fill without one."""
+
+    municipality = models.ForeignKey(Municipality, models.CASCADE, related_name="+", verbose_name=_("municipality"))
+    container = models.ForeignKey(
+        "layers.ServicePoint", models.CASCADE, related_name="fill_readings", verbose_name=_("container")
+    )
+    percent = models.PositiveSmallIntegerField(_("fill level (%)"), validators=[MaxValueValidator(100)])
+    read_at = models.DateTimeField(_("read at"))
+    source = models.CharField(_("source"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["-read_at"]
+        indexes = [models.Index(fields=["container", "-read_at"])]
+        verbose_name = _("fill reading")
+        verbose_name_plural = _("fill readings")
+
+    def __str__(self) -> str:
+        return f"{self.container_id} {self.percent} % {self.read_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import time as clock_time
+from datetime import timedelta
 from typing import Any
 
 from django.db import connection
@@ -16,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from gisportal.routing import conf, network, solver
 from gisportal.routing.models import OptimisationRun
-from gisportal.routing.problem import Problem, Solution, Stop, Truck
+from gisportal.routing.problem import Problem, Route, Solution, Stop, Truck
 from layers.models import CollectionRoute, Complaint, District, Municipality, ServicePoint
+from maps import builders
 
 # Skill 1: a crane truck, needed for the large bins.
 CRANE = 1
@@ -48,11 +50,21 @@ def _minutes(text: str) -> int:
 class Parameters:
     selection: str = "all"  # all, district, overdue
     district: int | None = None
-    depot: int | None = None  # a service point; none: the middle of the municipality
-    disposal: int | None = None  # where the trucks unload at the end (landfill, transfer station); none: the depot
+    # Service points the trucks leave from and come back to, the trucks shared out in turn; none: the middle of the
+    # municipality. `depot` is the one-depot spelling of the same.
+    depots: list[int] = field(default_factory=list)
+    depot: int | None = None
+    # Landfills or transfer stations: a truck unloads at the one nearest each container whenever it is full, and
+    # carries on; none: it unloads back at its depot at the end, one trip a day. `disposal`: the one-site spelling.
+    disposals: list[int] = field(default_factory=list)
+    disposal: int | None = None
+    unloading_minutes: int = 15
     trucks: int = 3
     crane_trucks: int = 0
     capacity: int = 12_000  # litres
+    weight_capacity: int = 8_000  # kg
+    # A container's load: its litres times its latest fill reading, or times this without a fresh one.
+    default_fill: int = 100  # percent
     shift_start: str = "06:00"
     shift_end: str = "12:00"
     service_seconds: int = 120
@@ -60,6 +72,9 @@ class Parameters:
     break_end: str = "10:00"
     break_minutes: int = 0  # none
     days: list[int] = field(default_factory=lambda: [1, 3, 5])
+    # "containers": each day plans the containers collected that day (the days of the routes serving them today,
+    # every chosen day for a container on none); "chosen": every container on every chosen day.
+    days_from: str = "containers"
     seconds: float = 10
 
     @classmethod
@@ -74,24 +89,29 @@ class Parameters:
             and not District.objects.filter(pk=found.district or 0, municipality=municipality).exists()
         ):
             raise PlanningError(_("Choose one of the municipality's districts."))
-        if (
-            found.depot is not None
-            and not ServicePoint.objects.filter(
-                pk=found.depot, municipality=municipality, kind__in=DEPOT_KINDS
-            ).exists()
-        ):
+        found.depots = sorted(set(found.depots) | ({found.depot} if found.depot is not None else set()))
+        found.disposals = sorted(set(found.disposals) | ({found.disposal} if found.disposal is not None else set()))
+        found.depot = found.disposal = None
+        if ServicePoint.objects.filter(
+            pk__in=found.depots, municipality=municipality, kind__in=DEPOT_KINDS
+        ).count() != len(found.depots):
             raise PlanningError(_("Choose a depot of the municipality."))
-        if (
-            found.disposal is not None
-            and not ServicePoint.objects.filter(
-                pk=found.disposal, municipality=municipality, kind__in=DISPOSAL_KINDS
-            ).exists()
-        ):
+        if ServicePoint.objects.filter(
+            pk__in=found.disposals, municipality=municipality, kind__in=DISPOSAL_KINDS
+        ).count() != len(found.disposals):
             raise PlanningError(_("Choose a landfill or transfer station of the municipality."))
+        if found.depots and len(found.depots) > found.trucks:
+            raise PlanningError(_("At least one truck for each depot."))
         if not 1 <= found.trucks <= 50 or not 0 <= found.crane_trucks <= found.trucks:
             raise PlanningError(_("Between 1 and 50 trucks, and no more crane trucks than trucks."))
         if not 500 <= found.capacity <= 100_000:
             raise PlanningError(_("A truck holds between 500 and 100,000 litres."))
+        if not 100 <= found.weight_capacity <= 40_000:
+            raise PlanningError(_("A truck carries between 100 and 40,000 kg."))
+        if not 1 <= found.default_fill <= 100 or not 0 <= found.unloading_minutes <= 240:
+            raise PlanningError(_("A fill level from 1 to 100 %, and up to four hours to unload."))
+        if found.days_from not in ("containers", "chosen"):
+            raise PlanningError(_("Plan each day's containers, or every container on every chosen day."))
         if _minutes(found.shift_start) >= _minutes(found.shift_end):
             raise PlanningError(_("The shift must end after it starts."))
         if not 0 <= found.service_seconds <= 3600 or not 1 <= found.seconds <= 60:
@@ -117,6 +137,13 @@ class Container:
     litres: int
     overdue: bool
     market: bool
+    fill: int | None = None  # percent, from a fresh reading
+    days: list[int] = field(default_factory=list)  # the days of the routes serving it today
+
+    def load(self, parameters: Parameters) -> tuple[int, int]:
+        """Litres and kilograms: what it puts in the truck."""
+        litres = self.litres * (self.fill if self.fill is not None else parameters.default_fill) / 100
+        return round(litres), round(litres * conf.WASTE_KG_PER_LITRE)
 
 
 def containers(municipality: Municipality, parameters: Parameters) -> list[Container]:
@@ -136,11 +163,13 @@ def containers(municipality: Municipality, parameters: Parameters) -> list[Conta
             Complaint.Status.REOPENED,
         ],
         "market": ServicePoint.Kind.MARKET,
+        "fresh": timezone.now() - timedelta(hours=conf.FILL_READING_MAX_AGE_HOURS),
     }
     if parameters.selection == "district":
         district_filter = (
             "AND ST_Intersects(p.location, (SELECT boundary FROM layers_district WHERE id = %(district)s))"
         )
+    through = CollectionRoute.service_points.through._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT p.id, p.name, ST_X(p.location), ST_Y(p.location), coalesce(p.capacity, 660),
@@ -152,31 +181,81 @@ def containers(municipality: Municipality, parameters: Parameters) -> list[Conta
                        EXISTS (SELECT 1 FROM layers_servicepoint s
                                 WHERE s.municipality_id = %(m)s AND s.kind = %(market)s
                                   AND s.location && metres_envelope(p.location, %(market_radius)s)
-                                  AND ST_DWithin(s.location::geography, p.location::geography, %(market_radius)s))
+                                  AND ST_DWithin(s.location::geography, p.location::geography, %(market_radius)s)),
+                       (SELECT f.percent FROM routing_fillreading f
+                         WHERE f.container_id = p.id AND f.read_at >= %(fresh)s ORDER BY f.read_at DESC LIMIT 1),
+                       coalesce((SELECT array_agg(DISTINCT d ORDER BY d)
+                                   FROM {through} t JOIN layers_collectionroute r ON r.id = t.collectionroute_id,
+                                        unnest(r.service_days) AS d
+                                  WHERE t.servicepoint_id = p.id), '{{}}')
                   FROM layers_servicepoint p
                  WHERE p.municipality_id = %(m)s AND p.kind = 'waste_container' AND p.status = 'in_service'
                        {district_filter}
                  ORDER BY p.id""",  # noqa: S608 (a fixed fragment; every value is a parameter)
             args,
         )
-        found = [Container(*row) for row in cursor.fetchall()]
+        found = [
+            Container(pk, name, lon, lat, litres, overdue, market, fill, list(days))
+            for pk, name, lon, lat, litres, overdue, market, fill, days in cursor.fetchall()
+        ]
     if parameters.selection == "overdue":
         found = [c for c in found if c.overdue]
     return found
 
 
-def depot_point(municipality: Municipality, parameters: Parameters) -> tuple[float, float, str]:
-    if parameters.depot is not None:
-        depot = ServicePoint.objects.get(pk=parameters.depot)
-        return depot.location.x, depot.location.y, str(depot)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(boundary) AS p FROM layers_municipality "
-            "WHERE id = %s) AS c",
-            [municipality.pk],
+@dataclass
+class Places:
+    """Where the matrix's rows are: the depots first, then the disposal sites, then the containers."""
+
+    points: list[tuple[float, float]]
+    names: list[str]
+    depots: int
+    sites: int
+
+    def container(self, position: int) -> int:
+        return self.depots + self.sites + position
+
+
+def places(municipality: Municipality, parameters: Parameters, chosen: list[Container]) -> Places:
+    points: list[tuple[float, float]] = []
+    names: list[str] = []
+    if parameters.depots:
+        by_id = ServicePoint.objects.in_bulk(parameters.depots)
+        for pk in parameters.depots:
+            points.append((by_id[pk].location.x, by_id[pk].location.y))
+            names.append(str(by_id[pk]))
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(boundary) AS p FROM layers_municipality "
+                "WHERE id = %s) AS c",
+                [municipality.pk],
+            )
+            points.append(cursor.fetchone())
+        names.append(_("Middle of the municipality"))
+    sites = ServicePoint.objects.in_bulk(parameters.disposals)
+    for pk in parameters.disposals:
+        points.append((sites[pk].location.x, sites[pk].location.y))
+        names.append(str(sites[pk]))
+    points += [(c.lon, c.lat) for c in chosen]
+    names += [c.name for c in chosen]
+    return Places(points, names, max(1, len(parameters.depots)), len(parameters.disposals))
+
+
+def day_groups(chosen: list[Container], parameters: Parameters) -> list[tuple[list[int], list[int]]]:
+    """(days, positions in `chosen`) for each distinct set of containers collected on the chosen days: one
+    problem per set, its routes driven on those days. A container on no route today is collected every chosen
+    day."""
+    by_day: dict[int, tuple[int, ...]] = {}
+    for day in parameters.days:
+        by_day[day] = tuple(
+            i for i, c in enumerate(chosen) if parameters.days_from == "chosen" or not c.days or day in c.days
         )
-        lon, lat = cursor.fetchone()
-    return lon, lat, _("Middle of the municipality")
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for day, members in by_day.items():
+        if members:
+            groups.setdefault(members, []).append(day)
+    return [(days, list(members)) for members, days in groups.items()]
 
 
 def plan(run: OptimisationRun, progress: Progress) -> None:
@@ -184,17 +263,12 @@ def plan(run: OptimisationRun, progress: Progress) -> None:
     municipality = run.municipality
     parameters = Parameters.clean(run.parameters, municipality=municipality)
     chosen = containers(municipality, parameters)
-    if not chosen:
+    groups = day_groups(chosen, parameters)
+    if not groups:
         raise PlanningError(_("No container in service matches this choice."))
     progress(1, _("Street network"))
-    depot_lon, depot_lat, depot_name = depot_point(municipality, parameters)
-    points = [(depot_lon, depot_lat)]
-    if parameters.disposal is not None:
-        unload = ServicePoint.objects.get(pk=parameters.disposal).location
-        points.append((unload.x, unload.y))
-    # The trucks end at the disposal site (index 1) if there is one, else back at the depot.
-    end = len(points) - 1
-    points += [(c.lon, c.lat) for c in chosen]
+    where = places(municipality, parameters, chosen)
+    points = where.points
     net = network.ensure_network(municipality)
     started = time.monotonic()
     snaps: list[network.Snap] = []
@@ -210,14 +284,16 @@ def plan(run: OptimisationRun, progress: Progress) -> None:
         durations, distances = network.geodesic_matrix(points)
     matrix_seconds = time.monotonic() - started
     progress(2, _("Optimising"))
-    problem = _problem(parameters, chosen, durations, last=end)
-    solution = solver.solve(problem, seconds=parameters.seconds)
+    # The time budget is the run's, shared by the days' problems.
+    budget = max(1.0, parameters.seconds / len(groups))
+    solved: list[tuple[list[int], Problem, Solution]] = []
+    for days, members in groups:
+        problem = _problem(parameters, [chosen[i] for i in members], durations, where, positions=members)
+        solved.append((days, problem, solver.solve(problem, seconds=budget)))
     progress(3, _("Routes along the streets"))
     node_of = {i: s.node_id for i, s in enumerate(snaps)} if run.method == OptimisationRun.Method.NETWORK else {}
-    by_id = {c.id: (i + end + 1, c) for i, c in enumerate(chosen)}
-    run.proposal = _proposal(
-        solution, by_id, points, durations, distances, node_of, net, parameters, snaps, depot_name, end
-    )
+    by_id = {c.id: (where.container(i), c) for i, c in enumerate(chosen)}
+    run.proposal = _proposal(solved, by_id, where, distances, node_of, net, parameters, snaps)
     run.proposal["matrix_seconds"] = round(matrix_seconds, 2)
     run.proposal["synthetic"] = net.synthetic
     run.proposal["network"] = {
@@ -226,8 +302,9 @@ def plan(run: OptimisationRun, progress: Progress) -> None:
         "components": net.components,
         "island_edges": net.island_edges,
     }
-    run.current = _current(municipality, by_id, durations, distances, end)
+    run.current = _current(municipality, by_id, durations, distances, where)
     saved_km = run.current["km"] - run.proposal["km"]
+    served = {stop["id"] for route in run.proposal["routes"] for stop in route["stops"]}
     run.summary = _(
         "%(routes)d routes, %(km).1f km, %(hours).1f h for %(stops)d containers (today: %(now_routes)d routes, "
         "%(now_km).1f km); %(saved).1f km saved; %(unserved)d not served"
@@ -235,30 +312,42 @@ def plan(run: OptimisationRun, progress: Progress) -> None:
         "routes": len(run.proposal["routes"]),
         "km": run.proposal["km"],
         "hours": run.proposal["hours"],
-        "stops": len(chosen) - len(solution.unassigned),
+        "stops": len(served),
         "now_routes": run.current["routes"],
         "now_km": run.current["km"],
         "saved": saved_km,
-        "unserved": len(solution.unassigned),
+        "unserved": len(run.proposal["unassigned"]),
     }
 
 
 def _problem(
-    parameters: Parameters, chosen: list[Container], durations: list[list[float]], *, last: int = 0
+    parameters: Parameters,
+    chosen: list[Container],
+    durations: list[list[float]],
+    where: Places | None = None,
+    *,
+    positions: list[int] | None = None,
 ) -> Problem:
+    """One day's problem; `positions` are the containers' places in the run's list (the matrix's order). Without
+    `where`: one depot (row 0), no disposal site."""
+    where = where or Places([], [], depots=1, sites=0)
     start, end = _minutes(parameters.shift_start) * 60, _minutes(parameters.shift_end) * 60
     morning = (start, min(end, start + 2 * 3600))
+    rows = [where.container(i) for i in (positions if positions is not None else range(len(chosen)))]
+    site_rows = list(range(where.depots, where.depots + where.sites))
     stops = [
         Stop(
             id=c.id,
-            location=i + last + 1,
-            demand=(c.litres,),
+            location=row,
+            demand=c.load(parameters),
             service=parameters.service_seconds,
             windows=(morning,) if c.market else (),
             priority=100 if c.overdue else 10,
             skills=frozenset({CRANE}) if parameters.crane_trucks and c.litres >= LARGE_BIN_LITRES else frozenset(),
+            # The disposal site nearest the container (by the time to drive there).
+            site=_nearest(row, site_rows, durations),
         )
-        for i, c in enumerate(chosen)
+        for c, row in zip(chosen, rows, strict=True)
     ]
     breaks = (
         ((_minutes(parameters.break_start) * 60, _minutes(parameters.break_end) * 60, parameters.break_minutes * 60),)
@@ -268,16 +357,27 @@ def _problem(
     trucks = [
         Truck(
             n + 1,
-            0,
-            last,
-            (parameters.capacity,),
+            n % where.depots,
+            n % where.depots,
+            (parameters.capacity, parameters.weight_capacity),
             (start, end),
             frozenset({CRANE}) if n < parameters.crane_trucks else frozenset(),
             breaks,
         )
         for n in range(parameters.trucks)
     ]
-    return Problem("municipality", [[round(v) for v in row] for row in durations], stops, trucks)
+    return Problem(
+        "municipality",
+        [[round(v) for v in row] for row in durations],
+        stops,
+        trucks,
+        unloading={site: parameters.unloading_minutes * 60 for site in site_rows},
+    )
+
+
+def _nearest(row: int, sites: list[int], durations: list[list[float]]) -> int | None:
+    """The disposal site quickest to reach from this row of the matrix (none without sites)."""
+    return min(sites, key=lambda site: durations[row][site]) if sites else None
 
 
 def _hhmm(seconds: float) -> str:
@@ -285,65 +385,93 @@ def _hhmm(seconds: float) -> str:
     return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
 
 
+def _order(route: Route, by_id: dict[int, tuple[int, Container]], truck: Truck) -> list[int]:
+    """The matrix rows the truck drives through: its depot, the containers with the disposal sites between, home."""
+    unloads: dict[int, list[int]] = {}
+    for done, site, _at in route.unloads:
+        unloads.setdefault(done, []).append(site)
+    order = [truck.start, *unloads.get(0, [])]
+    for done, visit in enumerate(route.visits, start=1):
+        order.append(by_id[visit.stop_id][0])
+        order += unloads.get(done, [])
+    return [*order, truck.end]
+
+
 def _proposal(
-    solution: Solution,
+    solved: list[tuple[list[int], Problem, Solution]],
     by_id: dict[int, tuple[int, Container]],
-    points: list[tuple[float, float]],
-    durations: list[list[float]],
+    where: Places,
     distances: list[list[float]],
     node_of: dict[int, int | None],
     net: Any,
     parameters: Parameters,
     snaps: list[network.Snap],
-    depot_name: str,
-    end: int,
 ) -> dict[str, Any]:
     routes: list[dict[str, Any]] = []
-    for number, route in enumerate(r for r in solution.routes if r.visits):
-        order = [0] + [by_id[v.stop_id][0] for v in route.visits] + [end]
-        metres = sum(distances[a][b] for a, b in itertools.pairwise(order))
-        if node_of:
-            geometry = network.path_between(net, [(node_of[a], node_of[b]) for a, b in itertools.pairwise(order)])  # type: ignore[misc]
-        else:
-            geometry = None
-        if geometry is None:
-            coords = [list(points[i]) for i in order]
-            geometry = f'{{"type": "MultiLineString", "coordinates": [{coords}]}}'.replace("'", '"')
-        routes.append(
-            {
-                "name": _("Optimised round %(n)d") % {"n": number + 1},
-                "truck": route.truck_id,
-                "starts": _hhmm(route.start),
-                "ends": _hhmm(route.end),
-                "distance_m": round(metres),
-                "duration_s": route.end - route.start,
-                "co2_kg": round(metres / 1000 * conf.CO2_KG_PER_KM, 1),
-                "breaks": [_hhmm(at) for _, at in route.breaks],
-                "stops": [
-                    {
-                        "id": v.stop_id,
-                        "name": by_id[v.stop_id][1].name,
-                        "arrival": _hhmm(v.arrival),
-                        "load_l": v.load_after[0],
-                        "snap_m": round(snaps[by_id[v.stop_id][0]].distance_m or 0) if snaps else None,
-                    }
-                    for v in route.visits
-                ],
-                "geometry": geometry,
-            }
-        )
+    unassigned: dict[int, list[int]] = {}
+    for days, problem, solution in solved:
+        trucks = {truck.id: truck for truck in problem.trucks}
+        for route in (r for r in solution.routes if r.visits):
+            truck = trucks[route.truck_id]
+            order = _order(route, by_id, truck)
+            metres = sum(distances[a][b] for a, b in itertools.pairwise(order))
+            if node_of:
+                geometry = network.path_between(net, [(node_of[a], node_of[b]) for a, b in itertools.pairwise(order)])  # type: ignore[misc]
+            else:
+                geometry = None
+            if geometry is None:
+                coords = [list(where.points[i]) for i in order]
+                geometry = f'{{"type": "MultiLineString", "coordinates": [{coords}]}}'.replace("'", '"')
+            name = _("Optimised round %(n)d") % {"n": len(routes) + 1}
+            routes.append(
+                {
+                    "name": name if len(solved) == 1 else f"{name} ({builders.days_label(days)})",
+                    "truck": route.truck_id,
+                    "days": days,
+                    "depot": where.names[truck.start],
+                    "starts": _hhmm(route.start),
+                    "ends": _hhmm(route.end),
+                    "distance_m": round(metres),
+                    "duration_s": route.end - route.start,
+                    "co2_kg": round(metres / 1000 * conf.CO2_KG_PER_KM, 1),
+                    "breaks": [_hhmm(at) for _, at in route.breaks],
+                    "unloads": [
+                        {"after": done, "site": where.names[site], "arrival": _hhmm(at)}
+                        for done, site, at in route.unloads
+                    ],
+                    "stops": [
+                        {
+                            "id": v.stop_id,
+                            "name": by_id[v.stop_id][1].name,
+                            "arrival": _hhmm(v.arrival),
+                            "load_l": v.load_after[0],
+                            "load_kg": v.load_after[1],
+                            "snap_m": round(snaps[by_id[v.stop_id][0]].distance_m or 0) if snaps else None,
+                        }
+                        for v in route.visits
+                    ],
+                    "geometry": geometry,
+                }
+            )
+        for i in solution.unassigned:
+            unassigned.setdefault(i, []).extend(days)
     km = sum(r["distance_m"] for r in routes) / 1000
+    first_container = where.depots + where.sites
     return {
         "method": "network" if node_of else "geodesic",
-        "depot": depot_name,
+        "depot": ", ".join(where.names[: where.depots]),
+        "disposal_sites": where.names[where.depots : first_container],
         "routes": routes,
-        "unassigned": [{"id": i, "name": by_id[i][1].name} for i in solution.unassigned],
+        "unassigned": [
+            {"id": i, "name": by_id[i][1].name, "days": sorted(days)} for i, days in sorted(unassigned.items())
+        ],
         "km": round(km, 1),
+        "km_week": round(sum(r["distance_m"] * len(r["days"]) for r in routes) / 1000, 1),
         "hours": round(sum(r["duration_s"] for r in routes) / 3600, 1),
         "trucks": len(routes),
         "co2_kg": round(km * conf.CO2_KG_PER_KM, 1),
-        "solve_seconds": round(solution.seconds, 2),
-        "far_snaps": sum(1 for s in snaps[end + 1 :] if (s.distance_m or 0) > conf.FAR_SNAP_M),
+        "solve_seconds": round(sum(solution.seconds for _, _, solution in solved), 2),
+        "far_snaps": sum(1 for s in snaps[first_container:] if (s.distance_m or 0) > conf.FAR_SNAP_M),
         "max_snap_m": round(max((s.distance_m or 0) for s in snaps)) if snaps else None,
         "parameters": asdict(parameters),
     }
@@ -354,19 +482,28 @@ def _current(
     by_id: dict[int, tuple[int, Container]],
     durations: list[list[float]],
     distances: list[list[float]],
-    end: int,
+    where: Places,
 ) -> dict[str, Any]:
-    """Today's routes driven on the same matrix, from the depot through their chosen containers (in the order they
-    were recorded) and back."""
+    """Today's routes driven on the same matrix, from the first depot through their chosen containers (in the order
+    they were recorded), to the first disposal site if there is one, and back."""
     through = CollectionRoute.service_points.through
     rows = through.objects.filter(collectionroute__municipality=municipality).order_by("collectionroute_id", "id")
     orders: dict[int, list[int]] = {}
     for row in rows.values_list("collectionroute_id", "servicepoint_id"):
         if row[1] in by_id:
             orders.setdefault(row[0], []).append(by_id[row[1]][0])
-    metres = seconds = 0.0
-    for stops in orders.values():
-        order = [0, *stops, end]
-        metres += sum(distances[a][b] for a, b in itertools.pairwise(order))
+    days = dict(CollectionRoute.objects.filter(pk__in=orders).values_list("pk", "service_days"))
+    unload = [where.depots] if where.sites else []
+    metres = seconds = week = 0.0
+    for route_id, stops in orders.items():
+        order = [0, *stops, *unload, 0]
+        driven = sum(distances[a][b] for a, b in itertools.pairwise(order))
+        metres += driven
+        week += driven * len(days[route_id])
         seconds += sum(durations[a][b] for a, b in itertools.pairwise(order))
-    return {"routes": len(orders), "km": round(metres / 1000, 1), "hours": round(seconds / 3600, 1)}
+    return {
+        "routes": len(orders),
+        "km": round(metres / 1000, 1),
+        "km_week": round(week / 1000, 1),
+        "hours": round(seconds / 3600, 1),
+    }

@@ -115,7 +115,7 @@ def accept(*, run: OptimisationRun, user: User | None) -> OptimisationRun:
     routes = [
         {
             "name": route["name"],
-            "service_days": days,
+            "service_days": route.get("days", days),
             "starts_at": route["starts"],
             # A round ending past midnight or in the same minute still has a window of a minute.
             "ends_at": route["ends"] if route["ends"] > route["starts"] else "23:59",

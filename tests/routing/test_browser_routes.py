@@ -25,6 +25,7 @@ def test_a_planner_optimises_reviews_and_accepts_tozeur_routes(
     page.fill("#id_capacity", "2000")
     page.fill("#id_seconds", "2")
     page.check("#id_days_1")  # Tuesday, with the default Monday, Wednesday, Friday
+    page.check("#id_days_from_1")  # every container on every chosen day (not only the days of its route today)
     with page.expect_navigation():
         page.click("form.gisportal-routing-form button[type=submit]")
     expect(page.locator("#run-summary")).to_contain_text("km")

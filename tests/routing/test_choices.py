@@ -90,8 +90,8 @@ def test_the_pages_make_a_fixed_number_of_queries(
         assert client.get("/routes/6211/").status_code == 200
 
 
-def test_trucks_unload_at_the_landfill_at_the_end(tozeur_streets: Town):
-    from gisportal.routing import services
+def test_a_full_truck_unloads_at_the_landfill_and_carries_on(tozeur_streets: Town):
+    from gisportal.routing import feasibility, services, solver
     from gisportal.routing.models import OptimisationRun
 
     landfill = ServicePoint.objects.create(
@@ -100,20 +100,30 @@ def test_trucks_unload_at_the_landfill_at_the_end(tozeur_streets: Town):
         name="Décharge",
         location=Point(streets.N[0], streets.N[1] + 0.0001, srid=4326),
     )
-    parameters = planning.Parameters.clean(
-        {"disposal": landfill.pk, "trucks": 1, "seconds": 1}, municipality=tozeur_streets.municipality
-    )
+    # 4 x 660 + 1100 = 3,740 litres for one truck of 2,000: at least two trips to the landfill.
+    given = {"disposal": landfill.pk, "trucks": 1, "capacity": 2000, "seconds": 1, "unloading_minutes": 10}
+    parameters = planning.Parameters.clean(given, municipality=tozeur_streets.municipality)
+    assert parameters.disposals == [landfill.pk] and parameters.depot is None
     chosen = planning.containers(tozeur_streets.municipality, parameters)
-    problem = planning._problem(parameters, chosen, [[60] * (len(chosen) + 2)] * (len(chosen) + 2), last=1)
-    assert problem.trucks[0].start == 0 and problem.trucks[0].end == 1
-    assert min(s.location for s in problem.stops) == 2
+    where = planning.places(tozeur_streets.municipality, parameters, chosen)
+    size = len(where.points)
+    problem = planning._problem(parameters, chosen, [[60] * size] * size, where)
+    assert problem.trucks[0].start == problem.trucks[0].end == 0  # home to the depot after the landfill
+    assert {s.site for s in problem.stops} == {1} and min(s.location for s in problem.stops) == 2
+    assert problem.unloading == {1: 600}
+    solution = solver.solve(problem, seconds=1)
+    assert feasibility.check(problem, solution).feasible and not solution.unassigned
+    assert len(solution.routes[0].unloads) >= 2
     run = services.request_optimisation(
         municipality=tozeur_streets.municipality, user=None, parameters=parameters, wait=True
     )
     run.refresh_from_db()
-    assert run.status == OptimisationRun.Status.DONE
-    ends = run.proposal["routes"][0]["geometry"]
-    assert f"{streets.N[0]:.2f}" in ends  # the last leg drives to N, beside the landfill
+    assert run.status == OptimisationRun.Status.DONE, run.error
+    (route,) = run.proposal["routes"]
+    assert len(route["stops"]) == 5 and len(route["unloads"]) >= 2
+    assert {u["site"] for u in route["unloads"]} == {"Décharge"}
+    assert all(stop["load_l"] <= 2000 for stop in route["stops"])
+    assert f"{streets.N[0]:.2f}" in route["geometry"]  # it drives by N, beside the landfill
     depot = ServicePoint.objects.create(
         municipality=tozeur_streets.municipality,
         kind=ServicePoint.Kind.SCHOOL,

@@ -41,8 +41,13 @@ def test_a_run_plans_every_container_along_the_streets_within_capacity(
     assert run.current == {
         "routes": 1,
         "km": pytest.approx(run.current["km"]),
+        "km_week": pytest.approx(3 * run.current["km"], abs=0.2),  # today's route runs Mon, Wed, Fri
         "hours": pytest.approx(run.current["hours"]),
     }
+    # Each stop carries volume and weight (full containers by default, 0.2 kg a litre).
+    assert all(
+        stop["load_kg"] == pytest.approx(stop["load_l"] * 0.2, abs=1) for r in proposal["routes"] for stop in r["stops"]
+    )
     assert "2 routes" in run.summary
 
 
@@ -62,7 +67,10 @@ def test_accepting_replaces_the_routes_the_citizen_lookup_answers_from_them_and_
     tozeur_streets, django_capture_on_commit_callbacks, client: Client
 ):
     old = tozeur_streets.route
-    run = optimise(tozeur_streets, django_capture_on_commit_callbacks, days=[2, 6], shift_start="05:00")
+    # Every container on the new days (not only those whose routes run then).
+    run = optimise(
+        tozeur_streets, django_capture_on_commit_callbacks, days=[2, 6], shift_start="05:00", days_from="chosen"
+    )
     services.accept(run=run, user=None)
     routes = list(CollectionRoute.objects.filter(municipality=tozeur_streets.municipality).order_by("name"))
     assert [r.name for r in routes] == ["Optimised round 1", "Optimised round 2"]
@@ -128,7 +136,7 @@ def test_the_planner_page_runs_and_shows_the_proposal_on_the_map(
         "break_minutes": 20,
         "seconds": 2,
         "district": "",
-        "depot": "",
+        "days_from": "chosen",
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, form)

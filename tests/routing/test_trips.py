@@ -15,8 +15,9 @@ def one_truck_optimum(problem: Problem) -> float:
     stops on board; the cheapest round the check passes."""
     truck = problem.trucks[0]
     sites = {stop.site for stop in problem.stops}
-    assert len(sites) == 1 and None not in sites
-    (site,) = sites
+    assert len(sites) == 1
+    site = next(iter(sites))
+    assert site is not None
     best = math.inf
     for order in itertools.permutations(problem.stops):
         n = len(order)

@@ -21,7 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=10, help="time budget (default 10)")
         parser.add_argument("--trucks", type=int, default=3)
         parser.add_argument("--capacity", type=int, default=12_000, help="litres of waste per truck")
-        parser.add_argument("--depot", type=int, help="id of the service point the trucks leave from")
+        parser.add_argument("--depot", type=int, action="append", default=[], help="id of a depot (repeat for several)")
+        parser.add_argument(
+            "--disposal", type=int, action="append", default=[], help="id of a landfill or transfer station (repeat)"
+        )
+        parser.add_argument("--weight", type=int, default=8_000, help="kg a truck may carry")
+        parser.add_argument("--fill", type=int, default=100, help="% fill of a container without a fresh reading")
         parser.add_argument("--district", type=int, help="only the containers of this district")
         parser.add_argument("--overdue", action="store_true", help="only containers with overdue complaints")
         parser.add_argument("--accept", action="store_true", help="replace the municipality's routes by the proposal")
@@ -65,7 +70,10 @@ class Command(BaseCommand):
                 {
                     "selection": "overdue" if options["overdue"] else ("district" if options["district"] else "all"),
                     "district": options["district"],
-                    "depot": options["depot"],
+                    "depots": options["depot"],
+                    "disposals": options["disposal"],
+                    "weight_capacity": options["weight"],
+                    "default_fill": options["fill"],
                     "trucks": options["trucks"],
                     "capacity": options["capacity"],
                     "seconds": options["seconds"],

@@ -4,8 +4,8 @@ on the run and in the routes' history), discard it, or restore the routes an acc
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
-from datetime import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gisportal import jobs
-from gisportal.routing.models import OptimisationRun
+from gisportal.routing.models import FillReading, OptimisationRun
 from gisportal.routing.planning import Parameters
 from gisportal.routing.tasks import run_optimisation
 from layers.models import CollectionRoute, Municipality, ServicePoint
@@ -151,3 +151,56 @@ def restore(*, run: OptimisationRun) -> OptimisationRun:
     run.status, run.decided_at = OptimisationRun.Status.RESTORED, timezone.now()
     run.save(update_fields=["status", "decided_at"])
     return run
+
+
+@dataclass(frozen=True)
+class FillRow:
+    line: int
+    container: str
+    percent: str
+    read_at: str = ""
+    source: str = ""
+
+
+def record_fill_levels(*, municipality: Municipality, rows: list[FillRow]) -> tuple[int, list[str]]:
+    """Containers' fill readings (a sensor export, the crews' sheet), all or nothing: (rows stored, every rejected row
+    with its reason); one rejected row stores none."""
+    ours = set(
+        ServicePoint.objects.filter(municipality=municipality, kind=ServicePoint.Kind.WASTE_CONTAINER).values_list(
+            "pk", flat=True
+        )
+    )
+    readings, rejected = [], []
+    now = timezone.now()
+    for row in rows:
+        try:
+            container, percent = int(row.container), int(row.percent)
+            read_at = datetime.fromisoformat(row.read_at) if row.read_at else now
+        except ValueError:
+            rejected.append(_("line %(n)d: a container id, a whole percent and an ISO date") % {"n": row.line})
+            continue
+        if timezone.is_naive(read_at):
+            read_at = timezone.make_aware(read_at)
+        if container not in ours:
+            rejected.append(
+                _("line %(n)d: no waste container %(id)d in this municipality") % {"n": row.line, "id": container}
+            )
+        elif not 0 <= percent <= 100:
+            rejected.append(_("line %(n)d: a fill level from 0 to 100 %%") % {"n": row.line})
+        elif read_at > now + timedelta(minutes=5):
+            rejected.append(_("line %(n)d: read in the future") % {"n": row.line})
+        else:
+            readings.append(
+                FillReading(
+                    municipality=municipality,
+                    container_id=container,
+                    percent=percent,
+                    read_at=read_at,
+                    source=row.source[:50],
+                )
+            )
+    if rejected:
+        return 0, rejected
+    with transaction.atomic():
+        FillReading.objects.bulk_create(readings)
+    return len(readings), []

@@ -128,3 +128,32 @@ def test_each_truck_leaves_from_and_comes_back_to_its_own_depot(tozeur_streets: 
     run.refresh_from_db()
     assert run.status == OptimisationRun.Status.DONE, run.error
     assert {route["depot"] for route in run.proposal["routes"]} == {"Dépôt", "Garage est"}
+
+
+def test_fill_levels_are_recorded_from_a_file_all_or_nothing(tozeur_streets: Town, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    named = containers_by_name(tozeur_streets)
+    good = tmp_path / "fill.csv"
+    good.write_text(f"container,percent,read_at,source\n{named['Conteneur 1'].pk},40,,sensor\n", encoding="utf-8")
+    out = StringIO()
+    call_command("record_fill_levels", "6211", str(good), stdout=out)
+    assert "1 fill readings recorded" in out.getvalue()
+    parameters = planning.Parameters()
+    chosen = {c.name: c for c in planning.containers(tozeur_streets.municipality, parameters)}
+    assert chosen["Conteneur 1"].fill == 40 and chosen["Conteneur 1"].load(parameters) == (264, 53)
+
+    bad = tmp_path / "bad.csv"
+    beja_container = ServicePoint.objects.exclude(municipality=tozeur_streets.municipality).first()
+    other = beja_container.pk if beja_container else 10**9
+    bad.write_text(
+        f"container,percent\n{named['Conteneur 2'].pk},50\n{named['Conteneur 3'].pk},140\n{other},10\nx,1\n",
+        encoding="utf-8",
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match="3 rows rejected"):
+        call_command("record_fill_levels", "6211", str(bad), stderr=err)
+    assert "line 3" in err.getvalue() and "line 4" in err.getvalue() and "line 5" in err.getvalue()
+    assert FillReading.objects.count() == 1  # the good row of the bad file is not stored either

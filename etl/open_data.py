@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import ForeignKey
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from etl.export import FORMATS, ExportFailed, export_layer
 from etl.models import DataVersion
 from etl.targets import TARGETS, Target
+from gisportal.db import reading_connection
 from gisportal.paths import VAR_DIR
 from layers.models import Municipality
 from layers.selectors import table_sizes
@@ -106,7 +106,7 @@ def _rows_in(municipality: Municipality, names: list[str]) -> dict[str, int]:
         target = TARGETS[name]
         column = "id" if target.model is Municipality else target.fields["municipality"].column
         counts.append(f"SELECT '{name}', count(*) FROM {target.table} WHERE {column} = %s")  # noqa: S608
-    with connection.cursor() as cursor:  # model tables and columns, never input
+    with reading_connection().cursor() as cursor:  # model tables and columns, never input
         cursor.execute(" UNION ALL ".join(counts), [municipality.pk] * len(names))
         return dict(cursor.fetchall())
 

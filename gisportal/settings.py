@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gisportal.middleware.RefuseNulMiddleware",
     "gisportal.middleware.ContentSecurityPolicyMiddleware",
+    "gisportal.db.PrimaryAfterWriteMiddleware",  # reads on the replica, if any, unless this client just wrote
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gisportal.language.BrowserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -138,6 +139,18 @@ DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("GISPORTAL_CONN_MAX_AG
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Lets several test runs share one cluster without sharing a test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GISPORTAL_TEST_DATABASE", "test_gisportal")}
+# A PostgreSQL streaming replica for the reads of safe requests (maps, tiles, analyses, open data): gisportal/db.py.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], engine="django.contrib.gis.db.backends.postgis"),
+        "ATOMIC_REQUESTS": False,  # read-only; a replica down must not fail the requests that only write
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["gisportal.db.ReplicaRouter"]
+# A client that wrote reads from the primary this long after (longer than the replica's usual lag).
+REPLICA_PIN_SECONDS = int(os.environ.get("GISPORTAL_REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -7,11 +7,11 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import Distance, GeoFunc
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
-from django.db import connection
 from django.db.models import Func, Model, QuerySet, Value
 
 from gisportal.accounts import roles
 from gisportal.accounts.models import Role
+from gisportal.db import reading_connection
 from layers.models import (
     SRID,
     AsGeography,
@@ -153,7 +153,7 @@ def within_metres(queryset: QuerySet[M], field: str, point: Point, metres: float
 def explain(queryset: QuerySet) -> str:
     """The plan PostgreSQL picks for a queryset (for checks that an index is used)."""
     sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -165,7 +165,7 @@ EXACT_COUNT_LIMIT = 100_000
 def table_sizes(tables: list[str]) -> dict[str, int]:
     """Rows in each table, in two queries: exact for small ones, PostgreSQL's estimate for big ones
     (a page view never counts a million rows)."""
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute("SELECT relname, reltuples::bigint FROM pg_class WHERE oid = ANY(%s::regclass[])", [tables])
         sizes = dict(cursor.fetchall())
         small = [table for table in tables if sizes[table] < EXACT_COUNT_LIMIT]

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache.backends.filebased import FileBasedCache
-from django.db import connection
 from django.urls import reverse
 
+from gisportal.db import reading_connection
 from gisportal.paths import VAR_DIR
 from maps.selectors import folded
 
@@ -150,7 +150,7 @@ SELECT coalesce((
 
 
 def render_tile(z: int, x: int, y: int) -> bytes:
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(TILE_SQL, {"z": z, "x": x, "y": y, "road_zooms": json.dumps(ROAD_ZOOMS)})
         (data,) = cursor.fetchone()
     return bytes(data or b"")
@@ -168,7 +168,7 @@ def _cache() -> FileBasedCache:
 
 def data_version() -> str:
     """Changes whenever a table the basemap draws changes (whoever wrote it: admin, API, import, psql)."""
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(
             """SELECT coalesce(string_agg(concat_ws(':', table_name, version, changed_at), ',' ORDER BY table_name), '')
                  FROM etl_dataversion WHERE table_name = ANY(%s)""",

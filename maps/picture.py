@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from django.db import connection
-
+from gisportal.db import reading_connection
 from maps import basemap
 
 EARTH = 6_378_137.0  # metres: the Web Mercator sphere
@@ -161,7 +160,7 @@ def _features(picture: Picture, *, arabic: bool) -> list[tuple[str, str, str, fl
         "major": sorted(MAJOR_ROADS),
         "road_zooms": json.dumps(basemap.ROAD_ZOOMS),
     }
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()  # (x, y are NULL for paths)
 

@@ -8,8 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-
+from gisportal.db import reading_connection
 from layers.models import Complaint
 
 # What a citizen sees as "open" and "resolved"; duplicates, rejected and moderated (hidden) reports are not mapped.
@@ -54,14 +53,14 @@ class MunicipalityFrame:
 
 
 def _one(sql: str, params: dict[str, Any] | None = None) -> Any:
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(sql, params or {})
         row = cursor.fetchone()
     return row[0] if row else None
 
 
 def _rows(sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(sql, params or {})
         return cursor.fetchall()
 

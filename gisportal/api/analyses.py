@@ -12,12 +12,12 @@ from typing import Any
 
 import shapely
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from etl.models import RasterLayer
 from gisportal.accounts import roles
 from gisportal.api.parsing import BadParameter, bounded_date, decimal_number, whole_number
+from gisportal.db import reading_connection
 from layers.models import Municipality, ServicePoint
 from layers.selectors import Scope, scope
 
@@ -109,7 +109,7 @@ def municipalities_of(user: roles.User | None) -> list[int] | None:
 
 
 def _run(sql: str, params: dict[str, Any]) -> Result:
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(sql, params)
         columns = [c.name for c in cursor.description]
         return Result(columns, cursor.fetchall())
@@ -357,7 +357,7 @@ def coverage_raster(
         "kind": kind,
         "distance": distance,
     }
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchone()
     if found is None:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
 
 from gisportal.accounts import roles
 from gisportal.api.collections import COLLECTIONS, Collection
+from gisportal.db import reading_connection
 from gisportal.paths import VAR_DIR
 from layers import selectors
 from layers.selectors import Scope
@@ -123,7 +123,7 @@ def render_tile(collection: Collection, user: roles.User, z: int, x: int, y: int
     built = tile_sql(collection, user, z, x, y)
     if built is None:
         return b""
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(*built)
         (data,) = cursor.fetchone()
     return bytes(data or b"")

@@ -9,14 +9,13 @@ month 12 is the closing account. A budgeted amount is NULL where a line did not 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-
+from gisportal.db import reading_connection
 from gisportal.finances.nomenclature import OWN_REVENUE_SQL, PART_SQL, function_sql
 from maps.selectors import NATIONAL_TOLERANCE
 
 
 def _rows(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    with reading_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -107,6 +107,31 @@ class ScratchCluster:
 
 
 @dataclass
+class ScratchReplica(ScratchCluster):
+    """A hot standby of a scratch cluster, by streaming replication (pg_basebackup + standby.signal)."""
+
+    primary: ScratchCluster | None = None
+
+    def create(self) -> None:
+        assert self.primary is not None
+        data, run = self.root / "pgdata", self.root / "pgrun"
+        run.mkdir(exist_ok=True)
+        if embedded_db._runs_as_root():
+            for folder in (self.root, run):
+                shutil.chown(folder, embedded_db.SERVICE_USER, embedded_db.SERVICE_USER)
+        # -R writes standby.signal and the primary's address; -X stream: the WAL of the copy itself comes along.
+        basebackup = [str(embedded_db.PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.primary.port)]
+        embedded_db._as_owner(*basebackup, "-U", "postgres", "-D", str(data), "-R", "-X", "stream", "-c", "fast")
+        with open(data / "postgresql.conf", "a") as conf:  # the primary's settings came along: the last line wins
+            conf.write(f"port = {self.port}\nunix_socket_directories = '{run}'\nhot_standby = on\n")
+        self.start()
+
+    def query(self, sql: str) -> str:
+        command = ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "portal", "-tAc", sql]
+        return subprocess.run(command, capture_output=True, check=True, text=True).stdout.strip()
+
+
+@dataclass
 class Portal:
     """gunicorn serving the portal on a free port, with the database at `database_url`."""
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gisportal.proxy.ClientAddressMiddleware",  # first: every later step sees the citizen's address
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gisportal.middleware.RefuseNulMiddleware",
@@ -149,6 +150,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         "TEST": {"MIRROR": "default"},
     }
     DATABASE_ROUTERS = ["gisportal.db.ReplicaRouter"]
+# Proxies in front that append to X-Forwarded-For (docker-compose's nginx: 1); 0 without one (gisportal/proxy.py).
+PROXY_HOPS = int(os.environ.get("GISPORTAL_PROXY_HOPS", "0"))
 # A client that wrote reads from the primary this long after (longer than the replica's usual lag).
 REPLICA_PIN_SECONDS = int(os.environ.get("GISPORTAL_REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

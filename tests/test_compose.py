@@ -135,8 +135,38 @@ def test_app_environment(config: dict[str, Any]) -> None:
     assert environment["REDIS_URL"].startswith("redis://redis:")
     assert environment["DJANGO_SECRET_KEY"] == SECRET_KEY
     assert config["services"]["worker"]["environment"]["REDIS_URL"] == environment["REDIS_URL"]
-    ports = config["services"]["app"]["ports"]
-    assert any(str(port.get("target") if isinstance(port, dict) else port).endswith("8000") for port in ports)
+    assert environment["DATABASE_REPLICA_URL"] == ""  # no replica unless asked for
+    assert environment["GISPORTAL_PROXY_HOPS"] == "1"
+
+
+def targets(service: dict[str, Any]) -> list[str]:
+    return [str(port.get("target") if isinstance(port, dict) else port) for port in service.get("ports", [])]
+
+
+def test_app_and_worker_scale_behind_one_proxy(config: dict[str, Any]) -> None:
+    """`--scale app=3 --scale worker=2` needs no host port and no container name on either; the proxy is public."""
+    services = config["services"]
+    for name in ("app", "worker"):
+        assert "container_name" not in services[name] and not services[name].get("ports"), name
+    assert any(target.endswith("80") for target in targets(services["proxy"]))
+    assert services["proxy"]["image"].startswith("nginx:")
+    assert depends_on(services["proxy"]).get("app") == "service_healthy"
+    nginx = (ROOT / "scripts" / "compose" / "nginx.conf").read_text()
+    assert "server app:8000 resolve" in nginx  # every app container, looked up again as they come and go
+    assert "127.0.0.11" in nginx and "X-Forwarded-For $proxy_add_x_forwarded_for" in nginx
+    # One Redis for every container: the cache, the rate limits and the tile versions are shared.
+    assert services["app"]["environment"]["REDIS_URL"] == services["worker"]["environment"]["REDIS_URL"]
+
+
+def test_the_replica_is_optional_and_streams_from_db(compose: Runner) -> None:
+    result = compose("--profile", "replica", "config")
+    assert result.returncode == 0, result.stderr
+    replica = yaml.safe_load(result.stdout)["services"]["db-replica"]
+    command = " ".join(replica["command"])
+    assert "pg_basebackup -h db" in command and " -R " in command
+    assert depends_on(replica).get("db") == "service_healthy"
+    db = yaml.safe_load(result.stdout)["services"]["db"]
+    assert any("replication.sh" in str(volume) for volume in db["volumes"])
 
 
 def test_dockerfile_runs_unprivileged_gunicorn() -> None:

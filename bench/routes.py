@@ -130,7 +130,9 @@ def pilot(code: str, seconds: float) -> None:
         f"built in {built:.1f} s; {sum(len(r['stops']) for r in proposal['routes'])} containers served "
         f"({len(proposal['unassigned'])} not); matrix {proposal['matrix_seconds']:.1f} s, solve "
         f"{proposal['solve_seconds']:.1f} s, whole run {total:.1f} s; {proposal['trucks']} routes, "
-        f"{proposal['km']} km vs today's {run.current['routes']} routes, {run.current['km']} km"
+        f"{proposal['km']} km vs today's {run.current['routes']} routes, {run.current['km']} km; "
+        f"{len({tuple(r['days']) for r in proposal['routes']})} day problems (containers by their routes' days), "
+        f"{proposal['km_week']} km a week vs today's {run.current['km_week']}"
     )
 
 

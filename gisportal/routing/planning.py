@@ -302,19 +302,20 @@ def plan(run: OptimisationRun, progress: Progress) -> None:
         "components": net.components,
         "island_edges": net.island_edges,
     }
-    run.current = _current(municipality, by_id, durations, distances, where)
-    saved_km = run.current["km"] - run.proposal["km"]
+    run.current = _current(municipality, by_id, durations, distances, where, days=parameters.days)
+    # Compared over the planned days: a round driven three days a week counts three times, on both sides.
+    saved_km = run.current["km_week"] - run.proposal["km_week"]
     served = {stop["id"] for route in run.proposal["routes"] for stop in route["stops"]}
     run.summary = _(
         "%(routes)d routes, %(km).1f km, %(hours).1f h for %(stops)d containers (today: %(now_routes)d routes, "
         "%(now_km).1f km); %(saved).1f km saved; %(unserved)d not served"
     ) % {
         "routes": len(run.proposal["routes"]),
-        "km": run.proposal["km"],
+        "km": run.proposal["km_week"],
         "hours": run.proposal["hours"],
         "stops": len(served),
         "now_routes": run.current["routes"],
-        "now_km": run.current["km"],
+        "now_km": run.current["km_week"],
         "saved": saved_km,
         "unserved": len(run.proposal["unassigned"]),
     }
@@ -483,23 +484,26 @@ def _current(
     durations: list[list[float]],
     distances: list[list[float]],
     where: Places,
+    *,
+    days: list[int],
 ) -> dict[str, Any]:
     """Today's routes driven on the same matrix, from the first depot through their chosen containers (in the order
-    they were recorded), to the first disposal site if there is one, and back."""
+    they were recorded), to the first disposal site if there is one, and back; `km_week` counts each on the planned
+    `days` it runs."""
     through = CollectionRoute.service_points.through
     rows = through.objects.filter(collectionroute__municipality=municipality).order_by("collectionroute_id", "id")
     orders: dict[int, list[int]] = {}
     for row in rows.values_list("collectionroute_id", "servicepoint_id"):
         if row[1] in by_id:
             orders.setdefault(row[0], []).append(by_id[row[1]][0])
-    days = dict(CollectionRoute.objects.filter(pk__in=orders).values_list("pk", "service_days"))
+    runs_on = dict(CollectionRoute.objects.filter(pk__in=orders).values_list("pk", "service_days"))
     unload = [where.depots] if where.sites else []
     metres = seconds = week = 0.0
     for route_id, stops in orders.items():
         order = [0, *stops, *unload, 0]
         driven = sum(distances[a][b] for a, b in itertools.pairwise(order))
         metres += driven
-        week += driven * len(days[route_id])
+        week += driven * len(set(runs_on[route_id]) & set(days))
         seconds += sum(durations[a][b] for a, b in itertools.pairwise(order))
     return {
         "routes": len(orders),

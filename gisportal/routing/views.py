@@ -73,7 +73,8 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     if found.proposal:
         context["map"] = builders.render_parts(_map(found))
         context["served"] = sum(len(route["stops"]) for route in found.proposal["routes"])
-        context["saved_km"] = round(found.current.get("km", 0) - found.proposal["km"], 1)
+        week = "km_week" if "km_week" in found.proposal else "km"  # runs before the plan per day had none
+        context["saved_km"] = round(found.current.get(week, 0) - found.proposal[week], 1)
     return render(request, "routing/run.html", context)
 
 

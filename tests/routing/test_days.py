@@ -155,5 +155,6 @@ def test_fill_levels_are_recorded_from_a_file_all_or_nothing(tozeur_streets: Tow
     err = StringIO()
     with pytest.raises(CommandError, match="3 rows rejected"):
         call_command("record_fill_levels", "6211", str(bad), stderr=err)
-    assert "line 3" in err.getvalue() and "line 4" in err.getvalue() and "line 5" in err.getvalue()
+    lines = err.getvalue().splitlines()  # in the portal's language: "line 3: …", "ligne 3 : …"
+    assert [line.split()[1].rstrip(":") for line in lines] == ["3", "4", "5"]
     assert FillReading.objects.count() == 1  # the good row of the bad file is not stored either

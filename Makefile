@@ -6,7 +6,7 @@ GISPORTAL := $(BIN)/gisportal
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup system-packages python-packages database lint bench clean
+.PHONY: demo test setup system-packages python-packages database lint bench clean bench-load
 
 demo: setup  ## set everything up and serve the portal with the demo data on http://127.0.0.1:8000
 	$(GISPORTAL) load_demo --if-empty
@@ -52,7 +52,7 @@ lint: python-packages
 	$(BIN)/mypy .
 
 # Every benchmark, each side by side with its peer tool; targets bench-<topic> are listed here.
-bench: bench-maps bench-import bench-api bench-tiles bench-analyses bench-intake bench-pb bench-pb-votes bench-routes
+bench: bench-maps bench-import bench-api bench-tiles bench-analyses bench-intake bench-pb bench-pb-votes bench-routes bench-load
 
 clean:
 	-$(GISPORTAL) db stop
@@ -98,3 +98,8 @@ bench-pb-votes: setup
 # best-known, every solution checked independently.
 bench-routes: python-packages
 	$(BIN)/python bench/routes.py
+
+# A realistic mix on loopback (scratch database, one Redis): citizens reading maps and reporting, staff triaging,
+# analysts paging items, tiles; 30 s with one gunicorn node, then two (round robin); requests/s, p50/p99, 0 errors.
+bench-load: setup
+	$(BIN)/python bench/load_mix.py

@@ -32,7 +32,8 @@ RUN pip install . && rm -rf build *.egg-info
 
 # The code runs from /app (PYTHONPATH), so that BASE_DIR is /app in every process (gunicorn, celery,
 # the gisportal command) and fixtures/ is found by `gisportal load_demo`.
-# State lives in /app/var: static files (built here, read-only) and media (a volume, owned by the app user).
+# State lives in /app/var: static files (built here, read-only), media and the tile cache (volumes, owned by the
+# app user).
 ENV PYTHONPATH=/app \
     DJANGO_SETTINGS_MODULE=gisportal.settings \
     GISPORTAL_VAR_DIR=/app/var \
@@ -47,8 +48,8 @@ from django.contrib.gis.gdal import gdal_full_version; from django.contrib.gis.g
 print('GDAL', gdal_full_version().decode(), '| GEOS', geos_version().decode())" \
     && gisportal compilemessages -v 0 \
     && gisportal collectstatic --no-input -v 0 \
-    && mkdir -p /app/var/media \
-    && chown gisportal:gisportal /app/var/media
+    && mkdir -p /app/var/media /app/var/cache \
+    && chown gisportal:gisportal /app/var/media /app/var/cache
 
 USER gisportal
 

@@ -143,6 +143,14 @@ def targets(service: dict[str, Any]) -> list[str]:
     return [str(port.get("target") if isinstance(port, dict) else port) for port in service.get("ports", [])]
 
 
+def mount(volume: dict[str, Any] | str) -> tuple[str, str]:
+    """Target → source, whichever form the tool printed ("source:target:mode" or a mapping)."""
+    if isinstance(volume, str):
+        source, target = volume.split(":")[:2]
+        return target, source
+    return volume["target"], volume.get("source", "")
+
+
 def test_app_and_worker_scale_behind_one_proxy(config: dict[str, Any]) -> None:
     """`--scale app=3 --scale worker=2` needs no host port and no container name on either; the proxy is public."""
     services = config["services"]
@@ -154,8 +162,11 @@ def test_app_and_worker_scale_behind_one_proxy(config: dict[str, Any]) -> None:
     nginx = (ROOT / "scripts" / "compose" / "nginx.conf").read_text()
     assert "server app:8000 resolve" in nginx  # every app container, looked up again as they come and go
     assert "127.0.0.11" in nginx and "X-Forwarded-For $proxy_add_x_forwarded_for" in nginx
-    # One Redis for every container: the cache, the rate limits and the tile versions are shared.
+    # One Redis for every container (the cache, the rate limits), one tile cache volume (tiles and layer versions).
     assert services["app"]["environment"]["REDIS_URL"] == services["worker"]["environment"]["REDIS_URL"]
+    for name in ("app", "worker"):
+        mounts = dict(mount(volume) for volume in services[name]["volumes"])
+        assert mounts["/app/var/cache"] == "tilecache" and mounts["/app/var/media"] == "media", name
 
 
 def test_the_replica_is_optional_and_streams_from_db(compose: Runner) -> None:

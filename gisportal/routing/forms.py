@@ -103,6 +103,7 @@ class OptimisationForm(forms.Form):
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.municipality = municipality
+        self.fields["days"].initial = selectors.collection_days(municipality) or DEFAULTS.days
         district, depots, disposals = self.fields["district"], self.fields["depots"], self.fields["disposals"]
         assert isinstance(district, forms.ChoiceField) and isinstance(depots, forms.ChoiceField)
         assert isinstance(disposals, forms.ChoiceField)

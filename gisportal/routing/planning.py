@@ -294,6 +294,11 @@ def plan(run: OptimisationRun, progress: Progress) -> None:
     node_of = {i: s.node_id for i, s in enumerate(snaps)} if run.method == OptimisationRun.Method.NETWORK else {}
     by_id = {c.id: (where.container(i), c) for i, c in enumerate(chosen)}
     run.proposal = _proposal(solved, by_id, where, distances, node_of, net, parameters, snaps)
+    # Accepting replaces every route: a container's collections on days not planned here would end.
+    planned = set(parameters.days)
+    run.proposal["not_planned"] = (
+        sum(1 for c in chosen if set(c.days) - planned) if parameters.days_from == "containers" else 0
+    )
     run.proposal["matrix_seconds"] = round(matrix_seconds, 2)
     run.proposal["synthetic"] = net.synthetic
     run.proposal["network"] = {

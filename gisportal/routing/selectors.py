@@ -8,7 +8,7 @@ from gisportal.accounts import roles
 from gisportal.routing.models import OptimisationRun
 from gisportal.routing.planning import DEPOT_KINDS, DISPOSAL_KINDS
 from layers import selectors
-from layers.models import District, Municipality, ServicePoint
+from layers.models import CollectionRoute, District, Municipality, ServicePoint
 
 
 def plannable_municipality(user: roles.User, code: str) -> Municipality | None:
@@ -33,3 +33,10 @@ def disposal_sites(municipality: Municipality) -> QuerySet[ServicePoint]:
 
 def districts(municipality: Municipality) -> QuerySet[District]:
     return District.objects.filter(municipality=municipality).order_by("name")
+
+
+def collection_days(municipality: Municipality) -> list[int]:
+    """The weekdays any of the municipality's routes runs today: what a plan should cover, since accepting it
+    replaces them all."""
+    found = CollectionRoute.objects.filter(municipality=municipality).values_list("service_days", flat=True)
+    return sorted({day for days in found for day in days})

@@ -72,7 +72,8 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     context = {"run": found, "proposal": found.proposal, "current": found.current}
     if found.proposal:
         context["map"] = builders.render_parts(_map(found))
-        context["served"] = sum(len(route["stops"]) for route in found.proposal["routes"])
+        # Containers, not visits: one collected on three days' rounds counts once.
+        context["served"] = len({stop["id"] for route in found.proposal["routes"] for stop in route["stops"]})
         week = "km_week" if "km_week" in found.proposal else "km"  # runs before the plan per day had none
         context["saved_km"] = round(found.current.get(week, 0) - found.proposal[week], 1)
     return render(request, "routing/run.html", context)

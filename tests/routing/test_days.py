@@ -7,6 +7,7 @@ from django.contrib.gis.geos import LineString, MultiLineString, Point
 from django.utils import timezone
 
 from gisportal.routing import feasibility, planning, services, solver
+from gisportal.routing.forms import OptimisationForm
 from gisportal.routing.models import FillReading, OptimisationRun
 from layers.models import CollectionRoute, ServicePoint
 from tests.conftest import Town
@@ -58,6 +59,9 @@ def test_each_day_plans_the_containers_collected_that_day(tozeur_streets: Town):
     ids = {name: p.pk for name, p in named.items()}
     assert served[(1, 3, 5)] == {ids[n] for n in groups[(1, 3, 5)]}
     assert served[(2,)] == {ids[n] for n in groups[(2,)]}
+    assert run.proposal["not_planned"] == 0
+    # The page proposes every day today's routes run, since accepting replaces them all.
+    assert OptimisationForm(municipality=tozeur_streets.municipality).fields["days"].initial == [1, 2, 3, 5]
     services.accept(run=run, user=None)
     days_of = {
         pk: sorted({d for r in CollectionRoute.objects.filter(service_points=pk) for d in r.service_days})
@@ -65,6 +69,16 @@ def test_each_day_plans_the_containers_collected_that_day(tozeur_streets: Town):
     }
     assert days_of[ids["Conteneur Tozeur"]] == [1, 3, 5] and days_of[ids["Conteneur 2"]] == [2]
     assert days_of[ids["Conteneur 1"]] == [1, 2, 3, 5]
+    # Monday alone, now that every container is on an accepted route running other days too: all five would lose
+    # collections, and the proposal says so.
+    monday = planning.Parameters.clean(
+        {"days": [1], "trucks": 2, "capacity": 5000, "seconds": 1}, municipality=tozeur_streets.municipality
+    )
+    warned = services.request_optimisation(
+        municipality=tozeur_streets.municipality, user=None, parameters=monday, wait=True
+    )
+    warned.refresh_from_db()
+    assert warned.proposal["not_planned"] == 5
     # On Thursday only the containers on no route today: the others are not collected then.
     thursday = planning.Parameters(days=[4])
     assert [(days, {chosen[i].name for i in members}) for days, members in planning.day_groups(chosen, thursday)] == [

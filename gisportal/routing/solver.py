@@ -101,7 +101,8 @@ def _solution(problem: Problem, found: vroom.solution.Solution, seconds: float) 
                     aboard -= emptied
                     for i in emptied:
                         load = [have - given for have, given in zip(load, stops[i].demand, strict=True)]
-            previous = kind
+            if kind != "break":  # a break at the site does not end the visit (VROOM counts no second setup)
+                previous = kind
         locations = [int(i) for i in steps.loc[steps["type"] != "break", "location_index"]]
         cost = sum(costs[a][b] for a, b in itertools.pairwise(locations))
         routes.append(Route(int(truck_id), visits, start, end, cost, breaks, unloads))

@@ -20,6 +20,10 @@ def solve(problem: Problem, *, seconds: float = 10, threads: int = 2, exploratio
     data.set_durations_matrix(profile="car", matrix_input=problem.durations)
     if problem.costs is not None:
         data.set_costs_matrix(profile="car", matrix_input=problem.costs)
+    elif problem.unloading:
+        # VROOM minimises travel time, not setups: the unloading time is added to every way into a site (not from the
+        # site itself), so that a trip there costs what it takes and is made only when it is worth it.
+        data.set_costs_matrix(profile="car", matrix_input=_with_unloading(problem.durations, problem.unloading))
     for truck in problem.trucks:
         data.add_vehicle(
             vroom.Vehicle(
@@ -63,6 +67,12 @@ def solve(problem: Problem, *, seconds: float = 10, threads: int = 2, exploratio
             )
     found = data.solve(exploration_level=exploration, nb_threads=threads, timeout=timedelta(seconds=seconds))
     return _solution(problem, found, time.monotonic() - started)
+
+
+def _with_unloading(durations: list[list[int]], unloading: dict[int, int]) -> list[list[int]]:
+    return [
+        [cost + (unloading.get(j, 0) if i != j else 0) for j, cost in enumerate(row)] for i, row in enumerate(durations)
+    ]
 
 
 def _solution(problem: Problem, found: vroom.solution.Solution, seconds: float) -> Solution:

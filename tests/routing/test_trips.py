@@ -148,3 +148,18 @@ def test_a_break_at_the_disposal_site_is_taken_in_the_order_reported():
     checked = feasibility.check(problem, solution)
     assert checked.feasible, checked.violations
     assert len(solution.routes[0].unloads) == 2  # the truck holds one container at a time
+
+
+def test_a_truck_with_room_does_not_stop_to_unload_on_its_way():
+    # The landfill lies between the two containers: passing it costs no detour, unloading there costs 300 s.
+    points = [(0, 0), (5, 0), (3, 0), (7, 0)]
+    problem = Problem(
+        "on-the-way",
+        grid_matrix(points),
+        [Stop(2, 2, (1,), site=1), Stop(3, 3, (1,), site=1)],
+        [Truck(1, 0, 0, (5,), (0, 10_000))],
+        unloading={1: 300},
+    )
+    solution, checked = solved(problem)
+    assert checked.feasible, checked.violations
+    assert len(solution.routes[0].unloads) == 1 and solution.cost == 140

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.images import get_image_dimensions
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -69,6 +70,22 @@ def store(photo_model: Any, complaint: object, contents: list[ContentFile]) -> l
         photo.image = stored[-1]  # the dimensions are read from the stored file
         photo.save()
     return stored
+
+
+def write(photo_model: Any, contents: list[ContentFile]) -> list[tuple[str, int, int]]:
+    """Write each photo's file (no row): its stored name, width and height. On a storage error, remove every file
+    written so far (a partly written one too) and raise StorageUnavailable; `discard` them if the report fails."""
+    field = photo_model._meta.get_field("image")
+    written: list[tuple[str, int, int]] = []
+    for content in contents:
+        width, height = get_image_dimensions(content)
+        name = field.storage.get_available_name(field.generate_filename(photo_model(), content.name))
+        try:
+            written.append((field.storage.save(name, content), width or 0, height or 0))
+        except OSError as error:
+            discard([*(stored for stored, _, _ in written), name])
+            raise StorageUnavailable(str(error)) from error
+    return written
 
 
 def discard(names: list[str]) -> None:

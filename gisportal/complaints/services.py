@@ -13,17 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gisportal.accounts import roles
-from gisportal.complaints import abuse, notifications, photos, selectors, workflow
+from gisportal.complaints import abuse, intake, notifications, photos, selectors, workflow
 from gisportal.complaints.models import (
     ComplaintPhoto,
     ComplaintUpdate,
     Follower,
-    ReporterKey,
     SatisfactionAnswer,
     ServiceQuestion,
 )
+from layers import rules
 from layers import selectors as layer_selectors
-from layers import services as layer_services
 from layers.models import Complaint
 
 Status = Complaint.Status
@@ -108,7 +107,6 @@ def _clean_location(lon: float, lat: float) -> Point:
     return Point(lon, lat, srid=4326)
 
 
-@transaction.atomic
 def submit_report(
     *,
     lon: float,
@@ -121,8 +119,12 @@ def submit_report(
     photo_uploads: list[UploadedFile] | None = None,
     client_ip: str = "",
     source: str = "web",
+    placement: intake.Placement | None = None,
 ) -> Complaint:
-    """A citizen's report, checked field by field, routed by `layers.services.report_complaint`."""
+    """A citizen's report, checked field by field, placed and stored in two statements (see `intake`).
+
+    `placement` is `intake.place` of the same point, category, address and contact, when the caller has it already.
+    """
     if category not in Complaint.Category.values:
         raise _invalid("category", _("Choose a category from the list."), "invalid_category")
     description = _clean_text("description", description, maximum=MAX_DESCRIPTION, minimum=MIN_DESCRIPTION)
@@ -131,34 +133,45 @@ def submit_report(
     if reporter_contact and not CONTACT_PATTERN.match(reporter_contact):
         raise _invalid("reporter_contact", _("Give an e-mail address or a phone number."), "invalid_contact")
     location = _clean_location(lon, lat)
+    if (problem := rules.geometry_problem(location)) is not None:
+        raise ValidationError({"location": problem})  # before any query: PostGIS refuses to route it
     cleaned_photos = photos.clean_photos(photo_uploads or [])
-    abuse.check_ban(ip=client_ip, contact=reporter_contact)
-
-    def apply_charter(routed: Complaint) -> int | None:
-        """The routed municipality's catalogue: the category must be offered, its questions answered."""
-        service = selectors.service_category(routed.municipality, category)
-        if service is None and selectors.catalogue(routed.municipality):
-            raise _invalid("category", _("This municipality does not handle this category."), "category_not_offered")
-        routed.answers = clean_answers(list(service.questions.all()) if service else [], answers or {})
-        return service.target_days if service else None
-
-    complaint = layer_services.report_complaint(
+    if placement is None:
+        placement = intake.place(lon=lon, lat=lat, category=category, ip=client_ip, contact=reporter_contact)
+    if placement.banned:
+        raise abuse.Banned()
+    if placement.municipality_id is None:
+        outside = _("This place is outside every municipality. Move the pin onto the municipality.")
+        raise ValidationError({"location": ValidationError(outside, code="outside_municipalities")})
+    # The routed municipality's catalogue: the category must be offered, its questions answered.
+    service = placement.category
+    if service is None and placement.has_catalogue:
+        raise _invalid("category", _("This municipality does not handle this category."), "category_not_offered")
+    complaint = Complaint(
         location=location,
         category=category,
         description=description,
         reporter_name=reporter_name,
         reporter_contact=reporter_contact,
+        answers=clean_answers(list(service.questions.all()) if service else [], answers or {}),
         source=source,
-        apply_charter=apply_charter,
+        municipality_id=placement.municipality_id,
+        district_id=placement.district_id,
+        service_point_id=placement.service_point_id,
     )
+    if service is not None:
+        complaint.due_at = timezone.now() + datetime.timedelta(days=service.target_days)
+    # Routing just read the foreign keys from the database, and the random tracking code (31^10 values) has a
+    # unique index behind it: no checking query.
+    complaint.full_clean(exclude=["municipality", "district", "service_point"], validate_unique=False)
     # Counted only once the report is valid, so a citizen's typo does not use up her quota.
     abuse.hit_rate_limit(ip=client_ip, contact=reporter_contact)
-    stored = photos.store(ComplaintPhoto, complaint, cleaned_photos)  # StorageUnavailable: the report rolls back
+    # The files last, just before the one statement that stores the report: nothing can refuse it after them.
+    written = photos.write(ComplaintPhoto, cleaned_photos)  # StorageUnavailable: nothing is stored
     try:
-        ComplaintUpdate.objects.create(complaint=complaint, status=Status.SUBMITTED, is_public=True, by_reporter=True)
-        ReporterKey.objects.create(complaint=complaint)
+        intake.store(complaint, written)
     except BaseException:
-        photos.discard(stored)  # the rows go with the transaction; their files with them
+        photos.discard([name for name, _, _ in written])
         raise
     return complaint
 

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.gis.geos import Point
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,15 +13,18 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gisportal.complaints import abuse, photos, public_forms, selectors, services, workflow
+from gisportal.complaints import abuse, intake, photos, public_forms, selectors, services, workflow
 from gisportal.complaints.models import ServiceCategory
 from layers import selectors as layer_selectors
 from layers.models import Complaint
 from maps import basemap, builders, picture
 
 NEARBY_SHOWN = 5
-# The reporter's keys of the reports sent from this browser, by tracking code.
+# The reporter's keys of the reports sent from this browser, by tracking code: in a signed cookie, so that a report
+# writes no session row; keys an earlier version kept in the session are still read.
 SESSION_KEYS = "complaints_reporter_keys"
+KEYS_COOKIE = "complaints_keys"
+KEYS_KEPT = 20
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -74,6 +79,7 @@ def _report_url(**query: str | int) -> str:
     return f"{reverse('complaints:report')}?{urlencode(query)}"
 
 
+@transaction.non_atomic_requests  # reads, and a report stored in one statement: no transaction to open
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     """Three steps, each a plain form: where (map, its picture without JavaScript, place search or coordinates),
@@ -126,7 +132,7 @@ def _details(
         "category": category,
         "form": form or public_forms.ReportForm(initial=initial, category=category),
         "nearby": nearby.prefetch_related("photos")[:NEARBY_SHOWN],
-        "own_reports": set(request.session.get(SESSION_KEYS, {})),  # hers: no "me too" on them
+        "own_reports": set(_own_keys(request)),  # hers: no "me too" on them
         "follow_form": public_forms.FollowForm(),
     }
     return _page(request, context, status=status)
@@ -146,24 +152,24 @@ def _submit(request: HttpRequest) -> HttpResponse:
     if not place.is_valid():
         return _page(request, {"step": "where", "place_form": place, "centre": COUNTRY}, status=400)
     lat, lon = place.cleaned_data["lat"], place.cleaned_data["lon"]
-    point = Point(lon, lat, srid=4326)
-    municipality = layer_selectors.municipality_at(point)
-    if municipality is None:
+    # One statement routes the point and reads the category, its questions and the ban list for the service too.
+    placement = intake.place(
+        lon=lon,
+        lat=lat,
+        category=request.POST.get("category", ""),
+        ip=_client_ip(request),
+        contact=request.POST.get("reporter_contact", ""),
+    )
+    if placement.municipality_id is None:
         outside = {"step": "where", "place_form": place, "outside": True, "centre": _centre(request, place)}
         return _page(request, outside, status=400)
-    category = selectors.service_category(municipality, request.POST.get("category", ""))
+    category = placement.category
     if category is None:
-        choose = {"step": "what", "lat": lat, "lon": lon, "municipality": municipality}
-        return _page(request, choose | {"categories": selectors.catalogue(municipality)}, status=400)
+        choose = {"step": "what", "lat": lat, "lon": lon, "municipality": placement.municipality}
+        return _page(request, choose | {"categories": selectors.catalogue(placement.municipality)}, status=400)
     form = public_forms.ReportForm(request.POST, category=category)
-    context: dict = {
-        "lat": lat,
-        "lon": lon,
-        "municipality": municipality,
-        "district": layer_selectors.district_at(municipality, point),
-    }
     if not form.is_valid() or form.cleaned_data["website"]:
-        return _details(request, context, category, form, status=400)
+        return _details(request, _placed(lat, lon, placement), category, form, status=400)
     data = form.cleaned_data
     try:
         complaint = services.submit_report(
@@ -176,36 +182,62 @@ def _submit(request: HttpRequest) -> HttpResponse:
             reporter_contact=data["reporter_contact"],
             photo_uploads=request.FILES.getlist("photos"),
             client_ip=_client_ip(request),
+            placement=placement,
         )
     except ValidationError as error:
         for message in error.messages:
             form.add_error(None, message)
-        return _details(request, context, category, form, status=400)
+        return _details(request, _placed(lat, lon, placement), category, form, status=400)
     except abuse.Banned:
         form.add_error(None, _("Reports from this address or contact are not accepted."))
-        return _details(request, context, category, form, status=403)
+        return _details(request, _placed(lat, lon, placement), category, form, status=403)
     except abuse.RateLimited:
         form.add_error(None, _("You have sent many reports in a short time. Please try again later."))
-        return _details(request, context, category, form, status=429)
+        return _details(request, _placed(lat, lon, placement), category, form, status=429)
     except photos.StorageUnavailable:
         form.add_error(None, _storage_unavailable())
-        unavailable = _details(request, context, category, form, status=503)
+        unavailable = _details(request, _placed(lat, lon, placement), category, form, status=503)
         unavailable["Retry-After"] = "300"
         return unavailable
-    _keep_key(request, complaint, complaint.reporter_key.key)
-    return redirect(f"{_status_url(complaint)}?new=1")
+    response = redirect(f"{_status_url(complaint)}?new=1")
+    _keep_key(request, response, complaint, complaint.reporter_key.key)
+    return response
 
 
-def _keep_key(request: HttpRequest, complaint: Complaint, key: str) -> None:
-    keys = request.session.get(SESSION_KEYS, {})
+def _placed(lat: float, lon: float, placement: intake.Placement) -> dict:
+    """The details step's context around a placed point (read only when the page is shown again)."""
+    return {"lat": lat, "lon": lon, "municipality": placement.municipality, "district": placement.district}
+
+
+def _own_keys(request: HttpRequest) -> dict[str, str]:
+    keys = dict(request.session.get(SESSION_KEYS, {}))
+    try:
+        kept = signing.loads(request.COOKIES.get(KEYS_COOKIE, ""), salt=KEYS_COOKIE)
+    except signing.BadSignature:
+        kept = {}
+    if isinstance(kept, dict):
+        keys |= {str(code): str(key) for code, key in kept.items()}
+    return keys
+
+
+def _keep_key(request: HttpRequest, response: HttpResponse, complaint: Complaint, key: str) -> None:
+    keys = _own_keys(request)
+    keys.pop(complaint.tracking_code, None)
     keys[complaint.tracking_code] = key
-    request.session[SESSION_KEYS] = keys
+    response.set_cookie(
+        KEYS_COOKIE,
+        signing.dumps(dict(list(keys.items())[-KEYS_KEPT:]), salt=KEYS_COOKIE, compress=True),
+        max_age=settings.SESSION_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
 
 
 def _reporter_key(request: HttpRequest, complaint: Complaint) -> str:
-    """The reporter's key as this request carries it: form, private link, or this browser's session."""
+    """The reporter's key as this request carries it: form, private link, or this browser's cookie."""
     sent = request.POST.get("key") or request.GET.get("key") or ""
-    return sent or request.session.get(SESSION_KEYS, {}).get(complaint.tracking_code, "")
+    return sent or _own_keys(request).get(complaint.tracking_code, "")
 
 
 def _status_url(complaint: Complaint) -> str:
@@ -267,11 +299,12 @@ def _posted(
         return _status_page(request, complaint, status=403)
     except abuse.RateLimited:
         return _status_page(request, complaint, status=429)
+    messages.success(request, thanks)
+    response = redirect(_status_url(complaint))
     if by_reporter:
         # She may have come by her private link from another device: the page she is sent back to still knows her.
-        _keep_key(request, complaint, _reporter_key(request, complaint))
-    messages.success(request, thanks)
-    return redirect(_status_url(complaint))
+        _keep_key(request, response, complaint, _reporter_key(request, complaint))
+    return response
 
 
 @require_POST

@@ -6,22 +6,22 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gisportal.api import parsing
-from gisportal.complaints import abuse, photos, services
+from gisportal.complaints import abuse, intake, photos, services
 from gisportal.complaints import selectors as complaint_selectors
 from gisportal.complaints.models import ApiKey
 from gisportal.open311 import selectors
 from gisportal.open311.formats import errors, respond
-from layers import selectors as layer_selectors
 from layers.models import Complaint, Municipality
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -119,6 +119,11 @@ def _handled(view: Any) -> Any:
     """Map the clients' mistakes to the spec's error list, in the format asked for."""
 
     def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+        # An app, not a page: no language prefix, so the client's Accept-Language (French without one).
+        with translation.override(translation.get_language_from_request(request)):
+            return answer(request, *args, fmt=fmt, **kwargs)
+
+    def answer(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
         if request.method == "POST" and abuse.body_too_large(request.META):
             return errors(fmt, 413, _("The request is too large: at most three media of 8 MB"))
         # PostgreSQL text cannot hold NUL: refuse it in any parameter before it reaches a query.
@@ -172,6 +177,7 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
     return respond(fmt, "service_definition", selectors.definition(category))
 
 
+@transaction.non_atomic_requests  # reads, and a report stored in one statement: no transaction to open
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 @_handled
@@ -248,10 +254,14 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     name = " ".join(p for p in (request.POST.get("first_name", ""), request.POST.get("last_name", "")) if p)
     lon, lat = _coordinate(request, "long"), _coordinate(request, "lat")
     jurisdiction = _jurisdiction(request)
-    if jurisdiction is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
+    contact = request.POST.get("email", "") or request.POST.get("phone", "")
+    placement = None
+    if -90 <= lat <= 90 and -180 <= lon <= 180:  # elsewhere the service says what is wrong, before any query
+        ip = request.META.get("REMOTE_ADDR", "")
+        placement = intake.place(lon=lon, lat=lat, category=service_code, ip=ip, contact=contact)
         # Routing is by geometry; a client naming a jurisdiction must place the report inside it.
-        routed = layer_selectors.municipality_at(Point(lon, lat, srid=4326))
-        if routed is not None and routed.pk != jurisdiction.pk:
+        routed = placement.municipality_id
+        if jurisdiction is not None and routed is not None and routed != jurisdiction.pk:
             raise BadQuery(_("lat and long lie outside jurisdiction_id %(code)s") % {"code": jurisdiction.code})
     try:
         complaint = services.submit_report(
@@ -261,10 +271,11 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             description=request.POST.get("description", ""),
             answers=_answers(request),
             reporter_name=name,
-            reporter_contact=request.POST.get("email", "") or request.POST.get("phone", ""),
+            reporter_contact=contact,
             photo_uploads=request.FILES.getlist("media"),
             client_ip=request.META.get("REMOTE_ADDR", ""),
             source=f"open311:{client.name}"[:40],
+            placement=placement,
         )
     except ValidationError as error:
         return errors(fmt, 400, *error.messages)

@@ -2,8 +2,9 @@
 
 When Redis does not answer (stopped, restarting, unreachable), every cache call is served by this process's own
 memory instead, and Redis is tried again after RETRY_SECONDS: pages and APIs keep serving, and the rate limits fall
-back to a local rule — the same limits counted in each worker (stricter per worker than none, looser than shared),
-the counters starting again from zero. Both the outage and the return are said in the log.
+back to a local rule — each process counts its own share of every limit (`local_limit`: the limit divided by the
+portal's processes, settings.WEB_PROCESSES, at least 1), so that all of them together allow no more than the shared
+limit did; the counters start again from zero. Both the outage and the return are said in the log.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -38,6 +40,13 @@ class _Outage:
 _outage = _Outage()
 
 
+def local_limit(limit: int) -> int:
+    """A rate limit as this process must apply it: all of it while counts are shared, its share during an outage."""
+    if not _outage.down:
+        return limit
+    return max(1, limit // max(1, settings.WEB_PROCESSES))
+
+
 class FallbackRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = params.setdefault("OPTIONS", {})
@@ -55,7 +64,13 @@ class FallbackRedisCache(RedisCache):
             except UNAVAILABLE as error:
                 with _outage.lock:
                     if not _outage.down:
-                        logger.warning("Redis unavailable (%s): the cache and rate limits are local", error)
+                        logger.warning(
+                            "Redis unavailable (%s): the cache is local, and each of the %d processes allows 1/%d of "
+                            "every rate limit",
+                            error,
+                            settings.WEB_PROCESSES,
+                            settings.WEB_PROCESSES,
+                        )
                     _outage.down, _outage.retry_at = True, time.monotonic() + RETRY_SECONDS
             else:
                 if _outage.down:

@@ -218,6 +218,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("GISPORTAL_LOG_LEVEL", "WARNING")},
 }
 
+# The portal's web processes in all (every node's gunicorn workers): while Redis is down each one allows this share
+# of every rate limit, so that together they allow no more than the shared limit (gisportal/cache.py).
+WEB_PROCESSES = int(os.environ.get("GISPORTAL_WEB_PROCESSES", os.environ.get("WEB_CONCURRENCY", "1")))
 # Rate limits and tile versions must be shared by every gunicorn worker: Redis where configured;
 # the per-process memory cache only suits one-process runs (tests, the local demo).
 if os.environ.get("REDIS_URL"):

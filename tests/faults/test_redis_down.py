@@ -1,5 +1,6 @@
 """Redis stopped under a serving portal (REDIS_URL set: the cache, the rate limits and Celery's broker): pages and
-APIs still serve, the rate limits fall back to a local rule, a background job runs inline — each said in the log."""
+APIs still serve, the rate limits fall back to a local rule (each process its share of them), a background job runs
+inline — each said in the log."""
 
 import importlib
 import os
@@ -81,6 +82,30 @@ def test_pages_apis_and_rate_limits_without_redis(served, redis):
     assert portal.get("/open311/v2/services.json")[0] == 200
     assert portal.post("/open311/v2/requests.json", report(key, 12))[0] == 200  # Redis's own count: 2 of 10
     assert "Redis is back" in portal.log.read_text()
+
+
+@pytest.fixture
+def served_as_one_of_five(transactional_db, tozeur, redis):
+    """The same portal, declared one of five web processes (GISPORTAL_WEB_PROCESSES=5): a deployment's share."""
+    for migration in ("0002_national_catalogue", "0006_question_languages"):
+        importlib.import_module(f"gisportal.complaints.migrations.{migration}").seed(apps, None)
+    portal = Portal(suite_database_url(), env={"REDIS_URL": redis.url, "GISPORTAL_WEB_PROCESSES": "5"})
+    try:
+        portal.start()
+        yield portal
+    finally:
+        portal.stop()
+
+
+def test_without_redis_each_process_allows_its_share_of_a_limit(served_as_one_of_five, redis):
+    """Five processes counting alone from zero would let five times 10 reports an hour through: each allows 10 / 5."""
+    portal = served_as_one_of_five
+    key = ApiKey.objects.create(name="test app").key
+    redis.stop()
+    answers = [portal.post("/open311/v2/requests.json", report(key, n))[0] for n in range(4)]
+    assert answers == [200, 200, 429, 429], portal.log.read_text()[-2000:]
+    assert Complaint.objects.filter(reporter_contact="amel@example.org").count() == 2
+    assert "each of the 5 processes allows 1/5 of every rate limit" in portal.log.read_text()
 
 
 DISPATCH = """

@@ -5,24 +5,31 @@ lately. Whatever writes — an unsafe method, or the first write of a GET — re
 request, and its client gets a cookie that keeps its reads on the primary for REPLICA_PIN_SECONDS: a citizen who
 reported a problem sees it on the next page even while the replica lags. Background jobs, the command line and the
 tests read from the primary (no request, no replica). Accounts, sessions and login throttling always read from the
-primary: a revoked role or a lockout must apply at once.
+primary: a revoked role or a lockout must apply at once. A replica out of reach sends the reads to the primary,
+said in the log, and is tried again after RETRY_SECONDS.
 
 Raw SQL readers take their connection from `reading_connection()`, which follows the same rule as the ORM.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 
+logger = logging.getLogger("gisportal.db")
+
 REPLICA = "replica"
+RETRY_SECONDS = 5.0
 PIN_COOKIE = "gisportal_primary"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Read where they are written: who may do what, who is logged in, who is locked out.
@@ -40,6 +47,40 @@ _request: ContextVar[_Reads | None] = ContextVar("gisportal_reads", default=None
 
 def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
+
+
+class _ReplicaOutage:
+    """This process's view of the replica, shared by its threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.down = False
+        self.retry_at = 0.0
+
+
+_outage = _ReplicaOutage()
+
+
+def replica_reachable() -> bool:
+    """Whether this request may read from the replica: connected (checked as Django checks any reused connection)."""
+    if time.monotonic() < _outage.retry_at:
+        return False
+    replica = connections[REPLICA]
+    try:
+        replica.close_if_health_check_failed()
+        replica.ensure_connection()
+    except (OperationalError, InterfaceError) as error:
+        with _outage.lock:
+            if not _outage.down:
+                logger.warning("Read replica unavailable (%s): reads go to the primary", str(error).strip())
+            _outage.down, _outage.retry_at = True, time.monotonic() + RETRY_SECONDS
+        return False
+    if _outage.down:
+        with _outage.lock:
+            if _outage.down:
+                logger.warning("Read replica is back: reads of safe requests go to it again")
+            _outage.down = False
+    return True
 
 
 def reading_connection() -> BaseDatabaseWrapper:
@@ -81,7 +122,7 @@ class PrimaryAfterWriteMiddleware:
         if not replica_configured():
             return self.get_response(request)
         safe = request.method in SAFE_METHODS
-        reads = _Reads(on_replica=safe and PIN_COOKIE not in request.COOKIES)
+        reads = _Reads(on_replica=safe and PIN_COOKIE not in request.COOKIES and replica_reachable())
         token = _request.set(reads)
         try:
             response = self.get_response(request)

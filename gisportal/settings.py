@@ -142,12 +142,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GISPORTAL_TEST_DATABASE", "test_gisportal")}
 # A PostgreSQL streaming replica for the reads of safe requests (maps, tiles, analyses, open data): gisportal/db.py.
 if os.environ.get("DATABASE_REPLICA_URL"):
+    _replica = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], engine=DATABASES["default"]["ENGINE"])
     DATABASES["replica"] = {
-        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], engine="django.contrib.gis.db.backends.postgis"),
+        **_replica,
         "ATOMIC_REQUESTS": False,  # read-only; a replica down must not fail the requests that only write
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
+        # Out of reach: the reads go to the primary within seconds (gisportal/db.py).
+        "OPTIONS": {"connect_timeout": 2, **_replica.get("OPTIONS", {})},
     }
     DATABASE_ROUTERS = ["gisportal.db.ReplicaRouter"]
 # Proxies in front that append to X-Forwarded-For (docker-compose's nginx: 1); 0 without one (gisportal/proxy.py).

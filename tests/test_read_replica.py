@@ -16,6 +16,7 @@ from django.db import connections
 from django.test import Client
 
 from gisportal import db as routing
+from gisportal.db import RETRY_SECONDS
 from tests.complaints.conftest import TOZEUR_LAT, TOZEUR_LON
 from tests.faults.services import Portal, ScratchCluster, ScratchReplica
 
@@ -132,6 +133,23 @@ def test_a_citizen_reads_her_own_report_while_the_replica_does_not_replay(served
     assert neighbour.complaints_in_view() == before + 1
     assert routing.PIN_COOKIE not in {cookie.name for cookie in neighbour.cookies}  # readers are never pinned
     assert "Traceback" not in portal.log.read_text()
+
+
+def test_a_replica_down_sends_the_reads_to_the_primary(served):
+    _primary, replica, portal, _key = served
+    reader = Browser(portal.port)
+    replica.stop()
+    try:
+        for door in READ_DOORS:
+            status, body = reader.request(door)
+            assert status in (200, 204), (door, status, body[:300], portal.log.read_text()[-2000:])
+        assert portal.log.read_text().count("Read replica unavailable") == 1  # said once per outage
+    finally:
+        replica.start()
+    time.sleep(RETRY_SECONDS + 0.5)  # tried again after a few seconds
+    assert reader.request("/m/6211/")[0] == 200
+    log = portal.log.read_text()
+    assert "Read replica is back" in log and "Traceback" not in log
 
 
 @pytest.mark.django_db

@@ -2,7 +2,8 @@
 
 The placing statement answers, for a point and a category, what `layers.services.place_complaint` and the
 catalogue's selectors answer in five queries (the municipality by `municipality_at()`, the district, the nearest
-asset, the category with its questions, whether the municipality has a catalogue) and the ban list's check.
+asset, the category with its questions, whether the municipality has a catalogue), the ban list's check and, for
+Open311, the client's API key.
 The storing statement writes the report, its first history version, its first update, the reporter's key and
 its photos' rows: one statement, so all or nothing without a transaction of its own.
 """
@@ -62,7 +63,8 @@ SELECT m.id,
                 WHERE c.is_active AND (c.municipality_id = m.id OR c.municipality_id IS NULL)),
        EXISTS (SELECT 1 FROM complaints_ban b
                 WHERE (b.kind = '{Ban.Kind.IP}' AND b.value = %(ip)s)
-                   OR (b.kind = '{Ban.Kind.CONTACT}' AND b.value = %(contact)s))
+                   OR (b.kind = '{Ban.Kind.CONTACT}' AND b.value = %(contact)s)),
+       (SELECT k.name FROM complaints_apikey k WHERE k.key = %(api_key)s AND k.is_active)
   FROM m
 """  # noqa: S608 (constants only; every value is a parameter)
 
@@ -77,6 +79,7 @@ class Placement:
     category: ServiceCategory | None
     has_catalogue: bool
     banned: bool
+    api_client: str | None = None  # the name of the Open311 client whose key was given, if it is valid
     _objects: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -120,8 +123,9 @@ def _category(row: Any) -> ServiceCategory | None:
     return category
 
 
-def place(*, lon: float, lat: float, category: str, ip: str, contact: str) -> Placement:
-    """Route a point (on Earth) and look up what applies to a report of `category` there, in one statement."""
+def place(*, lon: float, lat: float, category: str, ip: str, contact: str, api_key: str = "") -> Placement:
+    """Route a point (on Earth) and look up what applies to a report of `category` there, and the Open311 client
+    of `api_key`, in one statement."""
     code = category if category in Complaint.Category.values else None
     contact = normalise_contact(contact) if contact and "\x00" not in contact else ""
     params: dict[str, Any] = {
@@ -132,11 +136,13 @@ def place(*, lon: float, lat: float, category: str, ip: str, contact: str) -> Pl
         "code": code,
         "ip": ip or None,  # nothing banned matches an empty address or contact
         "contact": contact or None,
+        "api_key": api_key if api_key and "\x00" not in api_key else None,
     }
     with connections[router.db_for_write(Complaint)].cursor() as cursor:
         cursor.execute(PLACE, params)
-        municipality_id, district_id, service_point_id, found, has_catalogue, banned = cursor.fetchone()
-    return Placement(municipality_id, district_id, service_point_id, _category(found), has_catalogue, banned)
+        municipality_id, district_id, service_point_id, found, has_catalogue, banned, client = cursor.fetchone()
+    category_found = _category(found)
+    return Placement(municipality_id, district_id, service_point_id, category_found, has_catalogue, banned, client)
 
 
 def _columns(model: type[models.Model], values: dict[str, str]) -> tuple[str, str]:

@@ -245,23 +245,38 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             )
         )
     key = request.POST.get("api_key", "")
-    client = ApiKey.objects.filter(key=key, is_active=True).first() if key else None
-    if client is None:
+    if not key:
         return errors(fmt, 403, _("Invalid or missing api_key"))
-    service_code = request.POST.get("service_code", "")
-    if not service_code:
-        raise BadQuery(_("service_code is required"))
+
+    def client_of_key() -> str | None:
+        return ApiKey.objects.filter(key=key, is_active=True).values_list("name", flat=True).first()
+
+    try:
+        service_code = request.POST.get("service_code", "")
+        if not service_code:
+            raise BadQuery(_("service_code is required"))
+        lon, lat = _coordinate(request, "long"), _coordinate(request, "lat")
+        jurisdiction = _jurisdiction(request)
+    except (BadQuery, UnknownJurisdiction):
+        if client_of_key() is None:  # a client without a valid key hears only that
+            return errors(fmt, 403, _("Invalid or missing api_key"))
+        raise
     name = " ".join(p for p in (request.POST.get("first_name", ""), request.POST.get("last_name", "")) if p)
-    lon, lat = _coordinate(request, "long"), _coordinate(request, "lat")
-    jurisdiction = _jurisdiction(request)
     contact = request.POST.get("email", "") or request.POST.get("phone", "")
     placement = None
     if -90 <= lat <= 90 and -180 <= lon <= 180:  # elsewhere the service says what is wrong, before any query
         ip = request.META.get("REMOTE_ADDR", "")
-        placement = intake.place(lon=lon, lat=lat, category=service_code, ip=ip, contact=contact)
+        # The key is checked by the same statement that places the report.
+        placement = intake.place(lon=lon, lat=lat, category=service_code, ip=ip, contact=contact, api_key=key)
+        client = placement.api_client
+    else:
+        client = client_of_key()
+    if client is None:
+        return errors(fmt, 403, _("Invalid or missing api_key"))
+    if placement is not None and jurisdiction is not None:
         # Routing is by geometry; a client naming a jurisdiction must place the report inside it.
         routed = placement.municipality_id
-        if jurisdiction is not None and routed is not None and routed != jurisdiction.pk:
+        if routed is not None and routed != jurisdiction.pk:
             raise BadQuery(_("lat and long lie outside jurisdiction_id %(code)s") % {"code": jurisdiction.code})
     try:
         complaint = services.submit_report(
@@ -274,7 +289,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             reporter_contact=contact,
             photo_uploads=request.FILES.getlist("media"),
             client_ip=request.META.get("REMOTE_ADDR", ""),
-            source=f"open311:{client.name}"[:40],
+            source=f"open311:{client}"[:40],
             placement=placement,
         )
     except ValidationError as error:

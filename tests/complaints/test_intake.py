@@ -59,14 +59,22 @@ def form_report(**extra) -> dict:
     } | extra
 
 
-def test_an_open311_report_is_the_key_lookup_and_two_statements(client, tozeur, api_key, tmp_path, settings):
+def test_an_open311_report_is_two_statements(client, tozeur, api_key, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     sent = statements(client, "/open311/v2/requests.json", open311_report(api_key, email="amel@example.org"))
-    assert len(sent) == 3, sent
-    assert "complaints_apikey" in sent[0] and "municipality_at" in sent[1] and sent[2].startswith("\nWITH complaint AS")
+    assert len(sent) == 2, sent
+    assert "municipality_at" in sent[0] and "complaints_apikey" in sent[0] and sent[1].startswith("\nWITH complaint AS")
     # A photo adds no statement: its row is part of the storing one.
-    assert len(statements(client, "/open311/v2/requests.json", open311_report(api_key, media=jpeg()))) == 3
+    assert len(statements(client, "/open311/v2/requests.json", open311_report(api_key, media=jpeg()))) == 2
     assert ComplaintPhoto.objects.count() == 1
+
+
+@pytest.mark.parametrize("extra", [{}, {"service_code": ""}, {"lat": "91"}, {"jurisdiction_id": "9999"}])
+def test_a_revoked_key_is_refused_before_anything_else(client, tozeur, api_key, extra):
+    ApiKey.objects.filter(key=api_key).update(is_active=False)
+    response = client.post("/open311/v2/requests.json", open311_report(api_key, **extra))
+    assert response.status_code == 403
+    assert not Complaint.objects.filter(description="Conteneur plein rue Ibn Chabbat").exists()
 
 
 def test_a_form_report_is_two_statements_and_no_session(client, tozeur):

@@ -3,7 +3,9 @@
 A request may read from the replica when it is a safe one (GET, HEAD, OPTIONS) from a client that has not written
 lately. Whatever writes — an unsafe method, or the first write of a GET — reads from the primary for the rest of the
 request, and its client gets a cookie that keeps its reads on the primary for REPLICA_PIN_SECONDS: a citizen who
-reported a problem sees it on the next page even while the replica lags. Background jobs, the command line and the
+reported a problem sees it on the next page even while the replica lags. API clients that keep no cookies (QGIS
+re-reading the features it just edited, an Open311 app) are pinned by their Authorization header, in the shared
+cache. Background jobs, the command line and the
 tests read from the primary (no request, no replica). Accounts, sessions and login throttling always read from the
 primary: a revoked role or a lockout must apply at once. A replica out of reach sends the reads to the primary,
 said in the log, and is tried again after RETRY_SECONDS.
@@ -13,6 +15,7 @@ Raw SQL readers take their connection from `reading_connection()`, which follows
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
@@ -122,7 +126,9 @@ class PrimaryAfterWriteMiddleware:
         if not replica_configured():
             return self.get_response(request)
         safe = request.method in SAFE_METHODS
-        reads = _Reads(on_replica=safe and PIN_COOKIE not in request.COOKIES and replica_reachable())
+        credentials = request.META.get("HTTP_AUTHORIZATION", "")
+        pinned = PIN_COOKIE in request.COOKIES or bool(credentials and cache.get(_pin_key(credentials)))
+        reads = _Reads(on_replica=safe and not pinned and replica_reachable())
         token = _request.set(reads)
         try:
             response = self.get_response(request)
@@ -133,4 +139,10 @@ class PrimaryAfterWriteMiddleware:
             response.set_cookie(
                 PIN_COOKIE, "1", max_age=seconds, httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
             )
+            if credentials:  # unchecked: a forged header only sends its sender's reads to the primary
+                cache.set(_pin_key(credentials), 1, seconds)
         return response
+
+
+def _pin_key(credentials: str) -> str:
+    return "replica-pin:" + hashlib.sha256(credentials.encode()).hexdigest()[:32]

@@ -50,10 +50,11 @@ class Browser:
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
-    def request(self, path: str, fields: dict[str, str] | None = None) -> tuple[int, str]:
+    def request(self, path: str, fields: dict[str, str] | None = None, **headers: str) -> tuple[int, str]:
         data = urllib.parse.urlencode(fields).encode() if fields is not None else None
         try:
-            with self.opener.open(self.base + path, data=data, timeout=30) as response:
+            request = urllib.request.Request(self.base + path, data=data, headers=headers)  # noqa: S310 - loopback
+            with self.opener.open(request, timeout=30) as response:
                 return response.status, response.read().decode(errors="replace")
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace")
@@ -123,14 +124,21 @@ def test_a_citizen_reads_her_own_report_while_the_replica_does_not_replay(served
         assert neighbour.request(f"/open311/v2/requests/{tracking}.json")[0] == 404
         assert neighbour.complaints_in_view() == before
         assert all(neighbour.request(door)[0] in (200, 204) for door in READ_DOORS)  # the lagging replica still serves
+        # An API client without cookies (QGIS, an Open311 app): pinned by the credentials it sends.
+        app = {"Authorization": "Token 0123456789abcdef"}
+        status, body = Browser(portal.port).request("/open311/v2/requests.json", report(key, 2), **app)
+        assert status == 200, body[:300]
+        again = json.loads(body)[0]["service_request_id"]
+        assert Browser(portal.port).request(f"/open311/v2/requests/{again}.json", **app)[0] == 200
+        assert neighbour.request(f"/open311/v2/requests/{again}.json")[0] == 404
     finally:
         replica.query("SELECT pg_wal_replay_resume()")
 
     deadline = time.monotonic() + 30
-    while neighbour.request(f"/open311/v2/requests/{tracking}.json")[0] != 200:
+    while neighbour.request(f"/open311/v2/requests/{again}.json")[0] != 200:  # the later of the two
         assert time.monotonic() < deadline, "the replica did not replay the report within 30 s"
         time.sleep(0.2)
-    assert neighbour.complaints_in_view() == before + 1
+    assert neighbour.complaints_in_view() == before + 2  # both reports, replayed
     assert routing.PIN_COOKIE not in {cookie.name for cookie in neighbour.cookies}  # readers are never pinned
     assert "Traceback" not in portal.log.read_text()
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.contrib.auth.models import User
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -123,6 +124,7 @@ def submit_proposal(
     ip: str = "",
 ) -> Proposal:
     """A citizen's proposal during the proposals phase, or a paper one entered by staff before voting."""
+    cleaned_photo = photos.clean_photo(photo) if photo is not None else None  # refused before anything is written
     Budget.objects.select_for_update().get(pk=budget.pk)  # codes are numbered one at a time
     if staff is None:
         if author is None:
@@ -148,11 +150,21 @@ def submit_proposal(
         source=Source.PAPER if staff else Source.ONLINE,
         entered_by=staff,
     )
-    if photo is not None:
-        proposal.photo.save("photo.jpg", photos.clean_photo(photo), save=False)
-    proposal.full_clean(exclude=["author", "entered_by", "envelope"])
-    proposal.save()
+    proposal.full_clean(exclude=["author", "entered_by", "envelope", "photo"])
+    _save_with_photo(proposal, cleaned_photo)
     return proposal
+
+
+def _save_with_photo(row: Proposal | Milestone, photo: ContentFile | None) -> None:
+    """Save a row whose photo, if any, was checked: its file written last, and removed if the row is not saved."""
+    if photo is not None:
+        row.photo.save("photo.jpg", photo, save=False)
+    try:
+        row.save()
+    except BaseException:
+        if photo is not None and row.photo.name:
+            photos.discard([row.photo.name])
+        raise
 
 
 @transaction.atomic
@@ -337,11 +349,10 @@ def add_milestone(
     note: str = "",
     photo: UploadedFile | None = None,
 ) -> Milestone:
+    cleaned_photo = photos.clean_photo(photo) if photo is not None else None
     milestone = Milestone(project=project, title=title, planned_on=planned_on, done_on=done_on, note=note)
-    if photo is not None:
-        milestone.photo.save("photo.jpg", photos.clean_photo(photo), save=False)
-    milestone.full_clean()
-    milestone.save()
+    milestone.full_clean(exclude=["photo"])
+    _save_with_photo(milestone, cleaned_photo)
     notifications.project_changed(project, title)
     return milestone
 

@@ -37,7 +37,9 @@ def clean_photo(upload: UploadedFile) -> ContentFile:
             # Only the pixels travel to the new image: no info, no EXIF, no ICC profile.
             clean = Image.new("RGB", upright.size)
             clean.paste(upright.convert("RGB"))
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError as error:  # Pillow's own limit, above ours: a bomb, said as such
+        raise _refuse(_("This photo has too many pixels."), "photo_too_large") from error
+    except (UnidentifiedImageError, OSError) as error:
         raise _refuse(_("This file is not a readable image."), "photo_unreadable") from error
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=82, optimize=True)

@@ -168,9 +168,9 @@ def report_points(scratch: str) -> list[tuple[float, float]]:
     return [(float(x), float(y)) for x, y in rows]
 
 
-def start_gunicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_gunicorn(app: str, port: int, env: dict[str, str], workers: int = WORKERS) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)],
+        [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -28,7 +28,6 @@ import math
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,7 @@ from urllib.parse import urlencode, urlsplit
 
 import psycopg
 from common import cluster_url, copy_dev_database, drop_database, free_port, with_database
+from intake import start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -268,24 +268,6 @@ class User(threading.Thread):
         self.next_page = urlsplit(following)._replace(scheme="", netloc="").geturl() if following else None
 
 
-def start_gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "gisportal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(300):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
 def start_redis() -> tuple[subprocess.Popen[bytes], str]:
     server = shutil.which("redis-server")
     if server is None:
@@ -370,7 +352,7 @@ def main() -> None:
         }
         for count in (1, 2):
             ports = [free_port() for _ in range(count)]
-            servers = [start_gunicorn(port, options.workers, env) for port in ports]
+            servers = [start_gunicorn("gisportal.wsgi", port, env, options.workers) for port in ports]
             try:
                 run_mix(ports, options.users, 5, context)  # warm-up: imports, connections, caches; not counted
                 label = f"{count} node{'s' if count > 1 else ''} x {options.workers} workers"

@@ -18,7 +18,7 @@ from django.test import Client
 from gisportal import db as routing
 from gisportal.db import RETRY_SECONDS
 from tests.complaints.conftest import TOZEUR_LAT, TOZEUR_LON
-from tests.faults.services import Portal, ScratchCluster, ScratchReplica
+from tests.faults.services import Portal, ScratchCluster, ScratchReplica, open311_report
 
 SEED = """
 import importlib
@@ -92,17 +92,6 @@ def served(django_db_setup, django_db_blocker):
         primary.destroy()
 
 
-def report(key: str, n: int) -> dict[str, str]:
-    return {
-        "api_key": key,
-        "service_code": "waste",
-        "lat": str(TOZEUR_LAT),
-        "long": str(TOZEUR_LON),
-        "description": f"Conteneur plein rue Ibn Chabbat, le {n}e",
-        "email": f"amel{n}@example.org",
-    }
-
-
 def test_a_citizen_reads_her_own_report_while_the_replica_does_not_replay(served):
     _primary, replica, portal, key = served
     citizen, neighbour = Browser(portal.port), Browser(portal.port)
@@ -113,7 +102,7 @@ def test_a_citizen_reads_her_own_report_while_the_replica_does_not_replay(served
 
     replica.query("SELECT pg_wal_replay_pause()")
     try:
-        status, body = citizen.request("/open311/v2/requests.json", report(key, 1))
+        status, body = citizen.request("/open311/v2/requests.json", open311_report(key, 1, "amel1@example.org"))
         assert status == 200, body[:300]
         tracking = json.loads(body)[0]["service_request_id"]
         assert routing.PIN_COOKIE in {cookie.name for cookie in citizen.cookies}
@@ -126,7 +115,8 @@ def test_a_citizen_reads_her_own_report_while_the_replica_does_not_replay(served
         assert all(neighbour.request(door)[0] in (200, 204) for door in READ_DOORS)  # the lagging replica still serves
         # An API client without cookies (QGIS, an Open311 app): pinned by the credentials it sends.
         app = {"Authorization": "Token 0123456789abcdef"}
-        status, body = Browser(portal.port).request("/open311/v2/requests.json", report(key, 2), **app)
+        second = open311_report(key, 2, "amel2@example.org")
+        status, body = Browser(portal.port).request("/open311/v2/requests.json", second, **app)
         assert status == 200, body[:300]
         again = json.loads(body)[0]["service_request_id"]
         assert Browser(portal.port).request(f"/open311/v2/requests/{again}.json", **app)[0] == 200

@@ -18,6 +18,7 @@ from django.conf import settings
 
 from gisportal import embedded_db
 from gisportal.paths import BASE_DIR
+from tests.complaints.conftest import TOZEUR_LAT, TOZEUR_LON
 
 
 def _free_port() -> int:
@@ -232,3 +233,15 @@ class Redis:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=15)
+
+
+def open311_report(key: str, n: int, email: str = "amel@example.org") -> dict[str, str]:
+    """The n-th Open311 report of a full container in Tozeur, sent with the API key `key`."""
+    return {
+        "api_key": key,
+        "service_code": "waste",
+        "lat": str(TOZEUR_LAT),
+        "long": str(TOZEUR_LON),
+        "description": f"Conteneur plein rue Ibn Chabbat, le {n}e",
+        "email": email,
+    }

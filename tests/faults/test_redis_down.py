@@ -13,8 +13,7 @@ from django.apps import apps
 
 from gisportal.complaints.models import ApiKey
 from layers.models import Complaint
-from tests.complaints.conftest import TOZEUR_LAT, TOZEUR_LON
-from tests.faults.services import Portal, Redis, suite_database_url
+from tests.faults.services import Portal, Redis, open311_report, suite_database_url
 
 PAGES = [
     "/",
@@ -49,21 +48,10 @@ def served(transactional_db, tozeur, redis):
         portal.stop()
 
 
-def report(key: str, n: int) -> dict[str, str]:
-    return {
-        "api_key": key,
-        "service_code": "waste",
-        "lat": str(TOZEUR_LAT),
-        "long": str(TOZEUR_LON),
-        "description": f"Conteneur plein rue Ibn Chabbat, le {n}e",
-        "email": "amel@example.org",
-    }
-
-
 def test_pages_apis_and_rate_limits_without_redis(served, redis):
     portal = served
     key = ApiKey.objects.create(name="test app").key
-    assert portal.post("/open311/v2/requests.json", report(key, 0))[0] == 200  # counted in Redis
+    assert portal.post("/open311/v2/requests.json", open311_report(key, 0))[0] == 200  # counted in Redis
     assert all(portal.get(path)[0] == 200 for path in PAGES)
 
     redis.stop()
@@ -71,7 +59,7 @@ def test_pages_apis_and_rate_limits_without_redis(served, redis):
         status, _headers, body = portal.get(path)
         assert status == 200, (path, status, body[:300], portal.log.read_text()[-2000:])
     # The limit (10 reports an hour per contact) counted locally from zero: ten more pass, the eleventh does not.
-    answers = [portal.post("/open311/v2/requests.json", report(key, n))[0] for n in range(1, 12)]
+    answers = [portal.post("/open311/v2/requests.json", open311_report(key, n))[0] for n in range(1, 12)]
     assert answers == [200] * 10 + [429], portal.log.read_text()[-2000:]
     assert Complaint.objects.filter(reporter_contact="amel@example.org").count() == 11
     log = portal.log.read_text()
@@ -80,7 +68,7 @@ def test_pages_apis_and_rate_limits_without_redis(served, redis):
     redis.start()  # on the same port: tried again after a few seconds, shared again
     time.sleep(5.5)
     assert portal.get("/open311/v2/services.json")[0] == 200
-    assert portal.post("/open311/v2/requests.json", report(key, 12))[0] == 200  # Redis's own count: 2 of 10
+    assert portal.post("/open311/v2/requests.json", open311_report(key, 12))[0] == 200  # Redis's own count: 2 of 10
     assert "Redis is back" in portal.log.read_text()
 
 
@@ -102,7 +90,7 @@ def test_without_redis_each_process_allows_its_share_of_a_limit(served_as_one_of
     portal = served_as_one_of_five
     key = ApiKey.objects.create(name="test app").key
     redis.stop()
-    answers = [portal.post("/open311/v2/requests.json", report(key, n))[0] for n in range(4)]
+    answers = [portal.post("/open311/v2/requests.json", open311_report(key, n))[0] for n in range(4)]
     assert answers == [200, 200, 429, 429], portal.log.read_text()[-2000:]
     assert Complaint.objects.filter(reporter_contact="amel@example.org").count() == 2
     assert "each of the 5 processes allows 1/5 of every rate limit" in portal.log.read_text()

@@ -23,8 +23,8 @@ demo: setup  ## set everything up and serve the portal with the demo data on htt
 	$(BIN)/gunicorn gisportal.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 test: SYSTEM_FLAGS = --with-dev-tools
-test: setup  ## set everything up and run the whole test suite
-	$(BIN)/pytest
+test: setup  ## set everything up and run the whole test suite, a process per core (each on its own test database)
+	$(BIN)/pytest -n auto --dist loadfile
 
 setup: system-packages python-packages database
 	$(GISPORTAL) migrate --no-input -v 0

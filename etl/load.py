@@ -1,5 +1,5 @@
 """The SQL side of an import: the staging table, the checks and repairs, duplicates and dissolved parts,
-and the write into the layer (secondary indexes and foreign keys rebuilt after a bulk load).
+and the write into the layer (secondary indexes and foreign keys rebuilt after a bulk load), noted in its record.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.db.models import ForeignKey
 from django.utils.translation import gettext
 from psycopg.copy import QueuedLibpqWriter
 
+from etl import record
 from etl.history import History, reserve_ids
 from etl.mapping import Mapper, Mapping
 from etl.sources import Batch
@@ -84,7 +85,10 @@ class Loader:
         # Whether staged rows carry their place in the file (a filtered or a wide file), their number being new.
         self.placed = spec.where is not None or bool(mapper.wide)
         self.seconds: dict[str, float] = {}
-        # Set by the pipeline for a layer whose model keeps a simple-history: the import's rows go in it.
+        # Set by the pipeline: the import's record (its inserted ids and the rows it updated, as they were), and the
+        # layer's simple-history where it keeps one (the state an update replaces becomes a version).
+        self.record_id: int | None = None
+        self.rejected = 0
         self.history: History | None = None
 
     # -- staging ---------------------------------------------------------------------------------
@@ -130,15 +134,15 @@ class Loader:
         started = time.perf_counter()
         with connection.cursor() as cursor:
             self._check(cursor)
-            cursor.execute("SELECT count(*) FILTER (WHERE _repaired AND _reject IS NULL) FROM etl_checked")
-            summary.repaired = cursor.fetchone()[0]
+            if self._geometry_sql()[1] != "false":  # points and tables are never repaired: no scan to count none
+                cursor.execute("SELECT count(*) FILTER (WHERE _repaired AND _reject IS NULL) FROM etl_checked")
+                summary.repaired = cursor.fetchone()[0]
             summary.dropped = self._drop_duplicates(cursor)
             summary.dissolved = self._dissolve(cursor)
             self._reject_key_conflicts(cursor)
             self.seconds["checks, repair, dedupe"] = time.perf_counter() - started
             summary.imported, summary.updated, summary.unchanged = self._write(cursor)
-            cursor.execute("SELECT count(*) FROM etl_checked WHERE _reject IS NOT NULL AND NOT _dropped")
-            summary.rejected = cursor.fetchone()[0]
+            summary.rejected = self.rejected
         return summary
 
     def _geometry_sql(self) -> tuple[str, str]:
@@ -148,7 +152,12 @@ class Loader:
         if kind is None:  # a table: no geometry to check
             return "NULL::geometry", "false"
         if kind == "POINT":  # a one-point MultiPoint (KML, some GeoPackages) is that point
-            return f"CASE WHEN ST_NumGeometries({g}) = 1 THEN ST_GeometryN({g}, 1) END", "false"
+            # (a point as it is: one cast to 2D and 4326, not two, for each of a million rows)
+            one = (
+                "CASE WHEN GeometryType(s._geom) = 'POINT' THEN s._geom "
+                "WHEN ST_NumGeometries(s._geom) = 1 THEN ST_GeometryN(s._geom, 1) END"
+            )
+            return f"ST_SetSRID(ST_Force2D({one}), 4326)", "false"
         return f"ST_Multi(ST_CollectionExtract(ST_MakeValid({g}), {DIMENSION[kind]}))", f"NOT ST_IsValid({g})"
 
     def _check(self, cursor: CursorWrapper) -> None:
@@ -342,12 +351,13 @@ class Loader:
             update = f"""UPDATE {table} t SET {assignments}{set_geometry}
                     FROM etl_matched m JOIN etl_checked c ON c._row = m._row
                     WHERE t.id = m.id AND NOT m.same"""
+            replaced = "SELECT id FROM etl_matched WHERE NOT same"
+            if self.record_id is not None:
+                record.keep_before(cursor, self.record_id, self.target.model, replaced)
             if self.history:
-                self.history.keep_before_update(cursor, "SELECT id FROM etl_matched WHERE NOT same")
-                updated = self.history.write(cursor, update, "~")
-            else:
-                cursor.execute(update)
-                updated = cursor.rowcount
+                self.history.first_versions(cursor, replaced, [])
+            cursor.execute(update)
+            updated = cursor.rowcount
         elif changed:
             reason = (
                 gettext("already in the layer with other values; use --update-on %(key)s to update it")
@@ -359,34 +369,35 @@ class Loader:
                 """UPDATE etl_checked c SET _reject = %s FROM etl_matched m WHERE m._row = c._row AND NOT m.same""",
                 [reason],
             )
+        # One scan for both counts: the rows to insert, and those rejected (the ones just refused included).
         cursor.execute(
-            "SELECT count(*) FROM etl_checked c WHERE c._reject IS NULL "
-            "AND NOT EXISTS (SELECT 1 FROM etl_matched m WHERE m._row = c._row)"
+            # (NOT IN: a hashed subplan, where NOT EXISTS in a FILTER would scan etl_matched per row)
+            "SELECT count(*) FILTER (WHERE c._reject IS NULL AND c._row NOT IN (SELECT _row FROM etl_matched)), "
+            "count(*) FILTER (WHERE c._reject IS NOT NULL AND NOT c._dropped) FROM etl_checked c"
         )
-        (new,) = cursor.fetchone()
-        # A bulk load: the layer's (and its young history's) indexes are built once after the rows, not per row.
+        new, self.rejected = cursor.fetchone()
+        # A bulk load: the layer's indexes are built once after the rows, not per row.
         rebuild = []
         if new >= BULK_ROWS and self._fewer_rows(cursor, table, new):
             rebuild = self._drop_for_bulk(cursor, table)
-            if self.history and self._fewer_rows(cursor, self.history.historical_table, new):
-                rebuild += self._drop_for_bulk(cursor, self.history.historical_table)
         new_rows = """FROM etl_checked c
                 WHERE c._reject IS NULL AND NOT EXISTS (SELECT 1 FROM etl_matched m WHERE m._row = c._row)"""
         names_out, select = ", ".join(columns_out), ", ".join(values_out)
-        if rebuild and self.history:
-            # A bulk load holds the layer's lock: it reserves one id per staged row, writes the layer, then its
-            # history from the reserved range (cheaper than passing every row through a RETURNING).
+        if rebuild:
+            # A bulk load holds the layer's lock: it reserves one id per staged row, so that the ids it inserted are
+            # one range less the rows it did not insert (no RETURNING to hold a million ids).
             base = reserve_ids(cursor, table, "id", self.read)
             cursor.execute(f"INSERT INTO {table} (id, {names_out}) SELECT {base} + c._row, {select} {new_rows}")
             imported = cursor.rowcount
-            self.history.record_range(cursor, base, self.read)
-        elif self.history:
-            insert = f"INSERT INTO {table} AS t ({names_out}) SELECT {select} {new_rows}"
-            imported = self.history.write(cursor, insert, "+")
+            if self.record_id is not None:
+                record.note_inserted_range(cursor, self.record_id, base, self.read, imported)
+        elif self.record_id is not None:
+            insert = f"INSERT INTO {table} ({names_out}) SELECT {select} {new_rows} RETURNING id"
+            imported = record.note_inserted(cursor, self.record_id, insert)
         else:
             cursor.execute(f"INSERT INTO {table} ({names_out}) SELECT {select} {new_rows}")
             imported = cursor.rowcount
-        self.seconds["insert, history"] = time.perf_counter() - started
+        self.seconds["insert, import record"] = time.perf_counter() - started
         started = time.perf_counter()
         if rebuild:
             # The sorted GiST build and the B-trees keep their work in memory with room enough.

@@ -1,9 +1,11 @@
 """What the ETL app keeps: registered rasters and the zonal statistics computed from them."""
 
 from pathlib import Path
+from typing import Any
 
 from django.contrib.gis.db import models
 from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gisportal.paths import VAR_DIR
@@ -159,3 +161,72 @@ class DataVersion(models.Model):
 
     class Meta:
         verbose_name = _("data version")
+
+
+class IdRanges(models.Field):
+    """Feature ids as a PostgreSQL int8multirange: a million ids imported in one block are one range."""
+
+    description = _("ranges of ids")
+
+    def db_type(self, connection: object) -> str:
+        return "int8multirange"
+
+    def from_db_value(self, value: Any, expression: object, connection: object) -> list[tuple[int, int]] | None:
+        """[(first, past the last), …] (psycopg reads a multirange as ranges, normalised half-open)."""
+        return None if value is None else [(r.lower, r.upper) for r in value]
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        return "{" + ",".join(f"[{low},{high})" for low, high in value) + "}"
+
+
+class ImportRecord(models.Model):
+    """One import, recorded once: who, when, which file, its summary, the ids it inserted and, apart, every row it
+    updated as it was before. It is the first version of the features it inserted, and what its undo needs."""
+
+    job = models.OneToOneField(
+        ImportJob, models.SET_NULL, null=True, blank=True, related_name="record", verbose_name=_("upload")
+    )
+    user = models.ForeignKey(
+        "auth.User", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("imported by")
+    )
+    layer = models.CharField(_("layer"), max_length=24)
+    table_name = models.CharField(_("table"), max_length=63)
+    file_name = models.CharField(_("file name"), max_length=255)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    inserted = IdRanges(_("ids inserted"), default=list)
+    inserted_count = models.PositiveIntegerField(_("rows inserted"), default=0)
+    updated_count = models.PositiveIntegerField(_("rows updated"), default=0)
+    # The transaction id (xmin) the rows it wrote carry until someone edits them: how "edited since" is told.
+    writer_xid = models.BigIntegerField(_("writing transaction"), null=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        "auth.User", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("undone by")
+    )
+    # The undo's transaction id: a row it restored carries it, and is an earlier import's row again.
+    undone_xid = models.BigIntegerField(_("undoing transaction"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import record")
+        verbose_name_plural = _("import records")
+        indexes = [models.Index(fields=["table_name", "writer_xid"], name="etl_import_writer")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.layer} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ImportedRowBefore(models.Model):
+    """A row an import updated, as it was before (its columns as JSON, geometries as hex EWKB): what undo restores."""
+
+    record = models.ForeignKey(ImportRecord, models.CASCADE, related_name="previous", verbose_name=_("import"))
+    feature_id = models.BigIntegerField(_("feature"))
+    state = models.JSONField(_("state before the import"))
+    # The transaction that had written that state (its xmin): an undo gives the row back to it.
+    previous_xid = models.BigIntegerField(_("transaction of that state"), null=True)
+
+    class Meta:
+        verbose_name = _("row before an import")
+        constraints = [models.UniqueConstraint(fields=["record", "feature_id"], name="etl_imported_row_before_once")]

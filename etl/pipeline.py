@@ -1,5 +1,5 @@
 """The import pipeline: read in batches → map fields → COPY into a staging table → check, repair,
-deduplicate and dissolve in SQL → insert or update the layer. One transaction: all or nothing.
+deduplicate and dissolve in SQL → insert or update the layer, recorded once. One transaction: all or nothing.
 """
 
 from __future__ import annotations
@@ -8,13 +8,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
+from etl import record
 from etl.history import History
 from etl.load import Loader
 from etl.mapping import Mapper, Mapping, MappingError, default_mapping, load_mapping
+from etl.models import ImportRecord
 from etl.sources import SourceError, open_source
 from etl.summary import ImportFailed, ImportSummary, Progress
 from etl.targets import FAMILIES, TARGETS, Target
@@ -42,10 +44,12 @@ def import_file(
     user_id: int | None = None,
     name: str | None = None,
     language: str = "en",
+    job_id: int | None = None,
 ) -> ImportSummary:
     """Import one file into a layer, all or nothing; raise ImportFailed with a clear message.
 
-    The rows it inserts or updates get a version in the layer's history, by `user_id` (None from the command).
+    The import is recorded once (etl.models.ImportRecord: by `user_id`, None from the command, for the upload
+    `job_id`): the ids it inserted and the rows it updated as they were, which is what undoing it needs.
     Messages name the file `name` (an upload's original name; the file's own name by default), never its path.
     They, the rows' reasons and the summary are in `language`: English for the command, the planner's on the
     upload page.
@@ -66,6 +70,7 @@ def import_file(
             batch_size=batch_size,
             user_id=user_id,
             name=name,
+            job_id=job_id,
         )
     summary.language = language
     return summary
@@ -87,6 +92,7 @@ def _import(
     batch_size: int,
     user_id: int | None,
     name: str | None,
+    job_id: int | None,
 ) -> ImportSummary:
     if layer not in TARGETS:
         problem = gettext("unknown layer '%(layer)s' (layers: %(layers)s)")
@@ -113,14 +119,22 @@ def _import(
             mapper = Mapper(spec, source.path.parent, source.fields)
             update_on = update_on or (list(spec.update_on) if spec.update_on else None)
             loader = Loader(target, spec, mapper, municipality, update_on)
-            loader.history = History.of(target.model, target.table, f"import {shown}", user_id)
+            loader.history = History.of(target.model)
             with transaction.atomic():
                 started = time.perf_counter()
+                imported = ImportRecord.objects.create(
+                    job_id=job_id, user_id=user_id, layer=layer, table_name=target.table, file_name=shown[:255]
+                )
+                loader.record_id = imported.pk
                 loader.stage(mapper.unpivot(source.batches(batch_size)), source.features, progress)
                 staged = time.perf_counter()
                 summary = loader.load()
-                summary.seconds = {"read, map and COPY": staged - started, **loader.seconds}
                 summary.report = loader.write_report(report or _report_path(path))
+                summary.language = translation.get_language() or "en"
+                with connection.cursor() as cursor:
+                    record.finish(cursor, imported.pk, summary.line())
+                summary.record_id = imported.pk
+                summary.seconds = {"read, map and COPY": staged - started, **loader.seconds}
                 if dry_run:
                     summary.dry_run = True
                     transaction.set_rollback(True)

@@ -31,6 +31,7 @@ class ImportSummary:
     dry_run: bool = False
     seconds: dict[str, float] = field(default_factory=dict)  # by phase, for benchmarks
     language: str = "en"  # the import's: its summary line is said in it
+    record_id: int | None = None  # its ImportRecord (what `gisportal undo-import` takes)
 
     def line(self) -> str:
         """ "6 read, 4 imported, …" in the import's language."""

@@ -50,6 +50,7 @@ def run_import_job(job_id: int, language: str = "en") -> None:
             user_id=job.user_id,
             name=job.file_name,
             language=language,
+            job_id=job.pk,
         )
     except ImportFailed as error:
         job.status, job.error = ImportJob.Status.FAILED, str(error)

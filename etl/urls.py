@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:job_id>/", views.job, name="job"),
     path("<int:job_id>/report.csv", views.report, name="report"),
     path("<int:job_id>/mapping/", views.mapping, name="mapping"),
+    path("<int:job_id>/undo/", views.undo_job, name="undo"),
 ]
 
 # Open data downloads, mounted at /open-data/ (see gisportal/urls.py).

@@ -5,16 +5,18 @@ from typing import Any
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from etl import open_data as open_data_files
-from etl import services, suggest
+from etl import services, suggest, undo
 from etl.forms import MappingForm, UploadForm
-from etl.models import ImportJob
+from etl.models import ImportJob, ImportRecord
 from etl.sources import SourceError, open_source
 from etl.targets import TARGETS
 from layers.models import Municipality
@@ -54,7 +56,34 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
                 "error": found.error,
             }
         )
-    return render(request, "etl/job.html", {"job": found})
+    return render(request, "etl/job.html", _job_context(request, found))
+
+
+def _job_context(request: HttpRequest, found: ImportJob, **more: Any) -> dict[str, Any]:
+    imported = ImportRecord.objects.filter(job=found).select_related("undone_by").first()
+    may_undo = imported is not None and imported.undone_at is None and undo.may_undo(imported, _staff(request))
+    return {"job": found, "record": imported, "may_undo": may_undo, **more}
+
+
+@staff_member_required
+@require_POST
+def undo_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Undo this import: its updated rows restored, its inserted rows deleted; refused, with the features named,
+    where one was edited since. Staff who may edit every row it wrote only."""
+    found = get_object_or_404(ImportJob, pk=job_id, user=_staff(request))
+    imported = get_object_or_404(ImportRecord, job=found)
+    if not undo.may_undo(imported, _staff(request)):
+        raise PermissionDenied
+    try:
+        summary = undo.undo_import(record_id=imported.pk, user=_staff(request))
+    except undo.UndoRefused as error:
+        meta = TARGETS[imported.layer].model._meta
+        change = f"admin:{meta.app_label}_{meta.model_name}_change"
+        shown = [(pk, reverse(change, args=[pk])) for pk in error.feature_ids[:200]]
+        context = _job_context(request, found, refused=error.reason, refused_features=shown)
+        context["refused_more"] = max(0, len(error.feature_ids) - 200)
+        return render(request, "etl/job.html", context, status=409)
+    return render(request, "etl/job.html", _job_context(request, found, undone=summary.line()))
 
 
 @staff_member_required

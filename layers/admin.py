@@ -26,7 +26,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model
 
 from gisportal.accounts import selectors as staff_selectors
-from layers import history_map, selectors, services
+from layers import history_map, history_notes, selectors, services
 from layers.models import (
     CollectionRoute,
     Complaint,
@@ -80,6 +80,7 @@ class LayerAdmin(SimpleHistoryAdmin, GISModelAdmin):
 
     form = LayerForm
     gis_widget = MunicipalMapWidget
+    object_history_template = "layers/object_history.html"
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -128,7 +129,9 @@ class LayerAdmin(SimpleHistoryAdmin, GISModelAdmin):
     # ids that are not numbers. A version is the live feature's past: both must be in the user's scope.
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
-        self.feature_id_or_404(object_id)
+        pk = self.feature_id_or_404(object_id)
+        # Its imports too: an imported feature's first version is the import's record, not a row of its own.
+        extra_context = {**(extra_context or {}), "history_notes": history_notes.notes_of(self.model, pk)}
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(

@@ -8,13 +8,14 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group, User
 from django.contrib.gis.geos import Point
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.db.models import Model
 from django.test import override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from etl.models import ImportJob, RasterLayer, ZonalStatistic
+from etl.models import ImportJob, ImportRecord, RasterLayer, ZonalStatistic
 from gisportal.accounts.models import Role, StaffAction
 from gisportal.budgeting import services as budgeting
 from gisportal.budgeting.models import PHASE_ORDER, Budget, Envelope, Phase, TrackedProject
@@ -234,6 +235,15 @@ def _import_job(world: World, beja: Town) -> None:
     )
     job.report.save("permission-test-report.csv", ContentFile(b"row,reason\n2,no geometry\n"), save=True)
     world.import_job = job
+    # Its record "inserted" Béja's container, as written (its xmin): an undo let through would delete it.
+    point = beja.container
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xmin::text::bigint FROM layers_servicepoint WHERE id = %s", [point.pk])
+        (xid,) = cursor.fetchone()
+    ImportRecord.objects.create(
+        job=job, user=world.planner_beja, layer="service_point", table_name="layers_servicepoint",
+        file_name="points.csv", inserted=[(point.pk, point.pk + 1)], inserted_count=1, writer_xid=xid,
+    )  # fmt: skip
 
 
 def _staff_data(world: World, beja: Town) -> None:

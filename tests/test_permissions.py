@@ -296,6 +296,7 @@ def import_doors() -> Iterator[Door]:
     yield Door("import job", "GET", job, owner_reads=True)
     yield Door("import job JSON", "GET", lambda w: job(w) + "?format=json", owner_reads=True)
     yield Door("import report CSV", "GET", lambda w: reverse("etl:report", args=[job_pk(w)]), owner_reads=True)
+    yield Door("import undo", "POST", lambda w: reverse("etl:undo", args=[job_pk(w)]))
     yield Door("imports page", "GET", lambda w: reverse("etl:upload"), LIST, owner_reads=True,
                markers=lambda w: [reverse("etl:job", args=[job_pk(w)])])  # fmt: skip
 

@@ -2,8 +2,8 @@
 page (its lease died with the worker), and a re-run stores exactly what a clean run stores.
 
 The worker is a process of its own (as a Celery worker is), on the suite's test database; the test holds a lock on
-the layer's history table, so that the worker is caught inside its load transaction, every row staged and the
-layer's rows being written, when it is killed."""
+the layer's table, so that the worker is caught inside its load transaction, every row staged and the layer about
+to be checked and written, when it is killed."""
 
 import os
 import signal
@@ -26,7 +26,7 @@ from gisportal.paths import BASE_DIR
 from layers.models import ServicePoint
 from tests.conftest import TOZEUR_CENTRE
 
-HISTORY = ServicePoint.history.model._meta.db_table
+LAYER = ServicePoint._meta.db_table
 
 
 def _dsn() -> dict[str, object]:
@@ -107,12 +107,12 @@ def test_a_killed_import_stores_nothing_fails_with_a_reason_and_a_rerun_matches_
     # The same file again, its worker killed while it writes the layer.
     killed = jobs()
     with psycopg.connect(**_dsn()) as blocker:
-        blocker.execute(f"LOCK TABLE {HISTORY} IN ACCESS EXCLUSIVE MODE")  # held until this block's end
+        blocker.execute(f"LOCK TABLE {LAYER} IN ACCESS EXCLUSIVE MODE")  # held until this block's end
         worker = _worker(killed.pk)
         waiting = []
         for _ in range(600):
             waiting = blocker.execute(
-                "SELECT pid FROM pg_locks WHERE NOT granted AND relation = %s::regclass", [HISTORY]
+                "SELECT pid FROM pg_locks WHERE NOT granted AND relation = %s::regclass", [LAYER]
             ).fetchall()
             if waiting:
                 break

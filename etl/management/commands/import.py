@@ -50,6 +50,10 @@ class Command(BaseCommand):
             bar.close()
         self.stdout.write(f"{path.name} → {options['layer']}: {summary.line()}")
         self.stdout.write(f"report of rows not imported: {summary.report}")
+        if summary.record_id and not summary.dry_run:
+            self.stdout.write(
+                f"import record {summary.record_id} (undo it with: gisportal undo-import {summary.record_id})"
+            )
         if options["timings"]:
             for phase, seconds in summary.seconds.items():
                 self.stdout.write(f"  {phase}: {seconds:.2f} s")

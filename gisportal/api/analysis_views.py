@@ -2,24 +2,45 @@
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gisportal.api import analyses, exports
-from gisportal.api.rest import IsStaff, LayerViewSet
+from gisportal.api.rest import DocumentedErrors, IsStaff, LayerViewSet
+
+
+class IndexSchema(DocumentedErrors):
+    codes = ("401", "403", "406")
+
+
+class RunSchema(DocumentedErrors):
+    codes = ("400", "401", "403", "404", "406")
+
+
+ANALYSES = inline_serializer(
+    "Analysis",
+    {
+        "name": serializers.CharField(),
+        "title": serializers.CharField(),
+        "url": serializers.URLField(),
+        "parameters": serializers.DictField(child=serializers.CharField(), help_text="Each parameter's description"),
+    },
+    many=True,
+)
 
 
 class AnalysisIndex(APIView):
     authentication_classes = LayerViewSet.authentication_classes
     permission_classes = (IsStaff,)
+    schema = IndexSchema()
 
     @extend_schema(
         summary="The analyses, their parameters and their links",
         operation_id="analyses_list",
-        responses=OpenApiTypes.OBJECT,
+        responses={200: ANALYSES},  # a list, as it answers
     )
     def get(self, request: Request) -> Response:
         return Response(
@@ -38,6 +59,7 @@ class AnalysisIndex(APIView):
 class AnalysisRun(APIView):
     authentication_classes = LayerViewSet.authentication_classes
     permission_classes = (IsStaff,)
+    schema = RunSchema()
 
     @extend_schema(
         summary="Run one analysis (scoped to your municipalities); parameters are listed at /api/analyses/",

@@ -15,17 +15,21 @@ import base64
 import binascii
 import hashlib
 import hmac
+from functools import cache
+from typing import cast
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User as UserModel
-from django.core.cache import cache
-from django.db.models import QuerySet
+from django.core.cache import cache as shared_cache
+from django.db import connections, router
+from django.db.models import Field, ForeignObjectRel, Model, OneToOneField, QuerySet
 from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
 from gisportal.accounts import roles
+from gisportal.accounts.models import StaffProfile
 
 BASIC_AUTH_CACHE_SECONDS = 60
 _CACHE_PREFIX = "api-basic:"
@@ -46,9 +50,60 @@ def _users() -> QuerySet[UserModel]:
     return UserModel.objects.select_related("staff_profile")
 
 
+# A token, its user and her staff profile (the role is the next thing every view asks), in one row.
+TOKEN_ROW: tuple[type[Model], ...] = (Token, UserModel, StaffProfile)
+
+
+def _column(model: type[Model], field: str) -> str:
+    return str(cast(Field, model._meta.get_field(field)).column)
+
+
+@cache
+def _token_sql(alias: str) -> str:
+    """The token lookup's SQL, written once from the models' columns (the ORM would compile the join every time)."""
+    name = connections[alias].ops.quote_name
+
+    def columns(model: type[Model], table: str) -> str:
+        return ", ".join(f"{table}.{name(str(field.column))}" for field in model._meta.concrete_fields)
+
+    token, user, profile = (name(model._meta.db_table) for model in TOKEN_ROW)
+    user_id = name(_column(UserModel, "id"))
+    return (
+        f"SELECT {columns(Token, 't')}, {columns(UserModel, 'u')}, {columns(StaffProfile, 'p')} "  # noqa: S608
+        f"FROM {token} AS t JOIN {user} AS u ON u.{user_id} = t.{name(_column(Token, 'user'))} "
+        f"LEFT JOIN {profile} AS p ON p.{name(_column(StaffProfile, 'user'))} = u.{user_id} "
+        f"WHERE t.{name(_column(Token, 'key'))} = %s"
+    )
+
+
+def token_and_user(key: str) -> tuple[Token, UserModel] | None:
+    """The token and its active user, her staff profile read with her (None for a wrong key or an inactive user)."""
+    alias = router.db_for_read(Token)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_token_sql(alias), [key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    made: list[Model | None] = []
+    for model in TOKEN_ROW:  # as select_related makes them: each model's columns in turn
+        fields = model._meta.concrete_fields
+        values, row = row[: len(fields)], row[len(fields) :]
+        primary_key = [field.primary_key for field in fields].index(True)
+        made.append(None if values[primary_key] is None else model.from_db(alias, [f.attname for f in fields], values))
+    token, user, profile = cast(Token, made[0]), cast(UserModel, made[1]), made[2]
+    if not user.is_active:
+        return None
+    cast(OneToOneField, Token._meta.get_field("user")).set_cached_value(token, user)
+    link = cast(OneToOneField, StaffProfile._meta.get_field("user"))
+    cast(ForeignObjectRel, link.remote_field).set_cached_value(user, profile)  # None: she has no staff profile
+    if profile is not None:
+        link.set_cached_value(profile, user)
+    return token, user
+
+
 def _token_user(key: str) -> UserModel | None:
-    token = Token.objects.select_related("user__staff_profile").filter(key=key).first()
-    return token.user if token and token.user.is_active else None
+    found = token_and_user(key)
+    return found[1] if found else None
 
 
 def basic_user(request: HttpRequest, username: str, password: str) -> UserModel | None:
@@ -58,18 +113,18 @@ def basic_user(request: HttpRequest, username: str, password: str) -> UserModel 
         if user is not None and user.get_username() == username:
             return user
     key = _credential_key(username, password)
-    remembered = cache.get(key)
+    remembered = shared_cache.get(key)
     # A locked-out account (gisportal.accounts.throttle) is refused even a password remembered before the lockout.
     if remembered is not None and AxesProxyHandler.is_allowed(request, {"username": username}):
         user_id, state = remembered
         user = _users().filter(pk=user_id).first()
         if user is not None and user.is_active and hmac.compare_digest(_account_state(user), state):
             return user
-        cache.delete(key)
+        shared_cache.delete(key)
     user = authenticate(request, username=username, password=password)
     if user is None:
         return None
-    cache.set(key, (user.pk, _account_state(user)), BASIC_AUTH_CACHE_SECONDS)
+    shared_cache.set(key, (user.pk, _account_state(user)), BASIC_AUTH_CACHE_SECONDS)
     return user
 
 

@@ -14,13 +14,15 @@ from typing import Any, ClassVar, cast
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Field, Model, QuerySet
-from django.http import HttpResponse
+from django.db.models import Field, ForeignKey, Model, ProtectedError, QuerySet, TimeField
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.text import format_lazy
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.authentication import BasicScheme
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, parsers, permissions, serializers, viewsets
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
@@ -39,6 +41,79 @@ from layers import selectors as layer_selectors
 from layers.selectors import Scope
 
 LIST_PARAMETERS = frozenset({"bbox", "datetime", "ordering", "cursor", "limit", "format"})
+GEOJSON = "application/geo+json"
+ERRORS = {
+    "400": "A parameter or the body is refused; the body says which and why",
+    "401": "No or wrong credentials: send an API token, or a user name and password",
+    "403": "Your role or municipalities do not allow this",
+    "404": "No such feature that you may see",
+    "406": "The Accept header asks for a type this API does not give",
+    "409": "Other features still refer to this one",
+    "415": "The body must be JSON (application/json or application/geo+json)",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "detail, or each refused field with its messages",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {},
+}
+
+
+class DocumentedErrors(AutoSchema):
+    """Each operation's error answers in the document beside its success: clients (and Schemathesis) know them."""
+
+    codes: tuple[str, ...] | None = None  # a view's own list, else by method
+
+    def error_codes(self) -> tuple[str, ...]:
+        if self.codes is not None:
+            return self.codes
+        one = "{" in self.path
+        return {
+            "GET": ("401", "403", "404", "406") if one else ("400", "401", "403", "406"),
+            "POST": ("400", "401", "403", "406", "415"),
+            "PUT": ("400", "401", "403", "404", "406", "415"),
+            "PATCH": ("400", "401", "403", "404", "406", "415"),
+            "DELETE": ("401", "403", "404", "406", "409"),
+        }.get(self.method, ())
+
+    def success_bodies(self, direction: Any) -> dict[str, Any]:
+        return super()._get_response_bodies(direction)
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses = self.success_bodies(direction)
+        error = ResolvedComponent(name="Error", type=ResolvedComponent.SCHEMA, object="Error", schema=ERROR_SCHEMA)
+        self.registry.register_on_missing(error)
+        for code in self.error_codes():
+            # Shared components: the same answer in 44 operations is written out once (the document stays small).
+            answer = ResolvedComponent(
+                name=f"Error{code}",
+                type=ResolvedComponent.RESPONSE,
+                object=f"Error{code}",
+                schema={"description": ERRORS[code], "content": {"application/json": {"schema": error.ref}}},
+            )
+            self.registry.register_on_missing(answer)
+            responses.setdefault(code, answer.ref)
+        return responses
+
+
+class LayerSchema(DocumentedErrors):
+    """A layer's list is a GeoJSON FeatureCollection page built by PostGIS, with its next link."""
+
+    def success_bodies(self, direction: Any) -> dict[str, Any]:
+        if getattr(self.view, "action", None) != "list":
+            return super().success_bodies(direction)
+        feature = self.resolve_serializer(self._get_serializer(), "response")
+        page = {
+            "type": "object",
+            "required": ["type", "next", "numberReturned", "features"],
+            "properties": {
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "next": {"type": "string", "format": "uri", "nullable": True, "description": "The next page"},
+                "numberReturned": {"type": "integer", "minimum": 0},
+                "features": {"type": "array", "items": feature.ref},
+            },
+        }
+        return {"200": {"description": "A page of features", "content": {GEOJSON: {"schema": page}}}}
 
 
 class StaffTokenAuthentication(TokenAuthentication):
@@ -99,7 +174,13 @@ class StrictJSONParser(parsers.JSONParser):
 
 
 class GeoJSONParser(StrictJSONParser):
-    media_type = "application/geo+json"
+    media_type = GEOJSON
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "Other features still refer to this one; remove them first."
+    default_code = "conflict"
 
 
 def orderable(collection: Collection) -> list[str]:
@@ -147,7 +228,25 @@ class GeoJSONGeometryField(GeometryField):
             raise serializers.ValidationError(invalid.messages) from None
 
 
+# A local time of day as the API writes it ("06:30:00"): JSON Schema's format "time" demands an offset it never has.
+TIME_OF_DAY = {
+    "type": "string",
+    "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+    "example": "06:30:00",
+}
+
+
+@extend_schema_field(TIME_OF_DAY)
+class TimeOfDayField(serializers.TimeField):
+    pass
+
+
 class FeatureSerializer(GeoFeatureModelSerializer):
+    serializer_field_mapping: ClassVar = {
+        **GeoFeatureModelSerializer.serializer_field_mapping,
+        TimeField: TimeOfDayField,
+    }
+
     def to_internal_value(self, data: Any) -> Any:
         """A GeoJSON Feature: its `properties` object and its `geometry`, either of which a PATCH may leave out."""
         if not isinstance(data, Mapping) or not ({"properties", "geometry"} & set(data)):
@@ -166,24 +265,52 @@ class FeatureSerializer(GeoFeatureModelSerializer):
         return serializers.ModelSerializer.to_internal_value(self, attrs)
 
 
+class OfficialCode(serializers.CharField):
+    """`municipality_code` (`governorate_code`): read from the related row, written as is, for the services."""
+
+    def __init__(self, relation: str, **kwargs: Any) -> None:
+        self.relation = relation
+        super().__init__(source="*", required=False, allow_null=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str | None:
+        related = getattr(value, self.relation)
+        return None if related is None else related.code
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        return {self.field_name: super().to_internal_value(data)}
+
+
 def serializer_for(collection: Collection) -> type[GeoFeatureModelSerializer]:
     writable = services.writable_properties(collection)
-    declared: dict[str, Any] = {
-        name: serializers.IntegerField(required=name in writable, read_only=name not in writable)
-        for name in collection.properties
-        if name.endswith("_id")
-    }
+    declared: dict[str, Any] = {}
+    keys = []  # the internal keys (municipality_id): kept for the clients that read or write them
+    coded = {f"{lookup.partition('__')[0]}_id": name for name, lookup in collection.codes}
+    for name in collection.properties:
+        field = collection.model._meta.get_field(name)
+        if isinstance(field, ForeignKey):
+            keys.append(name)
+            declared[name] = serializers.IntegerField(
+                required=False,
+                allow_null=field.null,
+                read_only=name not in writable,
+                help_text=f"Internal key; {coded[name]} names the same by its official code." if name in coded else "",
+            )
     declared[collection.geometry] = GeoJSONGeometryField()
-    # The official codes as the lists give them (read here; writes name the municipality by municipality_id).
+    # One identifier everywhere: writes name the municipality by its official code, as filters and analyses do.
     codes = [name for name, _ in collection.codes]
     for name, lookup in collection.codes:
-        declared[name] = serializers.CharField(source=lookup.replace("__", "."), read_only=True)
+        relation = lookup.partition("__")[0]
+        declared[name] = OfficialCode(
+            relation,
+            read_only=f"{relation}_id" not in writable,
+            help_text=f"Official code of the {relation}, e.g. 6211 (what filters and analyses take).",
+        )
 
     class Meta:
         model = collection.model
         geo_field = collection.geometry
         fields: ClassVar = ["id", collection.geometry, *collection.properties, *codes]
-        read_only_fields: ClassVar = [n for n in collection.properties if n not in writable and not n.endswith("_id")]
+        read_only_fields: ClassVar = [n for n in collection.properties if n not in writable and n not in keys]
 
     name = "".join(part.title() for part in collection.id.split("-")) + "Serializer"
     return type(name, (FeatureSerializer,), {"Meta": Meta, **declared})
@@ -191,7 +318,7 @@ def serializer_for(collection: Collection) -> type[GeoFeatureModelSerializer]:
 
 class LayerViewSet(viewsets.ModelViewSet):
     collection: Collection
-    schema = AutoSchema()
+    schema = LayerSchema()
     authentication_classes = (StaffTokenAuthentication, SessionAuthentication, StaffBasicAuthentication)
     permission_classes = (MayEditLayer,)
     parser_classes = (StrictJSONParser, GeoJSONParser)  # a form-encoded body is a 415
@@ -218,7 +345,7 @@ class LayerViewSet(viewsets.ModelViewSet):
             next_url = request.build_absolute_uri(request.path) + "?" + query.urlencode()
         head = json.dumps({"type": "FeatureCollection", "next": next_url, "numberReturned": page.returned})
         # PostGIS built the features: spliced in as text, never parsed and re-encoded in Python.
-        return HttpResponse(f'{head[:-1]}, "features": {page.features_json}}}', content_type="application/geo+json")
+        return HttpResponse(f'{head[:-1]}, "features": {page.features_json}}}', content_type=GEOJSON)
 
     def parse_list_query(self, request: Request) -> tuple[FeatureFilter, int, tuple[Any, int] | None, str, bool]:
         query = request.query_params
@@ -266,12 +393,21 @@ class LayerViewSet(viewsets.ModelViewSet):
         self._save(serializer, replace=not serializer.partial)
 
     def perform_destroy(self, instance: Model) -> None:
-        services.delete_feature(instance=instance)
+        try:
+            services.delete_feature(instance=instance)
+        except ProtectedError:
+            raise Conflict() from None
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
             exc = exceptions.NotAuthenticated(IsStaff.message)
         return super().handle_exception(exc)
+
+
+@csrf_exempt  # any method: a DELETE to no feature is a 404, not the CSRF page
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """An address under /api/ that no view serves (a feature id that is no number): JSON, as every API error."""
+    return JsonResponse({"detail": "No such address in the API; the operations are listed at /api/docs/."}, status=404)
 
 
 def _list_parameters(collection: Collection) -> list[OpenApiParameter]:

@@ -1,13 +1,13 @@
 """The analyst API: REST at /api/, OGC API - Features at /ogc, vector tiles at /tiles."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.gzip import gzip_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from gisportal.api import analysis_views, tile_views
 from gisportal.api.ogc import views as ogc
-from gisportal.api.rest import VIEWSETS
+from gisportal.api.rest import VIEWSETS, not_found
 
 router = DefaultRouter()
 for collection_id, viewset in VIEWSETS.items():
@@ -33,4 +33,7 @@ urlpatterns = [
     path("api/analyses/", analysis_views.AnalysisIndex.as_view(), name="api-analyses"),
     path("api/analyses/<str:name>/", analysis_views.AnalysisRun.as_view(), name="api-analysis"),
     path("api/", include(router.urls)),
+    # Any other address under /api/ ending in a slash: a JSON 404 as the document says (one without the slash
+    # is left to APPEND_SLASH's redirect).
+    re_path(r"^api/.+/$", not_found),
 ]

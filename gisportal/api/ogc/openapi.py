@@ -83,6 +83,24 @@ def feature_schema(collection: Collection) -> dict:
     }
 
 
+# The errors an answer may be, each as its body's "description" explains it.
+ERRORS = {
+    "400": "The request or the feature is not valid: the description says what",
+    "401": "No or wrong credentials: send an API token, or a user name and password",
+    "403": "Your role or municipalities do not allow this (or a browser session without its CSRF token)",
+    "404": "No such feature that you may read or edit",
+    "406": "No representation in the format asked for",
+    "409": "Other features still refer to this one",
+    "412": "Stale ETag: the feature changed since you read it",
+    "415": "The body is not GeoJSON (or, for PATCH, a JSON merge patch)",
+}
+CHANGE_ERRORS = ("400", "401", "403", "404", "406", "412", "415")
+
+
+def _errors(*codes: str) -> dict:
+    return {code: {"description": ERRORS[code]} for code in codes}
+
+
 def _paths(collection: Collection) -> dict:
     items_path = f"/collections/{collection.id}/items"
     geojson = {"application/geo+json": {"schema": {"$ref": f"#/components/schemas/{collection.id}"}}}
@@ -97,6 +115,7 @@ def _paths(collection: Collection) -> dict:
     merge_patch = {**geojson, "application/merge-patch+json": {"schema": {"type": "object"}}}
     allow = {"description": "No content; the Allow header lists what the caller may do"}
     ok = {"description": "OK"}
+    saved_unseen = {"description": "Saved, but outside what the caller may read"}
     return {
         items_path: {
             "get": {
@@ -104,7 +123,10 @@ def _paths(collection: Collection) -> dict:
                 "operationId": f"get_{collection.id}_items",
                 "parameters": [{"$ref": f"#/components/parameters/{name}"} for name in COMMON]
                 + _queryable_parameters(collection),
-                "responses": {"200": {"description": "A page of features with a next link"}, "400": ok},
+                "responses": {
+                    "200": {"description": "A page of features with a next link"},
+                    **_errors("400", "401", "406"),
+                },
             },
             "options": {
                 "summary": "What the caller may do (Allow: POST for planners)",
@@ -115,7 +137,11 @@ def _paths(collection: Collection) -> dict:
                 "summary": f"Add a feature to {collection.title} (planners)",
                 "operationId": f"create_{collection.id}_item",
                 "requestBody": {"required": True, "content": geojson},
-                "responses": {"201": {"description": "Created; Location and ETag headers"}},
+                "responses": {
+                    "201": {"description": "Created; Location and ETag headers"},
+                    "204": saved_unseen,
+                    **_errors("400", "401", "403", "406", "415"),
+                },
             },
         },
         f"{items_path}/{{featureId}}": {
@@ -123,7 +149,7 @@ def _paths(collection: Collection) -> dict:
                 "summary": "One feature, with its ETag",
                 "operationId": f"get_{collection.id}_item",
                 "parameters": [feature_id, {"$ref": "#/components/parameters/f"}],
-                "responses": {"200": ok, "404": ok},
+                "responses": {"200": ok, **_errors("400", "401", "404", "406")},
             },
             "options": {
                 "summary": "What the caller may do (Allow: PUT, PATCH, DELETE for planners)",
@@ -136,20 +162,20 @@ def _paths(collection: Collection) -> dict:
                 "operationId": f"replace_{collection.id}_item",
                 "parameters": [feature_id, if_match],
                 "requestBody": {"required": True, "content": geojson},
-                "responses": {"200": ok, "412": {"description": "Stale ETag"}},
+                "responses": {"200": ok, "204": saved_unseen, **_errors(*CHANGE_ERRORS)},
             },
             "patch": {
                 "summary": "Update some properties or the geometry (a GeoJSON feature or a JSON merge patch)",
                 "operationId": f"update_{collection.id}_item",
                 "parameters": [feature_id, if_match],
                 "requestBody": {"required": True, "content": merge_patch},
-                "responses": {"200": ok, "412": {"description": "Stale ETag"}},
+                "responses": {"200": ok, "204": saved_unseen, **_errors(*CHANGE_ERRORS)},
             },
             "delete": {
                 "summary": "Delete a feature",
                 "operationId": f"delete_{collection.id}_item",
                 "parameters": [feature_id, if_match],
-                "responses": {"204": ok, "412": {"description": "Stale ETag"}},
+                "responses": {"204": ok, **_errors("401", "403", "404", "406", "409", "412")},
             },
         },
     }

@@ -21,6 +21,7 @@ SKIPPED = re.compile(
     r"|\.(?:json|geojson|csv|gpkg|pbf|svg|png|jpg|ics|zip|html|xml|txt|fgb|parquet)(?:\?|$)"
     r"|/(?:download|export)/"
 )
+MUNICIPALITY_PAGE = re.compile(r"^/(?:(?:ar|en)/)?[a-z-]+/(\d{4})/")  # /petitions/6211/…, /m/6211/…
 PAGES_OF_A_KIND = 3  # e.g. three municipalities' maps, three petitions, three filtered lists
 CHECKED_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 IGNORED_ELEMENTS = {"script", "style", "code", "pre", "kbd", "samp"}
@@ -33,7 +34,8 @@ def source_texts(language: str) -> set[str]:
     ("Vote" is French for the voting phase as well as the English for the button "Voter".)
     """
     sources, translations = set(), set()
-    for key, translated in trans_real.translation(language)._catalog.items():  # merged: every app's catalogue
+    catalogue = trans_real.translation(language)._catalog  # type: ignore[attr-defined]  # merged: every app's
+    for key, translated in catalogue.items():
         msgid = key[0] if isinstance(key, tuple) else key
         msgid = msgid.split("\x04")[-1]  # without its context
         translations.add(" ".join(translated.split()))
@@ -84,6 +86,7 @@ class Walk:
     visited: dict[str, int] = field(default_factory=dict)  # path → status
     untranslated: dict[str, set[str]] = field(default_factory=dict)  # path → texts
     without_way_home: list[str] = field(default_factory=list)
+    without_way_to_municipality: list[str] = field(default_factory=list)  # a page of one municipality's
     broken_links: dict[str, str] = field(default_factory=dict)  # target → the page linking to it
 
     @property
@@ -117,6 +120,11 @@ def walk(client: Client, start: str, *, language: str, limit: int = 400) -> Walk
         local = [urlsplit(t) for t in targets if urlsplit(t).netloc in {"", "testserver"}]
         if not any(parts.path == home for parts in local):
             result.without_way_home.append(path)
+        landed = response.request["PATH_INFO"]  # after redirects, e.g. to the sign-in page
+        if (code := MUNICIPALITY_PAGE.search(landed)) and not any(
+            parts.path == f"{home}m/{code[1]}/" for parts in local
+        ):
+            result.without_way_to_municipality.append(path)
         for parts in local:
             target = parts.path + (f"?{parts.query}" if parts.query else "")
             if target in seen or SKIPPED.search(target):

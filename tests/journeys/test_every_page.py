@@ -51,6 +51,7 @@ def test_every_page_a_visitor_can_reach(demo_town: Town) -> None:
         assert visit.errors == {}, visit.broken_links
         assert visit.untranslated == {}, language
         assert visit.without_way_home == [], language
+        assert visit.without_way_to_municipality == [], language
 
 
 def test_the_walk_sees_what_a_reader_sees() -> None:

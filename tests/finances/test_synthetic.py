@@ -2,7 +2,6 @@
 marked on their own page in every language, and never in a national figure or ranking."""
 
 import pytest
-from django.core.management import call_command
 
 from gisportal.finances import selectors, services
 from gisportal.finances.models import SyntheticBudget
@@ -23,7 +22,9 @@ def degache(small):
 
 
 def test_every_line_is_the_templates_scaled_within_a_fifth(small, degache):
-    template = {(b.year, b.kind, b.article, b.paragraph): b.amount for b in small.tozeur.municipality.budget_lines.all()}
+    template = {
+        (b.year, b.kind, b.article, b.paragraph): b.amount for b in small.tozeur.municipality.budget_lines.all()
+    }
     made = {(b.year, b.kind, b.article, b.paragraph): b.amount for b in degache.budget_lines.all()}
     assert made.keys() == template.keys()
     for key, amount in made.items():
@@ -57,9 +58,12 @@ def test_a_municipality_with_a_budget_of_its_own_is_never_given_one(small):
 
 
 def test_its_page_says_so_in_every_language_and_no_national_figure_counts_it(client, small, degache):
-    for language, words in (("", "Chiffres de démonstration"), ("/ar", "أرقام للعرض"), ("/en", "Demonstration figures")):
+    for language, words in (
+        ("", "Chiffres de démonstration"),
+        ("/ar", "أرقام للعرض"),
+        ("/en", "Demonstration figures"),
+    ):
         page = client.get(f"{language}/finances/6212/?year=2018")
         assert page.status_code == 200 and words in page.content.decode(), language
     codes = {s.code for s in selectors.standings("budget_per_inhabitant", 2018) if s.value is not None}
     assert codes == {"6211", "2111"}  # Degache's made-up budget is in no ranking
-

@@ -66,7 +66,7 @@ def test_the_map_uses_the_portals_basemap_not_an_outside_server(client, tozeur, 
 
 
 def test_planner_sees_the_basemap_and_the_markers_on_the_service_point_map(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     live_server,
     tozeur,
     planner_tozeur,

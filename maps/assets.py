@@ -21,7 +21,7 @@ LOCAL_ASSETS = {
     "leaflet_css": "vendor/leaflet/leaflet.css",
     "awesome_markers": "vendor/leaflet.awesome-markers/leaflet.awesome-markers.min.js",
     "awesome_markers_css": "vendor/leaflet.awesome-markers/leaflet.awesome-markers.css",
-    "awesome_markers_font_css": "vendor/fontawesome-free/css/fontawesome.min.css",
+    "awesome_markers_font_css": "maps/icons/icons.css",  # only the glyphs the maps draw (maps/icons.py)
     "markerclusterjs": "vendor/leaflet.markercluster/leaflet.markercluster.js",
     "markerclustercss": "vendor/leaflet.markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "vendor/leaflet.markercluster/MarkerCluster.Default.css",
@@ -31,8 +31,6 @@ LOCAL_ASSETS = {
     "gisportal_basemap": "maps/basemap.js",
     "gisportal_maps_css": "maps/maps.css",
 }
-# Font Awesome's solid style goes with its base stylesheet (folium asks for the whole all.min.css).
-EXTRA_CSS = {"awesome_markers_font_css": ("fontawesome_solid_css", "vendor/fontawesome-free/css/solid.min.css")}
 # What folium asks for that these maps never use: left out, so no page carries their weight.
 UNUSED = {"jquery", "bootstrap", "bootstrap_css", "glyphicons_css", "awesome_rotate_css"}
 
@@ -41,7 +39,7 @@ class UnknownAsset(LookupError):
     """A folium element wants an asset nobody vendored: it would come from a CDN."""
 
 
-def _local(links: list[tuple[str, str]], *, css: bool) -> list[tuple[str, str]]:
+def _local(links: list[tuple[str, str]]) -> list[tuple[str, str]]:
     local: list[tuple[str, str]] = []
     for name, url in links:
         if name in UNUSED:
@@ -49,9 +47,6 @@ def _local(links: list[tuple[str, str]], *, css: bool) -> list[tuple[str, str]]:
         if name not in LOCAL_ASSETS:
             raise UnknownAsset(f"{name} ({url}) is not vendored under gisportal/static/vendor/")
         local.append((name, static(LOCAL_ASSETS[name])))
-        if css and name in EXTRA_CSS:
-            extra_name, path = EXTRA_CSS[name]
-            local.append((extra_name, static(path)))
     return local
 
 
@@ -59,8 +54,8 @@ def use_local_assets(element: Element) -> None:
     """Point the links of `element` and of everything inside it at the portal's static files."""
     if isinstance(element, JSCSSMixin):
         # Instance attributes: folium's class-level lists (shared by every map) stay as they are.
-        element.default_js = _local(element.default_js, css=False)
-        element.default_css = _local(element.default_css, css=True)
+        element.default_js = _local(element.default_js)
+        element.default_css = _local(element.default_css)
     for child in element._children.values():
         use_local_assets(child)
 

@@ -1,6 +1,7 @@
 """The `gisportal` command: the embedded cluster and manage.py's commands behind one name."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +41,14 @@ def test_manage_py_commands_pass_through():
 def test_migrations_are_complete():
     result = run("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_command_the_readme_names_exists():
+    """`gisportal export-map` is the `export_map` command (gisportal.cli): a file named with a hyphen is unreachable."""
+    from django.core.management import get_commands
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(?:\.venv/bin/)?gisportal ([a-z][a-z0-9_-]*)", readme)) - {"db"}
+    assert named, "the README names no command"
+    missing = sorted(name for name in named if name.replace("-", "_") not in get_commands())
+    assert missing == []

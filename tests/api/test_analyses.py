@@ -197,7 +197,7 @@ def test_analyse_command_writes_csv_and_geojson(tozeur, tmp_path, capsys):
 
 def test_analyst_role_reads_layers_but_no_contact_and_writes_nothing(tozeur):
     # Roles are transactional in PostgreSQL: this one disappears with the test's transaction.
-    call_command("analyst-role", "--name", "test_api_reader", "--password", "a-long-password", stdout=io.StringIO())
+    call_command("analyst_role", "--name", "test_api_reader", "--password", "a-long-password", stdout=io.StringIO())
 
     def as_reader(sql: str):
         with transaction.atomic(), connection.cursor() as cursor:

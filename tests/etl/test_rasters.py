@@ -100,7 +100,7 @@ def test_command_refuses_a_file_that_is_not_a_raster(db, tmp_path):
     path = tmp_path / "notes.tif"
     path.write_text("not a raster")
     with pytest.raises(CommandError, match=r"raster refused, nothing stored: notes.tif: is not a raster GDAL can read"):
-        call_command("import-raster", str(path), "--kind", "population", skip_checks=True)
+        call_command("import_raster", str(path), "--kind", "population", skip_checks=True)
     assert not RasterLayer.objects.exists()
 
 

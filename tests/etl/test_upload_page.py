@@ -144,14 +144,14 @@ def test_old_uploads_and_reports_are_pruned_the_jobs_stay(client, upload, planne
     job = ImportJob.objects.get()
     files = [Path(job.file.path), Path(job.report.path)]
     assert all(path.exists() for path in files)
-    assert call_command_output("prune-imports", "--days", "1") == "files of 0 imports deleted"
+    assert call_command_output("prune_imports", "--days", "1") == "files of 0 imports deleted"
 
     ImportJob.objects.update(finished_at=timezone.now() - timedelta(days=2))
-    assert call_command_output("prune-imports", "--days", "1") == "files of 1 imports deleted"
+    assert call_command_output("prune_imports", "--days", "1") == "files of 1 imports deleted"
     assert not any(path.exists() for path in files)
     page = client.get(reverse("etl:job", args=[job.pk])).content.decode()
     assert "c.geojson" in page and "6 lus, 4 importés" in page and "report.csv" not in page
-    assert call_command_output("prune-imports", "--days", "1") == "files of 0 imports deleted"
+    assert call_command_output("prune_imports", "--days", "1") == "files of 0 imports deleted"
 
 
 def call_command_output(*args: str) -> str:

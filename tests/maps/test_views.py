@@ -144,12 +144,12 @@ def test_export_is_one_file_with_everything_inlined(tozeur: Town) -> None:
 
 
 def test_export_command_writes_a_file_per_municipality(tozeur: Town, beja: Town, tmp_path, capsys) -> None:
-    call_command("export-map", "6211", "2111", "--output", str(tmp_path))
+    call_command("export_map", "6211", "2111", "--output", str(tmp_path))
 
     assert sorted(path.name for path in tmp_path.iterdir()) == ["gisportal-2111-fr.html", "gisportal-6211-fr.html"]
     assert capsys.readouterr().out.strip().endswith("2 map(s) written to " + str(tmp_path) + ".")
     with pytest.raises(CommandError, match="No municipality has the code 0000"):
-        call_command("export-map", "0000", "--output", str(tmp_path))
+        call_command("export_map", "0000", "--output", str(tmp_path))
 
 
 def test_places_are_found_by_name_in_the_municipality(client: Client, tozeur: Town, beja: Town) -> None:

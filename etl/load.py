@@ -205,6 +205,7 @@ class Loader:
                 f"WHEN g.geom IS NULL OR ST_IsEmpty(g.geom) THEN {_said(repaired_away)}",
             ]
         reason = f"coalesce(s._reason, CASE {' '.join(reasons) or 'WHEN false THEN NULL'} END)"
+        # (OFFSET 0 keeps the lateral a subquery: each row's geometry is made once, not once per reason naming it)
         # Exact duplicates share this hash of every mapped value and the geometry as given.
         content = ", ".join([*(f"s.{_q(name)}" for name in self.fields), "s._geom::bytea"])
         cursor.execute("DROP TABLE IF EXISTS etl_checked")
@@ -214,7 +215,7 @@ class Loader:
                        g.geom, coalesce(g.repaired, false) AS _repaired,
                        {reason} AS _reject, false AS _dropped
                 FROM etl_stage s
-                CROSS JOIN LATERAL (SELECT {geometry} AS geom, {repaired} AS repaired) g
+                CROSS JOIN LATERAL (SELECT {geometry} AS geom, {repaired} AS repaired OFFSET 0) g
                 {" ".join(joins)}"""
         )
 
@@ -369,13 +370,16 @@ class Loader:
                 """UPDATE etl_checked c SET _reject = %s FROM etl_matched m WHERE m._row = c._row AND NOT m.same""",
                 [reason],
             )
-        # One scan for both counts: the rows to insert, and those rejected (the ones just refused included).
+        # One scan for both counts, the rows to insert and those rejected (the ones just refused included), and the
+        # rows not inserted, as ranges of their numbers (what a bulk load's record leaves out of its block of ids).
         cursor.execute(
             # (NOT IN: a hashed subplan, where NOT EXISTS in a FILTER would scan etl_matched per row)
-            "SELECT count(*) FILTER (WHERE c._reject IS NULL AND c._row NOT IN (SELECT _row FROM etl_matched)), "
-            "count(*) FILTER (WHERE c._reject IS NOT NULL AND NOT c._dropped) FROM etl_checked c"
+            """SELECT count(*) FILTER (WHERE new), count(*) FILTER (WHERE c._reject IS NOT NULL AND NOT c._dropped),
+                      coalesce(range_agg(int8range(c._row, c._row + 1)) FILTER (WHERE NOT new), '{}')::text
+               FROM etl_checked c,
+                    LATERAL (SELECT c._reject IS NULL AND c._row NOT IN (SELECT _row FROM etl_matched) AS new) n"""
         )
-        new, self.rejected = cursor.fetchone()
+        new, self.rejected, left_out = cursor.fetchone()
         # A bulk load: the layer's indexes are built once after the rows, not per row.
         rebuild = []
         if new >= BULK_ROWS and self._fewer_rows(cursor, table, new):
@@ -390,7 +394,7 @@ class Loader:
             cursor.execute(f"INSERT INTO {table} (id, {names_out}) SELECT {base} + c._row, {select} {new_rows}")
             imported = cursor.rowcount
             if self.record_id is not None:
-                record.note_inserted_range(cursor, self.record_id, base, self.read, imported)
+                record.note_inserted_range(cursor, self.record_id, base, self.read, imported, left_out)
         elif self.record_id is not None:
             insert = f"INSERT INTO {table} ({names_out}) SELECT {select} {new_rows} RETURNING id"
             imported = record.note_inserted(cursor, self.record_id, insert)

@@ -45,16 +45,18 @@ def keep_before(cursor: CursorWrapper, record_id: int, model: type[Model], ids: 
     )
 
 
-def note_inserted_range(cursor: CursorWrapper, record_id: int, base: int, count: int, inserted: int) -> None:
-    """A bulk load's ids: the block it reserved (base + 1 to base + count) less the rows it did not insert."""
+def note_inserted_range(
+    cursor: CursorWrapper, record_id: int, base: int, count: int, inserted: int, left_out: str
+) -> None:
+    """A bulk load's ids: the block it reserved (base + 1 to base + count) less the rows `left_out` (a multirange of
+    row numbers: row n would have been id base + n)."""
     cursor.execute(
         f"""UPDATE {ImportRecord._meta.db_table} SET inserted_count = %s,
-                inserted = int8multirange(int8range(%s, %s)) - coalesce(
-                    (SELECT range_agg(int8range(%s + c._row, %s + c._row + 1)) FROM etl_checked c
-                     WHERE c._reject IS NOT NULL OR EXISTS (SELECT 1 FROM etl_matched m WHERE m._row = c._row)),
-                    '{{}}')
+                inserted = int8multirange(int8range(%s, %s)) - (
+                    SELECT coalesce(range_agg(int8range(lower(r) + %s, upper(r) + %s)), '{{}}')
+                    FROM unnest(%s::int8multirange) r)
             WHERE id = %s""",  # noqa: S608
-        [inserted, base + 1, base + count + 1, base, base, record_id],
+        [inserted, base + 1, base + count + 1, base, base, left_out, record_id],
     )
 
 

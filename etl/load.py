@@ -101,9 +101,10 @@ class Loader:
             # Grouping a million rows by content or key stays in memory instead of spilling to disk.
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute("DROP TABLE IF EXISTS etl_stage")
+            # The row's own checks are computed as it is copied in, while the client reads the next batch.
             cursor.execute(
-                f"CREATE TEMPORARY TABLE etl_stage (_row bigint, _reason text, _place text, {columns}, _geom geometry) "
-                "ON COMMIT DROP"
+                f"CREATE TEMPORARY TABLE etl_stage (_row bigint, _reason text, _place text, {columns}, _geom geometry, "
+                f"{', '.join(self._computed_sql())}) ON COMMIT DROP"
             )
             names = ["_row", "_reason", "_place", *self.fields, "_geom"]
             copy_sql = f"COPY etl_stage ({', '.join(map(_q, names))}) FROM STDIN (FORMAT csv)"
@@ -125,7 +126,6 @@ class Loader:
                     self.read += rows
                     if progress:
                         progress(self.read, max(total, self.read))
-            cursor.execute("ANALYZE etl_stage")
 
     # -- checks, repair, load --------------------------------------------------------------------
 
@@ -145,23 +145,33 @@ class Loader:
             summary.rejected = self.rejected
         return summary
 
+    def _computed_sql(self) -> list[str]:
+        """The staged row's computed columns: the hash exact duplicates share (every mapped value and the geometry as
+        given), the geometry as it will be stored, and whether it needed repair (immutable: of the row alone)."""
+        geometry, repaired = self._geometry_sql()
+        content = ", ".join([*map(_q, self.fields), "_geom::bytea"])
+        return [
+            f"_content bigint GENERATED ALWAYS AS (hash_record_extended(ROW({content}), 0)) STORED",
+            f"geom geometry GENERATED ALWAYS AS ({geometry}) STORED",
+            f"_repaired boolean GENERATED ALWAYS AS ({repaired}) STORED",
+        ]
+
     def _geometry_sql(self) -> tuple[str, str]:
-        """The repaired geometry, and whether it needed repair."""
-        g = "ST_SetSRID(ST_Force2D(s._geom), 4326)"
+        """The repaired geometry, and whether it needed repair, of the staged row's _geom."""
+        g = "ST_SetSRID(ST_Force2D(_geom), 4326)"
         kind = self.target.geometry_type
         if kind is None:  # a table: no geometry to check
             return "NULL::geometry", "false"
         if kind == "POINT":  # a one-point MultiPoint (KML, some GeoPackages) is that point
             # (a point as it is: one cast to 2D and 4326, not two, for each of a million rows)
             one = (
-                "CASE WHEN GeometryType(s._geom) = 'POINT' THEN s._geom "
-                "WHEN ST_NumGeometries(s._geom) = 1 THEN ST_GeometryN(s._geom, 1) END"
+                "CASE WHEN GeometryType(_geom) = 'POINT' THEN _geom "
+                "WHEN ST_NumGeometries(_geom) = 1 THEN ST_GeometryN(_geom, 1) END"
             )
             return f"ST_SetSRID(ST_Force2D({one}), 4326)", "false"
         return f"ST_Multi(ST_CollectionExtract(ST_MakeValid({g}), {DIMENSION[kind]}))", f"NOT ST_IsValid({g})"
 
     def _check(self, cursor: CursorWrapper) -> None:
-        geometry, repaired = self._geometry_sql()
         if self.target.municipality_scoped and self.municipality_id is None and "municipality" not in self.fields:
             # Boundaries cut in small parts: each point is tested against a few dozen vertices, not thousands.
             cursor.execute("DROP TABLE IF EXISTS etl_municipality_parts")
@@ -190,7 +200,7 @@ class Loader:
         if kind is not None:
             families = ", ".join(f"'{f.upper()}'" for f in FAMILIES[kind])
             point = kind == "POINT"
-            in_range = coordinates_sql("g.geom" if point else "s._geom", point=point)
+            in_range = coordinates_sql("s.geom" if point else "s._geom", point=point)
             wrong_type = gettext("wrong geometry type %(type)s") % {"type": VALUE}
             out_of_range = gettext(
                 "coordinates outside longitudes %(west)s to %(east)s and latitudes %(south)s to %(north)s"
@@ -202,21 +212,15 @@ class Loader:
                 # The models' rule (layers.rules), as the admin and the APIs apply it: a point as it will be
                 # stored, another shape before its repair (staged WKB carries no SRID, as the world's box).
                 f"WHEN NOT {in_range} THEN {_said(out_of_range)}",
-                f"WHEN g.geom IS NULL OR ST_IsEmpty(g.geom) THEN {_said(repaired_away)}",
+                f"WHEN s.geom IS NULL OR ST_IsEmpty(s.geom) THEN {_said(repaired_away)}",
             ]
         reason = f"coalesce(s._reason, CASE {' '.join(reasons) or 'WHEN false THEN NULL'} END)"
-        # (OFFSET 0 keeps the lateral a subquery: each row's geometry is made once, not once per reason naming it)
-        # Exact duplicates share this hash of every mapped value and the geometry as given.
-        content = ", ".join([*(f"s.{_q(name)}" for name in self.fields), "s._geom::bytea"])
         cursor.execute("DROP TABLE IF EXISTS etl_checked")
         cursor.execute(
             f"""CREATE TEMPORARY TABLE etl_checked ON COMMIT DROP AS
-                SELECT s._row, s._place, hash_record_extended(ROW({content}), 0) AS _content, {", ".join(selects)},
-                       g.geom, coalesce(g.repaired, false) AS _repaired,
-                       {reason} AS _reject, false AS _dropped
-                FROM etl_stage s
-                CROSS JOIN LATERAL (SELECT {geometry} AS geom, {repaired} AS repaired OFFSET 0) g
-                {" ".join(joins)}"""
+                SELECT s._row, s._place, s._content, {", ".join(selects)},
+                       s.geom, coalesce(s._repaired, false) AS _repaired, {reason} AS _reject, false AS _dropped
+                FROM etl_stage s {" ".join(joins)}"""
         )
 
     def _municipality_sql(self) -> tuple[str, list[str], str]:
@@ -224,7 +228,7 @@ class Loader:
         if self.municipality_id is not None:
             join = f"LEFT JOIN layers_municipality m ON m.id = {int(self.municipality_id)}"
             outside = _said(gettext("outside the municipality"))
-            return "m.id", [f"WHEN NOT ST_Intersects(m.boundary, g.geom) THEN {outside}"], join
+            return "m.id", [f"WHEN NOT ST_Intersects(m.boundary, s.geom) THEN {outside}"], join
         if "municipality" in self.fields:
             unknown = gettext("unknown municipality %(code)s") % {"code": VALUE}
             outside = gettext("outside municipality %(code)s") % {"code": VALUE}
@@ -232,15 +236,15 @@ class Loader:
                 "m.id",
                 [
                     f"WHEN m.id IS NULL THEN {_said(unknown, _empty_or('s.municipality'))}",
-                    f"WHEN NOT ST_Intersects(m.boundary, g.geom) THEN {_said(outside, 's.municipality')}",
+                    f"WHEN NOT ST_Intersects(m.boundary, s.geom) THEN {_said(outside, 's.municipality')}",
                 ],
                 "LEFT JOIN layers_municipality m ON m.code = s.municipality",
             )
         # The one municipality whose boundary holds the point; where boundaries overlap, municipality_at decides.
         join = """LEFT JOIN LATERAL (
                 SELECT CASE count(DISTINCT p.id) WHEN 0 THEN NULL WHEN 1 THEN min(p.id)
-                            ELSE municipality_at(ST_PointOnSurface(g.geom)) END AS id
-                FROM etl_municipality_parts p WHERE ST_Intersects(p.geom, ST_PointOnSurface(g.geom))) m ON true"""
+                            ELSE municipality_at(ST_PointOnSurface(s.geom)) END AS id
+                FROM etl_municipality_parts p WHERE ST_Intersects(p.geom, ST_PointOnSurface(s.geom))) m ON true"""
         outside = _said(gettext("outside every municipality"))
         return "m.id", [f"WHEN m.id IS NULL THEN {outside}"], join
 

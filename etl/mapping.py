@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext
@@ -406,7 +407,7 @@ class Mapper:
         problem = pd.Series(False, index=text.index)
         rule, ranged = number_rule(f), problem
         if isinstance(f, models.IntegerField | models.FloatField | models.DecimalField):
-            number = pd.to_numeric(text, errors="coerce").astype("Float64")
+            number = _numbers(text)
             retry = present & number.isna()
             if retry.any():  # numbers stored as text the way people type them: "1 100", "3,5"
                 cleaned = text[retry].str.replace(r"[\s\u202f\u00a0']", "", regex=True).str.replace(",", ".")
@@ -457,6 +458,17 @@ class Mapper:
             elif self.target.required(name):
                 reasons[missing & reasons.isna()] = gettext("%(field)s is missing") % {"field": name}
         return result
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    """Text as numbers (Float64, NA where not one): Arrow's parser where every value is a plain number, pandas' else."""
+    try:
+        parsed = pc.cast(pa.array(text, pa.string(), from_pandas=True), pa.float64())
+    except pa.ArrowInvalid:
+        parsed = None
+    if parsed is None or pc.any(pc.is_nan(parsed)).as_py():  # (a "nan" is no number here, as for pandas)
+        return pd.to_numeric(text, errors="coerce").astype("Float64")
+    return pd.Series(pd.array(parsed, dtype="Float64"), index=text.index)
 
 
 def _as_strings(column: pd.Series) -> pd.Series:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import ForeignKey
 from django.utils.translation import gettext
@@ -249,7 +249,14 @@ class Loader:
         return "m.id", [f"WHEN m.id IS NULL THEN {outside}"], join
 
     def _drop_duplicates(self, cursor: CursorWrapper) -> int:
-        return self._reject_repeats(cursor, ["_content"], gettext("exact duplicate of %(place)s"), dropped=True)
+        # Most files repeat no row: a unique index (one sort) proves it in half the time of grouping every row.
+        try:
+            with transaction.atomic():  # a savepoint: a duplicate's error undoes the probe alone
+                cursor.execute("CREATE UNIQUE INDEX etl_unrepeated ON etl_checked (_content) WHERE _reject IS NULL")
+                cursor.execute("DROP INDEX etl_unrepeated")
+            return 0
+        except IntegrityError:
+            return self._reject_repeats(cursor, ["_content"], gettext("exact duplicate of %(place)s"), dropped=True)
 
     def _reject_repeats(self, cursor: CursorWrapper, group: list[str], reason: str, *, dropped: bool) -> int:
         """Rows after the first of their group (same values in `group`) get `reason`, its %(place)s the first one's."""

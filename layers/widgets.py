@@ -21,7 +21,7 @@ class MunicipalMapWidget(OSMWidget):
     class Media:
         extend = False  # replace Django's CDN links to OpenLayers, do not add to them
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css", "layers/map_widget.css")}
-        js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
+        js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js", "layers/map_widget.js")
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)

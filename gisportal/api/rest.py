@@ -37,6 +37,7 @@ from gisportal.api.collections import COLLECTIONS, Collection
 from gisportal.api.ogc.params import parse_bbox, parse_interval, parse_limit, property_filters
 from gisportal.api.parsing import BadParameter
 from gisportal.api.selectors import FeatureFilter
+from gisportal.api.transactions import atomic_writes
 from layers import selectors as layer_selectors
 from layers.selectors import Scope
 
@@ -323,6 +324,10 @@ class LayerViewSet(viewsets.ModelViewSet):
     permission_classes = (MayEditLayer,)
     parser_classes = (StrictJSONParser, GeoJSONParser)  # a form-encoded body is a 415
     http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
+
+    @classmethod
+    def as_view(cls, actions: Any = None, **initkwargs: Any) -> Any:
+        return atomic_writes(super().as_view(actions, **initkwargs))
 
     def get_queryset(self) -> QuerySet:
         scoped = (

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib.gis.db import models as gis
 from django.contrib.gis.db.models import PolygonField
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.contrib.gis.geos import Polygon
 from django.core.exceptions import EmptyResultSet
 from django.db.models import F, Func, Max, Min, Q, QuerySet, Value
 
@@ -31,7 +30,7 @@ Box = tuple[float, float, float, float]
 
 @dataclass(frozen=True)
 class FeatureFilter:
-    bbox: Polygon | None = None
+    bbox: Box | None = None  # west, south, east, north in CRS84
     start: datetime | None = None
     end: datetime | None = None
     properties: tuple[tuple[str, object], ...] = ()
@@ -48,8 +47,7 @@ class FeaturePage:
 
 def features(collection: Collection, user: roles.User, where: FeatureFilter) -> QuerySet:
     """The features of a collection the user may see, filtered (bbox is a true intersection, not an overlap)."""
-    box = where.bbox.extent if where.bbox is not None else None
-    return _filtered(collection, user, box, where.start, where.end, where.properties)
+    return _filtered(collection, user, where.bbox, where.start, where.end, where.properties)
 
 
 def _filtered(
@@ -157,7 +155,7 @@ def _page_statement(
     The shape holds what changes the SQL's text; the values list what only fills its parameters, in the order
     `build` takes them back.
     """
-    box = where.bbox.extent if where.bbox is not None else None
+    box = where.bbox
     moments = tuple(moment for moment in (where.start, where.end) if moment is not None)
     # A boolean filter is written into the text (`col`, `NOT col`): part of the shape.
     flags = tuple((lookup, value if isinstance(value, bool) else None) for lookup, value in where.properties)
@@ -194,8 +192,10 @@ def _page_statement(
         # One more row than the page tells if a next page exists.
         sql, params = _feature_sql(collection, ordered, order, limit=rows)  # type: ignore[arg-type]
         direction = "DESC" if descending else "ASC"
+        # json_agg takes the rows in the order the window hands them on (numbered, so sorted by n): an
+        # `ORDER BY f.n` inside it would sort the page's features once more (PostgreSQL 15 always does).
         page_sql = f"""
-        SELECT coalesce(json_agg(f.feature ORDER BY f.n) FILTER (WHERE f.n <= %s), '[]')::text,
+        SELECT coalesce(json_agg(f.feature) FILTER (WHERE f.n <= %s), '[]')::text,
                count(*) FILTER (WHERE f.n <= %s),
                (array_agg(json_build_array(f.sort_value, f.id)::text) FILTER (WHERE f.n = %s))[1],
                count(*) > %s,

@@ -1,5 +1,7 @@
 """How many SQL statements each list, tile and analysis endpoint may send: pinned, so a per-row query shows up."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -43,3 +45,16 @@ def test_a_cached_tile_sends_only_the_token_lookup(analyst_client, tozeur, setti
 def test_an_analysis_is_one_query(analyst_client, tozeur):
     sent = statements(analyst_client, "/api/analyses/routes-per-municipality/")
     assert len(sent) <= 2, sent  # the token (with the role) and the analysis
+
+
+@pytest.mark.parametrize("path", ["/ogc/collections/complaints/items", "/api/complaints/"])
+def test_a_page_read_opens_no_transaction(path, transactional_db, analyst_client, tozeur):
+    """Outside a test's transaction, as in production: autocommit, and the page's planner settings end with it."""
+    with CaptureQueriesContext(connection) as queries:
+        response = analyst_client.get(path, {"limit": 1})
+    assert response.status_code == 200 and json.loads(response.content)["numberReturned"] == 1
+    assert not [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("BEGIN", "SAVEPOINT"))]
+    assert not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] != "0"

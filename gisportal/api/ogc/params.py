@@ -3,13 +3,12 @@
 import math
 from datetime import UTC, datetime, time
 
-from django.contrib.gis.geos import Polygon
 from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
 
 from gisportal.api.collections import Collection
 from gisportal.api.parsing import BIGINT_MAX, BadParameter, bounded_instant, decimal_number, whole_number
-from gisportal.api.selectors import FeatureFilter
+from gisportal.api.selectors import Box, FeatureFilter
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -49,7 +48,7 @@ def parse_after(value: str | None) -> int | None:
         raise BadParameter("after must be a feature id taken from a next link.") from None
 
 
-def parse_bbox(value: str, crs: str) -> Polygon:
+def parse_bbox(value: str, crs: str) -> Box:
     if crs != CRS84:
         raise BadParameter(f"bbox-crs {crs!r} is not supported; use {CRS84}.")
     try:
@@ -65,7 +64,7 @@ def parse_bbox(value: str, crs: str) -> Polygon:
     west, south, east, north = numbers
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
         raise BadParameter("bbox must lie within -180,-90,180,90 with min before max (no antimeridian crossing).")
-    return Polygon.from_bbox((west, south, east, north))
+    return west, south, east, north
 
 
 def parse_instant(value: str, *, end: bool) -> datetime | None:

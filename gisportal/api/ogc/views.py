@@ -33,6 +33,7 @@ from gisportal.api.ogc.responses import (
     url,
     wants_html,
 )
+from gisportal.api.transactions import atomic_writes
 from layers.selectors import Scope, scope
 
 CONFORMANCE = [
@@ -251,6 +252,7 @@ def no_such_item(request: HttpRequest, collection: Collection, feature_id: str) 
 
 
 @csrf_exempt  # scripts send a token; browser sessions are checked in `editing`
+@atomic_writes
 @negotiated
 @staff_only
 @known_collection
@@ -308,6 +310,7 @@ def items(request: HttpRequest, collection: Collection, as_html: bool = False) -
 
 
 @csrf_exempt
+@atomic_writes
 @negotiated
 @staff_only
 @known_collection

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import psycopg
 from api_data import CENTRAL_TUNIS, ROOT, Scratch, scratch_database
 from common import free_port
 
@@ -82,6 +83,40 @@ class Measured:
     latency: float = 0.0  # mean ms in that round
 
 
+busy: dict[str, int] = {}  # each server's address and its gunicorn master's pid
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of a process and of its children (a gunicorn master and its workers)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_cpu_seconds(int(child)) for child in children)
+
+
+def settle(base: str, database_url: str, timeout: float = 120.0) -> None:
+    """Waits until a server has finished what wrk left in flight: its workers idle and its queries done.
+
+    A slow peer (seconds per request) is still answering when wrk stops; measured next, a server would share
+    the cores with it.
+    """
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(database_url, autocommit=True) as db:
+        while time.monotonic() < deadline:
+            before = _cpu_seconds(busy[base])
+            time.sleep(0.5)
+            idle = _cpu_seconds(busy[base]) - before < 0.05
+            queries = db.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' "
+                "AND pid <> pg_backend_pid()"
+            ).fetchone()
+            if idle and queries is not None and queries[0] == 0:
+                return
+
+
 @contextmanager
 def gunicorn(gunicorn_bin: Path, app: str, env: dict[str, str], *, chdir: Path = ROOT):
     port = free_port()
@@ -98,6 +133,7 @@ def gunicorn(gunicorn_bin: Path, app: str, env: dict[str, str], *, chdir: Path =
                 if server.poll() is not None:
                     raise SystemExit(f"{app} did not start:\n{server.stderr.read() if server.stderr else ''}") from None
                 time.sleep(0.1)
+        busy[f"http://127.0.0.1:{port}"] = server.pid
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
@@ -272,6 +308,7 @@ def main() -> None:
                 print(f"round {round_number}/{args.rounds}: {args.seconds} s of wrk per server …", flush=True)
                 for (*_, path, headers), base, result in zip(candidates, bases, results, strict=True):
                     rate, latency = wrk(base + path, headers, args.seconds)
+                    settle(base, scratch.url)
                     if rate > result.rate:
                         result.rate, result.latency = rate, latency
         breakdown = where_the_time_goes(scratch, scratch.token)

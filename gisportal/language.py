@@ -42,8 +42,6 @@ def _unprefixed_page(request: HttpRequest) -> bool:
 
 def chosen_language(request: HttpRequest) -> str | None:
     """The language an unprefixed page's request should be answered in: the one she chose, else her browser's."""
-    if "text/html" not in request.headers.get("Accept", ""):
-        return None  # a script's fetch (it asks for JSON) is answered where it asked
     if chosen := request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
         return chosen if chosen in dict(settings.LANGUAGES) else None  # the switcher's cookie wins
     return browser_language(request.headers.get("Accept-Language", ""))
@@ -54,7 +52,8 @@ class BrowserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not _unprefixed_page(request):
+        # A script, QGIS or an API client asks for no HTML: never redirected, so its path is not resolved twice.
+        if "text/html" not in request.headers.get("Accept", "") or not _unprefixed_page(request):
             return self.get_response(request)
         language = chosen_language(request)
         if language in {None, settings.LANGUAGE_CODE}:

@@ -30,6 +30,8 @@ from layers.rules import LATITUDES, LONGITUDES, coordinates_sql
 # Above this many new rows (and more than the layer holds), secondary indexes and foreign keys are
 # dropped for the load and rebuilt after it.
 BULK_ROWS = 50_000
+# autovacuum_analyze_threshold and autovacuum_analyze_scale_factor as PostgreSQL ships them.
+ANALYZE_THRESHOLD, ANALYZE_SCALE_FACTOR = 50, 0.1
 BULK_MAINTENANCE_MEMORY = "1GB"
 GRID = "1e-9"  # degrees: about 0.1 mm, well below any survey's precision
 (WEST, EAST), (SOUTH, NORTH) = LONGITUDES, LATITUDES
@@ -421,7 +423,20 @@ class Loader:
                 cursor.execute(statement)
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are initially deferred
         self.seconds["indexes and foreign keys rebuilt"] = time.perf_counter() - started
+        started = time.perf_counter()
+        # What autovacuum would do after the commit, done now: the rest of the transaction and the first pages
+        # after it are planned on what the layer holds, not on statistics taken when it was empty (1-row
+        # estimates, nested loops over thousands of budget lines).
+        if self._statistics_stale(cursor, table, imported + updated):
+            cursor.execute(f"ANALYZE {table}")
+        self.seconds["statistics"] = time.perf_counter() - started
         return imported, updated, unchanged
+
+    def _statistics_stale(self, cursor: CursorWrapper, table: str, changed: int) -> bool:
+        """Whether `changed` rows pass autovacuum's own threshold for analysing the table (its default settings)."""
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        (rows,) = cursor.fetchone()  # -1: never analysed
+        return changed > ANALYZE_THRESHOLD + ANALYZE_SCALE_FACTOR * max(rows, 0)
 
     def _fewer_rows(self, cursor: CursorWrapper, table: str, rows: int) -> bool:
         """Whether the table holds fewer than `rows` rows (counted up to that many, never more)."""

@@ -182,3 +182,21 @@ def test_arabic_shapefile_without_cpg_needs_its_encoding(tozeur, containers, tmp
     summary = run(folder / "hawiyat.shp", "service_point", tmp_path, encoding="cp1256", municipality="6211")
     assert (summary.imported, summary.dropped, summary.rejected) == (4, 1, 1)
     assert ServicePoint.objects.filter(name="حاوية السوق").count() == 4
+
+
+def test_an_import_leaves_the_layer_analysed_as_it_now_is(tozeur, tmp_path):
+    """Statistics taken while the layer was empty said "no rows": the reads after an import would be planned for one
+    row (the budget pages' nested loops ran for minutes). An import that passes autovacuum's threshold analyses."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE layers_servicepoint")  # as autovacuum may have, when it was all but empty
+        lon, lat = LON, LAT
+        frame = gpd.GeoDataFrame(
+            {"kind": ["waste_container"] * 300, "name": [f"Conteneur {n}" for n in range(300)]},
+            geometry=gpd.points_from_xy([lon + n * 1e-5 for n in range(300)], [lat] * 300),
+            crs=4326,
+        )
+        run(write(frame, tmp_path / "many.geojson"), "service_point", tmp_path)
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'layers_servicepoint'")
+        assert cursor.fetchone()[0] >= 300

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from gisportal.accounts import roles
 from layers.models import Municipality
 
 register = template.Library()
@@ -27,3 +28,11 @@ def municipality_link(context: template.Context) -> str:
     name = municipality.name_ar if get_language() == "ar" else municipality.name_fr
     url = reverse("maps:municipality", args=[municipality.code])
     return format_html('<a class="place" href="{}">{}</a>', url, name)
+
+
+@register.simple_tag(takes_context=True)
+def planner_municipalities(context: template.Context) -> list[Municipality]:
+    """The municipalities the signed-in planner works for (none for other roles: they have the whole admin)."""
+    request = context.get("request")
+    ids = roles.municipality_ids(request.user) if request is not None else set()
+    return list(Municipality.objects.filter(pk__in=ids).only("code", "name_fr", "name_ar").order_by("name_fr"))

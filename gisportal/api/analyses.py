@@ -329,7 +329,7 @@ def coverage_raster(
     from etl.rasters import summarise, zone_frame  # rasterio and geopandas load only when asked
 
     layer = _population_raster(raster)
-    if not layer.file or not layer.file.storage.exists(layer.file.name):
+    if not layer.file.name or not layer.file.storage.exists(layer.file.name):
         raise BadAnalysisParameter(f"raster: the file of {layer.name!r} is missing on the server; import it again.")
     sql = f"""
         WITH area AS (

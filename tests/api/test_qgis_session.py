@@ -76,7 +76,8 @@ def open_layer(qgis: QgisClient, collection_id: str) -> dict:
 
 
 def download(qgis: QgisClient, items: str, bbox: list[float], page_size: int) -> list[dict]:
-    features, href = [], f"{items}?limit={page_size}&bbox={','.join(map(str, bbox))}"
+    features: list[dict] = []
+    href: str | None = f"{items}?limit={page_size}&bbox={','.join(map(str, bbox))}"
     while href:
         page = qgis.get(href, GEOJSON_ACCEPT)
         features += page["features"]

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from gisportal.complaints import gazetteer
@@ -65,7 +65,7 @@ def test_arabic_phone_report_followed_to_resolution(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.select_option("#id_q_container", "full")
     page.fill("#id_description", DESCRIPTION)
-    page.set_input_files("#id_photos", files=[{"name": "c.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}])
+    page.set_input_files("#id_photos", files=[FilePayload(name="c.jpg", mimeType="image/jpeg", buffer=jpeg_with_gps())])
     with page.expect_navigation():
         page.click("#report-form button[type=submit]")
     expect(page.locator(".thanks")).to_be_visible()

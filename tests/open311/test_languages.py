@@ -16,8 +16,9 @@ def messages() -> list[str]:
     found = []
     for source in SOURCES:
         for node in ast.walk(ast.parse(source.read_text())):
-            called = isinstance(node, ast.Call) and getattr(node.func, "id", "") in {"_", "gettext", "gettext_lazy"}
-            if called and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            if not isinstance(node, ast.Call) or getattr(node.func, "id", "") not in {"_", "gettext", "gettext_lazy"}:
+                continue
+            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                 found.append(node.args[0].value)
     return sorted(set(found))
 

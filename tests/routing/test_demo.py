@@ -21,7 +21,7 @@ def test_seeded_streets_join_the_containers_and_are_marked_synthetic(tozeur: Tow
         assert cursor.fetchone() == (True, True, True)
     c = tozeur.container.location
     (snap,) = network.snap_points(built, [(1, c.x, c.y)])
-    assert snap.distance_m < 1  # its service lane starts at the container
+    assert snap.distance_m is not None and snap.distance_m < 1  # its service lane starts at the container
 
     def streets() -> list[tuple]:
         with connection.cursor() as cursor:

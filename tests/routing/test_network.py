@@ -13,7 +13,9 @@ from tests.routing import streets
 
 def node_at(net, lon: float, lat: float) -> int:
     here = Point(lon, lat, srid=4326)
-    return RoadNode.objects.filter(network=net).annotate(d=Distance("location", here)).order_by("d").first().pk
+    nearest = RoadNode.objects.filter(network=net).annotate(d=Distance("location", here)).order_by("d").first()
+    assert nearest is not None
+    return nearest.pk
 
 
 @pytest.fixture

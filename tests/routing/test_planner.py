@@ -80,7 +80,7 @@ def test_accepting_replaces_the_routes_the_citizen_lookup_answers_from_them_and_
     latest = routes[0].history.first()
     assert latest.service_points.count() == routes[0].service_points.count() > 0  # the stops are in the history
     answer = client.get(
-        reverse("maps:collection-day", args=["6211"]), {"lon": streets.N[0], "lat": streets.N[1]}
+        reverse("maps:collection-day", args=["6211"]), {"lon": str(streets.N[0]), "lat": str(streets.N[1])}
     ).json()
     assert answer["route"].startswith("Optimised round") and answer["days"] == [2, 6]
     assert answer["starts"] >= "05:00"

@@ -455,12 +455,21 @@ class Loader:
             [table],
         )
         indexes = cursor.fetchall()
+        # Rows written earlier in this transaction leave deferred checks pending, which forbid ALTER TABLE:
+        # run them now (they would run at commit anyway); the rebuild defers them again.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # A first load into an empty layer that no row anywhere refers to yet also rebuilds the primary key (a sorted
+        # build instead of a B-tree insertion per row: half the insert's time). The referring tables' foreign keys go
+        # with it and come back last, which locks those (empty) tables until the commit.
+        referring = self._empty_referrers(cursor, table)
+        for referrer, name, _ in referring:
+            cursor.execute(f"ALTER TABLE {referrer} DROP CONSTRAINT {_q(name)}")
         cursor.execute(
             """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
                WHERE conrelid = %s::regclass AND contype = 'f'""",
             [table],
         )
-        constraints = cursor.fetchall()
+        foreign_keys = cursor.fetchall()
         # Unique constraints (osm_id) and primary keys (a history's) that no foreign key relies on: one sorted build
         # checks every value at the end instead of a B-tree insertion per row.
         cursor.execute(
@@ -469,17 +478,31 @@ class Loader:
                  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)""",
             [table],
         )
-        constraints += cursor.fetchall()
-        # Rows written earlier in this transaction leave deferred checks pending, which forbid ALTER TABLE:
-        # run them now (they would run at commit anyway); rebuild() defers them again.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for name, _ in constraints:
+        keys = cursor.fetchall()
+        for name, _ in foreign_keys + keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_q(name)}")
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
+        # Keys before the foreign keys that rely on them (a layer's own, then the referring tables').
+        owned = [(table, name, definition) for name, definition in keys + foreign_keys]
         return [definition for _, definition in indexes] + [
-            f"ALTER TABLE {table} ADD CONSTRAINT {_q(name)} {definition}" for name, definition in constraints
+            f"ALTER TABLE {relation} ADD CONSTRAINT {_q(name)} {definition}"
+            for relation, name, definition in owned + referring
         ]
+
+    def _empty_referrers(self, cursor: CursorWrapper, table: str) -> list[tuple[str, str, str]]:
+        """Other tables' foreign keys to `table` when it and every one of those tables are empty; else none."""
+        cursor.execute(
+            """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+               WHERE confrelid = %s::regclass AND conrelid <> confrelid AND contype = 'f'""",
+            [table],
+        )
+        referring = cursor.fetchall()
+        for relation in {table, *(referrer for referrer, _, _ in referring)}:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {relation})")
+            if cursor.fetchone()[0]:
+                return []
+        return referring
 
     # -- report ----------------------------------------------------------------------------------
 

@@ -4,12 +4,12 @@ forced on a small file: the layer ends with the same indexes and constraints, an
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 import etl.load
 from etl.models import ImportRecord
 from etl.pipeline import import_file
-from layers.models import ServicePoint
+from layers.models import Complaint, ServicePoint
 from tests.etl.conftest import write
 
 
@@ -24,13 +24,29 @@ def layer_shape() -> tuple[list[str], list[str]]:
         return indexes, [row[0] for row in cursor.fetchall()]
 
 
+def referring_keys() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE confrelid = 'layers_servicepoint'::regclass ORDER BY 1"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def primary_key_index() -> int:
+    """The primary key's index (a new object once it is rebuilt)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'layers_servicepoint_pkey'::regclass::oid")
+        return cursor.fetchone()[0]
+
+
 @pytest.fixture
 def bulk(monkeypatch):
     monkeypatch.setattr(etl.load, "BULK_ROWS", 2)
 
 
 def test_bulk_load_rebuilds_what_it_dropped(tozeur, containers, bulk, tmp_path: Path):
-    before = layer_shape()
+    before, primary_key = layer_shape(), primary_key_index()
     containers["osm_id"] = [11, 12, 13, 11, 15, 16]
     summary = import_file(write(containers, tmp_path / "c.geojson"), layer="service_point", report=tmp_path / "r.csv")
     # Row 4 repeats row 1 entirely (dropped); row 5 lies outside every municipality.
@@ -42,6 +58,29 @@ def test_bulk_load_rebuilds_what_it_dropped(tozeur, containers, bulk, tmp_path: 
         13,
         16,
     ]
+    # Tozeur's container and the rows referring to it: the primary key was kept as it was.
+    assert primary_key_index() == primary_key
+
+
+def test_a_first_load_into_an_empty_layer_rebuilds_its_primary_key_too(tozeur, containers, bulk, tmp_path: Path):
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the fixtures' pending checks forbid a TRUNCATE
+        cursor.execute("TRUNCATE layers_servicepoint CASCADE")  # no service point, nothing referring to one
+    before, referring, primary_key = layer_shape(), referring_keys(), primary_key_index()
+    summary = import_file(write(containers, tmp_path / "c.geojson"), layer="service_point", report=tmp_path / "r.csv")
+    assert summary.imported == 4
+    assert primary_key_index() != primary_key
+    assert (layer_shape(), referring_keys()) == (before, referring)
+    # The keys hold again: a complaint refers to an imported container, never to one that is not there.
+    container = ServicePoint.objects.first()
+    complaint = Complaint.objects.create(
+        municipality=tozeur.municipality, category=Complaint.Category.WASTE, service_point=container,
+        description="Conteneur plein", location=container.location,
+    )  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Complaint.objects.filter(pk=complaint.pk).update(service_point_id=container.pk + 1000)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def test_bulk_load_refuses_a_key_already_taken_elsewhere(tozeur, containers, bulk, tmp_path: Path):

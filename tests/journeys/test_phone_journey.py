@@ -10,7 +10,7 @@ import math
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, Response
+from playwright.sync_api import Browser, Page, Response, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser import PHONE, phone_tab
@@ -64,6 +64,22 @@ def tozeur_with_participation(tozeur: Town, beja: Town) -> Town:
     for command in ("load_demo_petitions", "load_demo_council", "load_demo_finances"):
         call_command(command, "--if-empty", stdout=io.StringIO())
     return tozeur
+
+
+# Leaflet's own controls, which it writes in English, and their tooltips in Arabic (templates/leaflet_language.html).
+LEAFLET_LINK = ".leaflet-control-attribution a[href='https://leafletjs.com']"
+ARABIC_CONTROLS = {
+    "a.leaflet-control-zoom-in": "تكبير",
+    "a.leaflet-control-zoom-out": "تصغير",
+    "a.leaflet-control-layers-toggle": "الطبقات",
+    LEAFLET_LINK: "مكتبة جافاسكريبت للخرائط التفاعلية",  # "A JavaScript library for interactive maps"
+}
+
+
+def assert_map_controls_in_arabic(page: Page) -> None:
+    for control, title in ARABIC_CONTROLS.items():
+        expect(page.locator(control)).to_have_attribute("title", title)
+    expect(page.locator(LEAFLET_LINK)).to_have_text("Leaflet")  # the library's name and its link stay as they are
 
 
 class Journey:
@@ -129,6 +145,7 @@ def test_a_resident_finds_her_municipality_and_what_it_offers(
         page.press("#finder-q", "Enter")
     assert page.url == f"{live_server.url}/ar/m/6211/"  # the one municipality found opens at once
     journey.check()
+    assert_map_controls_in_arabic(page)
     journey.tap("nav.maps a[href='/ar/m/6211/services/']")
     journey.tap("nav.maps a[href='/ar/m/6211/collection/']")
     journey.tap("nav.maps a[href='/ar/m/6211/']")

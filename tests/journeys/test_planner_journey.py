@@ -15,6 +15,17 @@ from tests.journeys.crawler import CHECKED_ATTRIBUTES, source_texts
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WAYS_BACK = ("/", "/admin/")  # the portal's home, the staff index
+# The maps' own controls, which Leaflet and OpenLayers write in English, and their tooltips in French.
+LEAFLET_LINK = ".leaflet-control-attribution a[href='https://leafletjs.com']"
+LEAFLET_CONTROLS = {
+    "a.leaflet-control-zoom-in": "Zoom avant",
+    LEAFLET_LINK: "Une bibliothèque JavaScript de cartes interactives",  # "A JavaScript library for interactive maps"
+}
+OPENLAYERS_CONTROLS = {
+    ".ol-zoom-in": "Zoom avant",
+    ".ol-rotate-reset": "Réinitialiser l'orientation",  # "Reset rotation"
+    ".ol-attribution button": "Sources de la carte",  # "Attributions"
+}
 SEEN = """(attributes) => {
   const shown = e => e.offsetParent !== null || getComputedStyle(e).position === 'fixed';
   const own = e => !e.closest('[dir=auto], [lang]:not(html), [translate], script, style, code, pre, bdi');
@@ -66,6 +77,11 @@ class Journey:
         assert sorted({text for text in seen["texts"] if text in self.english}) == [], path
         assert set(seen["links"]) & set(WAYS_BACK), path
 
+    def assert_controls(self, controls: dict[str, str]) -> None:
+        for control, title in controls.items():
+            expect(self.page.locator(control)).to_have_count(1)  # the English one made again, not added to
+            expect(self.page.locator(control)).to_have_attribute("title", title)
+
 
 def test_the_planner_answers_a_report_and_finds_her_maps_and_imports(
     page: Page, traffic: Traffic, live_server: LiveServer, tozeur: Town, beja: Town, planner_tozeur: User
@@ -79,6 +95,8 @@ def test_the_planner_answers_a_report_and_finds_her_maps_and_imports(
     assert page.url == f"{live_server.url}/admin/"
 
     journey.click("#staff-pages a[href='/staff/complaints/']")
+    journey.assert_controls(LEAFLET_CONTROLS)
+    expect(page.locator(LEAFLET_LINK)).to_have_text("Leaflet")  # the library's name and its link stay as they are
     code = tozeur.complaint.tracking_code
     journey.click(f"a[href='/staff/complaints/{code}/']")
     page.select_option("#id_status", Complaint.Status.IN_PROGRESS.value)
@@ -93,6 +111,7 @@ def test_the_planner_answers_a_report_and_finds_her_maps_and_imports(
     journey.click("#content-main a[href='/admin/layers/servicepoint/']")
     journey.click(f"a[href='/admin/layers/servicepoint/{tozeur.container.pk}/change/']")
     page.wait_for_function("() => window.geodjango_location && geodjango_location.map.isRendered()")
+    journey.assert_controls(OPENLAYERS_CONTROLS)
 
     journey.click(".breadcrumbs a[href='/admin/']")
     journey.click("#staff-pages a[href='/imports/']")

@@ -1,9 +1,10 @@
-"""The planners' admin pages: the map on the portal's own basemap with visible markers, collection days by name."""
+"""The planners' admin pages: the map on the portal's own basemap with visible markers, collection days by name, the
+map's buttons in her language."""
 
 import pytest
 from django.urls import reverse as reverse_in_any_language
 from django.utils import translation
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from layers.models import CollectionRoute
 from tests.browser import log_in
@@ -92,3 +93,27 @@ def test_planner_sees_the_basemap_and_the_markers_on_the_service_point_map(
     page.wait_for_function(f"() => ({painted})('reference-service-points') > 100")  # a 6 px marker, not a 3 px dot
     assert errors == [] and outside == []
     context.close()
+
+
+# OpenLayers writes its buttons' tooltips in English; the widget makes them again in the page's language.
+CONTROL_TITLES = {
+    "ar": {".ol-zoom-in": "تكبير", ".ol-rotate-reset": "إعادة ضبط الاتجاه", ".ol-attribution button": "مصادر الخريطة"},
+    "fr": {
+        ".ol-zoom-in": "Zoom avant",
+        ".ol-rotate-reset": "Réinitialiser l'orientation",
+        ".ol-attribution button": "Sources de la carte",
+    },
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_the_map_widgets_buttons_are_in_the_planners_language(page, live_server, tozeur, planner_tozeur, language):
+    path = reverse("admin:layers_servicepoint_change", args=[tozeur.container.pk])
+    log_in(page, live_server, planner_tozeur, f"/{language}{path}" if language == "ar" else path)
+    page.wait_for_function("() => window.geodjango_location && geodjango_location.map.isRendered()")
+    for control, title in CONTROL_TITLES[language].items():
+        expect(page.locator(control)).to_have_count(1)  # made again in its place, not added beside the English one
+        expect(page.locator(control)).to_have_attribute("title", title)
+    english = page.evaluate("[...document.querySelectorAll('.ol-control [title]')].map(e => e.title)")
+    assert not {"Zoom in", "Zoom out", "Reset rotation", "Attributions"} & set(english)

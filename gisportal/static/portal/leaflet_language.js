@@ -12,4 +12,12 @@
       this._layersLink.setAttribute("aria-label", words.layers);
     }
   });
+  // The attribution's "Leaflet" link: the same link, word and flag, its tooltip in the page's language.
+  var prefix = document.createElement("div");
+  prefix.innerHTML = L.Control.Attribution.prototype.options.prefix;
+  var link = prefix.querySelector("a[title]");
+  if (link && words.leaflet) {
+    link.title = words.leaflet;
+    L.Control.Attribution.mergeOptions({ prefix: prefix.innerHTML });
+  }
 })();

@@ -5,7 +5,7 @@
 Everything happens in a scratch database (created, migrated, dropped at the end) of the running
 cluster. The points are seeded waste containers spread over the 350 real municipalities, each with
 its municipality code. The same file goes through
-  1. `gisportal import … --layer service_point` (checks, repair, dedupe, municipality check, COPY,
+  1. `gisportal import … --layer service-points` (checks, repair, dedupe, municipality check, COPY,
      spatial indexes rebuilt after the load), and
   2. `ogr2ogr -f PostgreSQL` with PG_USE_COPY=YES into a scratch table: spatial index built first
      (the default), then with the index created after the load (SPATIAL_INDEX=NONE + CREATE INDEX),
@@ -116,7 +116,7 @@ def measure_round(
         db.execute("DROP TABLE IF EXISTS bench_ogr_index_first, bench_ogr_index_after")
     seconds, rss, output = run_measured(
         [
-            str(GISPORTAL), "import", str(source), "--layer", "service_point",
+            str(GISPORTAL), "import", str(source), "--layer", "service-points",
             "--report", str(work / "report.csv"), "--skip-checks", "--timings",
         ],
         env,

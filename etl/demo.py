@@ -48,10 +48,10 @@ def load_demo(*, seed: int = SEED, progress: Progress = print) -> None:
 
 # The real datasets, each imported through the ETL pipeline with its versioned mapping spec.
 REAL_DATASETS = (
-    ("governorate", REAL / "tn-municipalities-data4tunisia" / "tun_governorates.geojson", "tn-governorates"),
-    ("municipality", REAL / "tn-municipalities-data4tunisia" / "tun_municipalities.geojson", "tn-municipalities"),
-    ("delegation", REAL / "tn-admin-riatelab" / "TN-delegations.geojson", "tn-delegations"),
-    ("service_point", REAL / "tn-osm-poi-2019" / "tunisia_municipal_services_2019.geojson", "tn-osm-services"),
+    ("governorates", REAL / "tn-municipalities-data4tunisia" / "tun_governorates.geojson", "tn-governorates"),
+    ("municipalities", REAL / "tn-municipalities-data4tunisia" / "tun_municipalities.geojson", "tn-municipalities"),
+    ("delegations", REAL / "tn-admin-riatelab" / "TN-delegations.geojson", "tn-delegations"),
+    ("service-points", REAL / "tn-osm-poi-2019" / "tunisia_municipal_services_2019.geojson", "tn-osm-services"),
 )
 
 
@@ -59,11 +59,11 @@ REAL_DATASETS = (
 BOUARADA = REAL / "tn-municipal-budget-bouarada"
 PERFORMANCE = REAL / "tn-municipal-performance"
 SCORECARDS = (
-    ("budget_line", BOUARADA / "recette_simple_34012_v2.csv", "tn-budget-revenue"),
-    ("budget_line", BOUARADA / "depense_simple_34012_v2.csv", "tn-budget-expense"),
-    ("budget_execution", BOUARADA / "Depence_2018_34012.csv", "tn-budget-expense-execution-2018"),
-    ("performance_criterion", PERFORMANCE / "criteria.csv", "tn-performance-criteria"),
-    ("performance_score", PERFORMANCE / "evaluations.csv", "tn-performance-scores"),
+    ("budget-lines", BOUARADA / "recette_simple_34012_v2.csv", "tn-budget-revenue"),
+    ("budget-lines", BOUARADA / "depense_simple_34012_v2.csv", "tn-budget-expense"),
+    ("budget-executions", BOUARADA / "Depence_2018_34012.csv", "tn-budget-expense-execution-2018"),
+    ("performance-criteria", PERFORMANCE / "criteria.csv", "tn-performance-criteria"),
+    ("performance-scores", PERFORMANCE / "evaluations.csv", "tn-performance-scores"),
 )
 
 
@@ -106,8 +106,8 @@ def load_scorecards(progress: Progress) -> None:
     for layer, path, spec in SCORECARDS:
         imported[layer] += _import(layer, path, spec).imported
     progress(
-        f"Bou Arada: {imported['budget_line']} budget lines, {imported['budget_execution']} executed; "
-        f"{imported['performance_score']} performance scores on {imported['performance_criterion']} criteria"
+        f"Bou Arada: {imported['budget-lines']} budget lines, {imported['budget-executions']} executed; "
+        f"{imported['performance-scores']} performance scores on {imported['performance-criteria']} criteria"
     )
 
 

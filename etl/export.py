@@ -21,7 +21,7 @@ import shapely
 from django.db import connection, transaction
 from django.db.models import ForeignKey
 
-from etl.targets import TARGETS, Target
+from etl.targets import TARGETS, Target, layer_name
 from gisportal import spreadsheets
 
 FORMATS = {
@@ -79,6 +79,7 @@ def export_layer(
     batch_size: int = 50_000,
 ) -> ExportSummary:
     """Write a layer (optionally one municipality's part, or a bounding box) to a file."""
+    layer = layer_name(layer)
     if layer not in TARGETS:
         raise ExportFailed(f"unknown layer '{layer}' (layers: {', '.join(TARGETS)})")
     if fmt not in FORMATS:

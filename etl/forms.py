@@ -12,14 +12,14 @@ from layers.models import Municipality
 from layers.selectors import Scope, scope
 
 LAYER_NAMES = {
-    "governorate": _("Governorates"),
-    "municipality": _("Municipalities"),
-    "delegation": _("Delegations"),
-    "district": _("Districts"),
-    "service_point": _("Service points"),
-    "collection_route": _("Collection routes"),
-    "complaint": _("Complaints"),
-    "road": _("Road network"),
+    "governorates": _("Governorates"),
+    "municipalities": _("Municipalities"),
+    "delegations": _("Delegations"),
+    "districts": _("Districts"),
+    "service-points": _("Service points"),
+    "collection-routes": _("Collection routes"),
+    "complaints": _("Complaints"),
+    "roads": _("Road network"),
 }
 
 

@@ -2,7 +2,7 @@
 
 A spec is a TOML file versioned in etl/mappings/ (one per real dataset), for example:
 
-    layer = "service_point"
+    layer = "service-points"
     key = ["osm_id"]
     [fields]
     osm_id = { source = "osm_node_id" }
@@ -45,7 +45,7 @@ from django.utils.translation import gettext
 
 from etl.arabic import normalise_arabic
 from etl.sources import Batch
-from etl.targets import TARGETS, Target
+from etl.targets import TARGETS, Target, layer_name
 from gisportal.paths import BASE_DIR
 from layers.models import new_tracking_code
 from layers.rules import number_rule
@@ -162,6 +162,8 @@ def load_mapping(spec: str | Path) -> Mapping:
         raise MappingError(
             gettext("%(spec)s: unknown options %(options)s") % {"spec": path.name, "options": sorted(unknown)}
         )
+    if isinstance(data.get("layer"), str):
+        data["layer"] = layer_name(data["layer"])
     if data.get("layer") not in TARGETS:
         raise MappingError(
             gettext("%(spec)s: layer must be one of %(layers)s") % {"spec": path.name, "layers": sorted(TARGETS)}

@@ -30,17 +30,17 @@ from layers.models import Municipality
 from layers.selectors import table_sizes
 
 PUBLIC = (
-    "governorate",
-    "delegation",
-    "municipality",
-    "district",
-    "service_point",
-    "collection_route",
-    "road",
-    "budget_line",
-    "budget_execution",
-    "performance_criterion",
-    "performance_score",
+    "governorates",
+    "delegations",
+    "municipalities",
+    "districts",
+    "service-points",
+    "collection-routes",
+    "roads",
+    "budget-lines",
+    "budget-executions",
+    "performance-criteria",
+    "performance-scores",
 )
 CONTENT_TYPES = {
     "gpkg": "application/geopackage+sqlite3",

@@ -19,7 +19,7 @@ from etl.mapping import Mapper, Mapping, MappingError, default_mapping, load_map
 from etl.models import ImportRecord
 from etl.sources import SourceError, open_source
 from etl.summary import ImportFailed, ImportSummary, Progress
-from etl.targets import FAMILIES, TARGETS, Target
+from etl.targets import FAMILIES, TARGETS, Target, layer_name
 from gisportal.api import tiles
 from gisportal.paths import VAR_DIR
 
@@ -94,6 +94,7 @@ def _import(
     name: str | None,
     job_id: int | None,
 ) -> ImportSummary:
+    layer = layer_name(layer)
     if layer not in TARGETS:
         problem = gettext("unknown layer '%(layer)s' (layers: %(layers)s)")
         raise ImportFailed(problem % {"layer": layer, "layers": ", ".join(TARGETS)})
@@ -104,11 +105,11 @@ def _import(
         if spec is not None and spec.layer != layer:
             problem = gettext("the mapping %(mapping)s is for the %(its)s layer, not %(layer)s")
             raise ImportFailed(problem % {"mapping": spec.origin, "its": spec.layer, "layer": layer})
-        layer_name = source_layer or (spec.source_layer if spec else None)
+        in_file = source_layer or (spec.source_layer if spec else None)
         where = spec.where if spec else None
         with open_source(
             path,
-            layer=layer_name,
+            layer=in_file,
             encoding=encoding,
             source_crs=source_crs,
             where=where,

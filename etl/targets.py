@@ -87,33 +87,33 @@ class Target:
 TARGETS = {
     target.name: target
     for target in (
-        Target("governorate", Governorate, ("code",)),
-        Target("municipality", Municipality, ("code",), {"governorate": "code"}),
-        Target("delegation", Delegation, ("code",), {"governorate": "code"}),
-        Target("district", District, ("municipality", "name"), {"municipality": "code"}),
-        Target("service_point", ServicePoint, ("osm_id",), {"municipality": "code"}),
-        Target("collection_route", CollectionRoute, ("municipality", "name"), {"municipality": "code"}),
-        Target("complaint", Complaint, ("tracking_code",), {"municipality": "code"}),
-        Target("road", RoadSegment, ("osm_id",), {"municipality": "code"}),
-        Target("place", Place, ("geonameid",), uploadable=False),
+        Target("governorates", Governorate, ("code",)),
+        Target("municipalities", Municipality, ("code",), {"governorate": "code"}),
+        Target("delegations", Delegation, ("code",), {"governorate": "code"}),
+        Target("districts", District, ("municipality", "name"), {"municipality": "code"}),
+        Target("service-points", ServicePoint, ("osm_id",), {"municipality": "code"}),
+        Target("collection-routes", CollectionRoute, ("municipality", "name"), {"municipality": "code"}),
+        Target("complaints", Complaint, ("tracking_code",), {"municipality": "code"}),
+        Target("roads", RoadSegment, ("osm_id",), {"municipality": "code"}),
+        Target("places", Place, ("geonameid",), uploadable=False),
         Target(
-            "budget_line",
+            "budget-lines",
             BudgetLine,
             ("municipality", "year", "kind", "title", "article", "paragraph", "sub_paragraph"),
             {"municipality": "code"},
             uploadable=False,
         ),
         Target(
-            "budget_execution",
+            "budget-executions",
             BudgetExecution,
             ("municipality", "year", "month", "kind", "title", "article", "paragraph", "sub_paragraph"),
             {"municipality": "code"},
             uploadable=False,
         ),
-        Target("legacy_municipality", LegacyMunicipality, ("legacy_id",), {"municipality": "code"}, uploadable=False),
-        Target("performance_criterion", PerformanceCriterion, ("code",), uploadable=False),
+        Target("legacy-municipalities", LegacyMunicipality, ("legacy_id",), {"municipality": "code"}, uploadable=False),
+        Target("performance-criteria", PerformanceCriterion, ("code",), uploadable=False),
         Target(
-            "performance_score",
+            "performance-scores",
             PerformanceScore,
             ("municipality", "year", "criterion"),
             {"municipality": "code", "criterion": "code"},
@@ -121,3 +121,27 @@ TARGETS = {
         ),
     )
 }
+
+# The names layers had before they were named as the API and the tiles name them: saved specs, scripts and
+# bookmarked open-data links still work with them.
+FORMER_NAMES = {
+    "governorate": "governorates",
+    "municipality": "municipalities",
+    "delegation": "delegations",
+    "district": "districts",
+    "service_point": "service-points",
+    "collection_route": "collection-routes",
+    "complaint": "complaints",
+    "road": "roads",
+    "place": "places",
+    "budget_line": "budget-lines",
+    "budget_execution": "budget-executions",
+    "legacy_municipality": "legacy-municipalities",
+    "performance_criterion": "performance-criteria",
+    "performance_score": "performance-scores",
+}
+
+
+def layer_name(name: str) -> str:
+    """A layer's name, given it or its former one."""
+    return FORMER_NAMES.get(name, name)

@@ -7,7 +7,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from etl import services, suggest, undo
 from etl.forms import MappingForm, UploadForm
 from etl.models import ImportJob, ImportRecord
 from etl.sources import SourceError, open_source
-from etl.targets import TARGETS
+from etl.targets import TARGETS, layer_name
 from layers.models import Municipality
 
 
@@ -161,6 +161,9 @@ def _open_data_page(request: HttpRequest, *, missing: str = "", status: int = 20
 @transaction.non_atomic_requests  # the export is a read of its own; the file then streams outside any transaction
 def download(request: HttpRequest, layer: str, fmt: str) -> HttpResponseBase:
     """A public layer as a file (`?municipality=CODE` for one municipality's part), built once per data version."""
+    if layer_name(layer) != layer:  # a link made before layers were named as the API names them
+        address = reverse("open_data:download", args=[layer_name(layer), fmt])
+        return HttpResponsePermanentRedirect(f"{address}?{request.GET.urlencode()}" if request.GET else address)
     code = request.GET.get("municipality")
     try:
         path = open_data_files.published_file(layer, fmt, code)

@@ -227,7 +227,7 @@ def _finances(world: World, beja: Town) -> None:
 def _import_job(world: World, beja: Town) -> None:
     job = ImportJob.objects.create(
         user=world.planner_beja,
-        layer="service_point",
+        layer="service-points",
         municipality=beja.municipality,
         original_name="points.csv",
         status=ImportJob.Status.DONE,
@@ -241,7 +241,7 @@ def _import_job(world: World, beja: Town) -> None:
         cursor.execute("SELECT xmin::text::bigint FROM layers_servicepoint WHERE id = %s", [point.pk])
         (xid,) = cursor.fetchone()
     ImportRecord.objects.create(
-        job=job, user=world.planner_beja, layer="service_point", table_name="layers_servicepoint",
+        job=job, user=world.planner_beja, layer="service-points", table_name="layers_servicepoint",
         file_name="points.csv", inserted=[(point.pk, point.pk + 1)], inserted_count=1, writer_xid=xid,
     )  # fmt: skip
 

@@ -63,7 +63,7 @@ def test_an_analysis_as_csv() -> None:
 def test_an_import_report(tozeur: Town, tmp_path: Path) -> None:
     path = tmp_path / "points.csv"
     path.write_text('kind,name,lon,lat\nwaste_container,"=1+1",8.13,40\n', encoding="utf-8")
-    summary = import_file(path, layer="service_point", municipality="6211", report=tmp_path / "report.csv")
+    summary = import_file(path, layer="service-points", municipality="6211", report=tmp_path / "report.csv")
     assert summary.rejected == 1
     header, row = cells(summary.report.read_text(encoding="utf-8"))  # type: ignore[union-attr]
     assert row[header.index("name")] == "'=1+1"
@@ -73,21 +73,21 @@ def test_an_import_report(tozeur: Town, tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", [v for v in FORMULAS + PLAIN if v and not v.startswith("\r")])
 def test_a_layer_export_neutralises_and_imports_back_as_it_was(tozeur: Town, tmp_path: Path, name: str) -> None:
     ServicePoint.objects.filter(pk=tozeur.container.pk).update(name=name, opening_hours=name)
-    summary = export_layer("service_point", fmt="csv", path=tmp_path / "points.csv")
+    summary = export_layer("service-points", fmt="csv", path=tmp_path / "points.csv")
     header, row = cells(summary.path.read_text(encoding="utf-8"))
     assert row[header.index("name")] == row[header.index("opening_hours")] == spreadsheets.text_cell(name)
 
     CollectionRoute.service_points.through.objects.all().delete()
     Complaint.objects.update(service_point=None)
     ServicePoint.objects.all().delete()
-    again = import_file(summary.path, layer="service_point", source_crs="4326", report=tmp_path / "report.csv")
+    again = import_file(summary.path, layer="service-points", source_crs="4326", report=tmp_path / "report.csv")
     assert (again.imported, again.rejected) == (1, 0)
     assert ServicePoint.objects.values_list("name", "opening_hours").get() == (name, name)
 
 
 def test_a_table_export_neutralises_and_imports_back_as_it_was(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     PerformanceCriterion.objects.create(code="-1", name_fr=FORMULAS[0], name_ar="@x", max_score=-5, level="criterion")
-    summary = export_layer("performance_criterion", fmt="csv", path=tmp_path / "criteria.csv")
+    summary = export_layer("performance-criteria", fmt="csv", path=tmp_path / "criteria.csv")
     header, row = cells(summary.path.read_text(encoding="utf-8-sig"))
     assert [row[header.index(n)] for n in ("code", "name_fr", "name_ar", "max_score")] == [
         "'-1",
@@ -98,5 +98,5 @@ def test_a_table_export_neutralises_and_imports_back_as_it_was(db, tmp_path: Pat
 
     before = list(PerformanceCriterion.objects.values_list("code", "name_fr", "name_ar", "max_score"))
     PerformanceCriterion.objects.all().delete()
-    assert import_file(summary.path, layer="performance_criterion", report=tmp_path / "report.csv").imported == 1
+    assert import_file(summary.path, layer="performance-criteria", report=tmp_path / "report.csv").imported == 1
     assert list(PerformanceCriterion.objects.values_list("code", "name_fr", "name_ar", "max_score")) == before

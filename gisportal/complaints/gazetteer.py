@@ -11,5 +11,5 @@ GEONAMES_FILE = BASE_DIR / "fixtures" / "real" / "tn-geonames" / "geonames_TN.gp
 
 def load_places(path: Path = GEONAMES_FILE) -> int:
     """Bring the gazetteer up to date with the file (the ETL pipeline, idempotent); return how many places it holds."""
-    import_file(path, layer="place", mapping="tn-geonames", report=REPORTS_DIR / "places-report.csv")
+    import_file(path, layer="places", mapping="tn-geonames", report=REPORTS_DIR / "places-report.csv")
     return Place.objects.count()

@@ -35,7 +35,7 @@ SPECS = {
     ("monthly", "revenue"): "tn-budget-revenue-execution-2018",
     ("monthly", "expense"): "tn-budget-expense-execution-2018",
 }
-LAYERS = {"long": "budget_line", "wide": "budget_line", "monthly": "budget_execution"}
+LAYERS = {"long": "budget-lines", "wide": "budget-lines", "monthly": "budget-executions"}
 KEY_COLUMNS = {"Titre", "Article", "Paragraphe", "Sous_paragraphe", "Imputation"}
 MONTH_COLUMN = re.compile(r"^Budget_(\d{2})_(\d{4})$")
 YEAR_COLUMN = re.compile(r"^\d{4}$")

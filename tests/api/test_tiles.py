@@ -119,5 +119,5 @@ def test_an_import_drops_the_layers_cached_tiles(tozeur, tmp_path, django_captur
     frame = gpd.GeoDataFrame({"kind": ["waste_container"]}, geometry=[ShapelyPoint(*TOZEUR_CENTRE)], crs=4326)
     pyogrio.write_dataframe(frame, tmp_path / "containers.geojson")
     with django_capture_on_commit_callbacks(execute=True):
-        import_file(tmp_path / "containers.geojson", layer="service_point", report=tmp_path / "report.csv")
+        import_file(tmp_path / "containers.geojson", layer="service-points", report=tmp_path / "report.csv")
     assert tiles.layer_version("service-points") != before

@@ -14,7 +14,7 @@ from layers.models import ServicePoint
 from tests.etl.conftest import LAT, LON, write
 
 
-def refused(path: Path, message: str, layer: str = "service_point", **options: str | Path) -> None:
+def refused(path: Path, message: str, layer: str = "service-points", **options: str | Path) -> None:
     """Refused by the pipeline and by the command (whose CommandError is a non-zero exit)."""
     before = ServicePoint.objects.count()
     with pytest.raises(ImportFailed, match=message):
@@ -54,7 +54,7 @@ def test_shapefile_without_dbf(tozeur, containers, tmp_path):
 def test_shapefile_without_prj_needs_a_crs(tozeur, containers, tmp_path):
     archive = shapefile_zip(containers, tmp_path, leave_out=".prj")
     refused(archive, r"points.zip: has no coordinate reference system .* --source-crs")
-    assert import_file(archive, layer="service_point", source_crs="4326", report=tmp_path / "r.csv").imported == 4
+    assert import_file(archive, layer="service-points", source_crs="4326", report=tmp_path / "r.csv").imported == 4
 
 
 def test_geojson_that_is_not_json(tozeur, tmp_path):
@@ -89,13 +89,13 @@ def test_wrong_geometry_type(tozeur, tmp_path):
     lines = gpd.GeoDataFrame({"kind": ["school"]}, geometry=[LineString([(LON, LAT), (LON + 0.01, LAT)])], crs=4326)
     refused(
         write(lines, tmp_path / "lines.geojson"),
-        r"lines.geojson: holds LineString geometries, but the service_point layer needs points",
+        r"lines.geojson: holds LineString geometries, but the service-points layer needs points",
     )
 
 
 def test_unknown_mapping_field(tozeur, containers, tmp_path):
     spec = tmp_path / "bad.toml"
-    spec.write_text('layer = "service_point"\n[fields]\nkind = "type_of_thing"\n')
+    spec.write_text('layer = "service-points"\n[fields]\nkind = "type_of_thing"\n')
     refused(
         write(containers, tmp_path / "c.geojson"),
         r"bad.toml: field 'kind' comes from column 'type_of_thing'",
@@ -105,7 +105,7 @@ def test_unknown_mapping_field(tozeur, containers, tmp_path):
 
 def test_rows_sharing_a_natural_key_keep_the_first(tozeur, containers, tmp_path):
     containers["osm_id"] = 7
-    summary = import_file(write(containers, tmp_path / "c.geojson"), layer="service_point", report=tmp_path / "r.csv")
+    summary = import_file(write(containers, tmp_path / "c.geojson"), layer="service-points", report=tmp_path / "r.csv")
     assert (summary.imported, summary.dropped, summary.rejected) == (1, 1, 4)
     assert "same osm_id as row 1" in (tmp_path / "r.csv").read_text()
 
@@ -118,8 +118,10 @@ def test_a_database_refusal_midway_leaves_nothing(tozeur, tmp_path):
         crs=4326,
     )
     spec = tmp_path / "by-population.toml"
-    spec.write_text('layer = "district"\nkey = ["population"]\n[fields]\nname = "name"\npopulation = "population"\n')
+    spec.write_text('layer = "districts"\nkey = ["population"]\n[fields]\nname = "name"\npopulation = "population"\n')
     before = tozeur.municipality.districts.count()
     with pytest.raises(ImportFailed, match=r"c.geojson: the database refused the rows: duplicate key"):
-        import_file(write(districts, tmp_path / "c.geojson"), layer="district", mapping=spec, report=tmp_path / "r.csv")
+        import_file(
+            write(districts, tmp_path / "c.geojson"), layer="districts", mapping=spec, report=tmp_path / "r.csv"
+        )
     assert tozeur.municipality.districts.count() == before

@@ -48,7 +48,7 @@ def bulk(monkeypatch):
 def test_bulk_load_rebuilds_what_it_dropped(tozeur, containers, bulk, tmp_path: Path):
     before, primary_key = layer_shape(), primary_key_index()
     containers["osm_id"] = [11, 12, 13, 11, 15, 16]
-    summary = import_file(write(containers, tmp_path / "c.geojson"), layer="service_point", report=tmp_path / "r.csv")
+    summary = import_file(write(containers, tmp_path / "c.geojson"), layer="service-points", report=tmp_path / "r.csv")
     # Row 4 repeats row 1 entirely (dropped); row 5 lies outside every municipality.
     assert (summary.imported, summary.dropped, summary.rejected) == (4, 1, 1)
     assert layer_shape() == before
@@ -67,12 +67,12 @@ def test_a_first_load_into_an_empty_layer_rebuilds_its_primary_key_too(tozeur, c
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the fixtures' pending checks forbid a TRUNCATE
         cursor.execute("TRUNCATE layers_servicepoint CASCADE")  # no service point, nothing referring to one
     before, referring, primary_key = layer_shape(), referring_keys(), primary_key_index()
-    summary = import_file(write(containers, tmp_path / "c.geojson"), layer="service_point", report=tmp_path / "r.csv")
+    summary = import_file(write(containers, tmp_path / "c.geojson"), layer="service-points", report=tmp_path / "r.csv")
     assert summary.imported == 4
     assert primary_key_index() != primary_key
     assert (layer_shape(), referring_keys()) == (before, referring)
     # The keys hold again: a complaint refers to an imported container, never to one that is not there.
-    container = ServicePoint.objects.first()
+    container = ServicePoint.objects.earliest("pk")
     complaint = Complaint.objects.create(
         municipality=tozeur.municipality, category=Complaint.Category.WASTE, service_point=container,
         description="Conteneur plein", location=container.location,
@@ -87,7 +87,7 @@ def test_bulk_load_refuses_a_key_already_taken_elsewhere(tozeur, containers, bul
     ServicePoint.objects.filter(pk=tozeur.container.pk).update(osm_id=12)
     containers["osm_id"] = [11, 12, 13, 14, 15, 16]
     # osm_id 12 is in the layer with other values: rejected, never a broken unique constraint.
-    summary = import_file(write(containers, tmp_path / "c.geojson"), layer="service_point", report=tmp_path / "r.csv")
+    summary = import_file(write(containers, tmp_path / "c.geojson"), layer="service-points", report=tmp_path / "r.csv")
     assert (summary.imported, summary.rejected) == (4, 2)
     assert ServicePoint.objects.filter(osm_id=12).count() == 1
     assert "layers_servicepoint_osm_id_key UNIQUE (osm_id)" in layer_shape()[1]
@@ -96,7 +96,7 @@ def test_bulk_load_refuses_a_key_already_taken_elsewhere(tozeur, containers, bul
 def test_bulk_load_ids_leave_room_for_the_next_feature(tozeur, containers, bulk, tmp_path: Path):
     containers["osm_id"] = [11, 12, 13, 14, 15, 16]
     before = ServicePoint.objects.latest("pk").pk
-    import_file(write(containers, tmp_path / "c.geojson"), layer="service_point", report=tmp_path / "r.csv")
+    import_file(write(containers, tmp_path / "c.geojson"), layer="service-points", report=tmp_path / "r.csv")
     imported = list(ServicePoint.objects.filter(pk__gt=before).order_by("pk").values_list("pk", "osm_id"))
     # One id reserved per file row: row 5 (outside every municipality) leaves its id unused.
     assert imported == [(before + n, 10 + n) for n in (1, 2, 3, 4, 6)]

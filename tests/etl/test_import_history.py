@@ -34,7 +34,7 @@ def containers_file(
 
 
 def run(path: Path, tmp_path: Path, **options: object):
-    return import_file(path, layer="service_point", report=tmp_path / "report.csv", **options)  # type: ignore[arg-type]
+    return import_file(path, layer="service-points", report=tmp_path / "report.csv", **options)  # type: ignore[arg-type]
 
 
 def imported_history():
@@ -48,7 +48,7 @@ def test_an_import_is_recorded_once_and_writes_no_version(tozeur, planner_tozeur
     found = ImportRecord.objects.get(pk=summary.record_id)
     ids = sorted(ServicePoint.objects.filter(osm_id__gte=101).values_list("pk", flat=True))
     assert (found.user, found.file_name, found.layer, found.inserted_count, found.updated_count) == (
-        planner_tozeur, "conteneurs.geojson", "service_point", 3, 0,
+        planner_tozeur, "conteneurs.geojson", "service-points", 3, 0,
     )  # fmt: skip
     assert found.inserted == [(ids[0], ids[-1] + 1)]
     assert found.summary.startswith("3 read, 3 imported")
@@ -157,7 +157,7 @@ def test_a_routes_first_version_keeps_its_service_points(tozeur, tmp_path):
     )
     path = write(frame, tmp_path / "tournees.geojson")
     summary = import_file(
-        path, layer="collection_route", municipality="6211", update_on=["name"], report=tmp_path / "report.csv"
+        path, layer="collection-routes", municipality="6211", update_on=["name"], report=tmp_path / "report.csv"
     )
     assert (summary.imported, summary.updated) == (0, 1)
     (before,) = route.history.all()

@@ -24,7 +24,7 @@ def test_a_file_gdal_cannot_read_is_named_without_its_folder(tozeur, tmp_path: P
     path = tmp_path / "stored-as-x7Qa.gpkg"
     path.write_bytes(GARBAGE)
     with pytest.raises(ImportFailed) as refused:
-        import_file(path, layer="service_point", municipality="6211", name="Points 2024.gpkg")
+        import_file(path, layer="service-points", municipality="6211", name="Points 2024.gpkg")
     assert str(refused.value).startswith("Points 2024.gpkg: ")
     assert_no_server_path(str(refused.value), tmp_path)
 
@@ -34,7 +34,7 @@ def test_a_file_inside_an_archive_is_named_without_the_folder_it_was_unpacked_in
     with zipfile.ZipFile(archive, "w") as bundle:
         bundle.writestr("points/containers.gpkg", GARBAGE)
     with pytest.raises(ImportFailed) as refused:
-        import_file(archive, layer="service_point", municipality="6211", name="Conteneurs.zip")
+        import_file(archive, layer="service-points", municipality="6211", name="Conteneurs.zip")
     assert str(refused.value).startswith("Conteneurs.zip: ")
     assert_no_server_path(str(refused.value), tmp_path)
 
@@ -50,7 +50,7 @@ def test_the_upload_page_names_the_file_as_uploaded(
                 reverse("etl:upload"),
                 {
                     "file": SimpleUploadedFile("Points de collecte.gpkg", GARBAGE),
-                    "layer": "service_point",
+                    "layer": "service-points",
                     "municipality": tozeur.municipality.pk,
                 },
             )

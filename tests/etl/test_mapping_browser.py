@@ -21,7 +21,7 @@ def test_planner_maps_a_french_file_and_imports_it(
     before = ServicePoint.objects.count()
     log_in(page, live_server, planner_tozeur, "/imports/")
     page.set_input_files("#id_file", str(csv))
-    page.select_option("#id_layer", "service_point")
+    page.select_option("#id_layer", "service-points")
     page.select_option("#id_municipality", str(tozeur.municipality.pk))
     with page.expect_navigation():
         page.get_by_role("button", name="Importer").click()

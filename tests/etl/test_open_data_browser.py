@@ -23,17 +23,17 @@ def test_arabic_phone_downloads_a_municipalitys_service_points(
     page.get_by_role("button", name="عرض").click()
     expect(page.locator("#municipality")).to_have_value("6211")
     # Tozeur's own counts (Béja's container is not counted), and no link to budget lines it has not published.
-    expect(page.locator("#dataset-service_point .rows")).to_have_text("1")
-    expect(page.locator("#dataset-budget_line")).to_contain_text("لا شيء منشور بعد لهذه البلدية")
-    expect(page.locator("#dataset-budget_line a")).to_have_count(0)
+    expect(page.locator("#dataset-service-points .rows")).to_have_text("1")
+    expect(page.locator("#dataset-budget-lines")).to_contain_text("لا شيء منشور بعد لهذه البلدية")
+    expect(page.locator("#dataset-budget-lines a")).to_have_count(0)
     # The table fits the phone's width: no sideways scrolling to reach the links.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     with page.expect_download() as download:
-        page.locator("a[href$='service_point.gpkg?municipality=6211']").click()
+        page.locator("a[href$='service-points.gpkg?municipality=6211']").click()
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
-    assert path.name == "service_point-6211.gpkg"
+    assert path.name == "service-points-6211.gpkg"
     assert pyogrio.read_dataframe(path)["municipality"].tolist() == ["6211"]
     traffic.assert_offline()
     traffic.assert_no_console_errors()

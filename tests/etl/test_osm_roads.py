@@ -34,7 +34,7 @@ def osm_file(path: Path) -> Path:
 
 def test_highways_become_road_segments(tozeur, tmp_path):
     path = osm_file(tmp_path / "tozeur.osm")
-    summary = import_file(path, layer="road", mapping="osm-roads", report=tmp_path / "r.csv")
+    summary = import_file(path, layer="roads", mapping="osm-roads", report=tmp_path / "r.csv")
     assert (summary.read, summary.imported, summary.rejected) == (2, 2, 0)
     avenue = RoadSegment.objects.get(osm_id=10)
     assert (avenue.name, avenue.highway, avenue.oneway, avenue.maxspeed) == (
@@ -46,5 +46,5 @@ def test_highways_become_road_segments(tozeur, tmp_path):
     assert avenue.municipality == tozeur.municipality and avenue.path.num_points == 3
     street = RoadSegment.objects.get(osm_id=11)
     assert (street.oneway, street.maxspeed, street.name) == (False, None, "نهج الكرم")
-    again = import_file(path, layer="road", mapping="osm-roads", report=tmp_path / "r.csv")
+    again = import_file(path, layer="roads", mapping="osm-roads", report=tmp_path / "r.csv")
     assert (again.imported, again.unchanged) == (0, 2)

@@ -26,7 +26,7 @@ def report_lines(tmp_path: Path) -> pd.DataFrame:
 def test_points_land_in_their_municipality_and_rejects_are_reported(tozeur, containers, tmp_path):
     path = write(containers, tmp_path / "containers.geojson")
     before = ServicePoint.objects.count()
-    summary = run(path, "service_point", tmp_path)
+    summary = run(path, "service-points", tmp_path)
     assert (summary.read, summary.imported, summary.dropped, summary.rejected) == (6, 4, 1, 1)
     assert ServicePoint.objects.count() == before + 4
     assert ServicePoint.objects.get(name="Conteneur B").capacity == 1100  # "1 100" stored as text
@@ -41,33 +41,33 @@ def test_points_land_in_their_municipality_and_rejects_are_reported(tozeur, cont
 
 def test_same_file_twice_changes_nothing(tozeur, containers, tmp_path):
     path = write(containers, tmp_path / "containers.gpkg", layer="containers")
-    run(path, "service_point", tmp_path)
-    again = run(path, "service_point", tmp_path)
+    run(path, "service-points", tmp_path)
+    again = run(path, "service-points", tmp_path)
     assert (again.imported, again.updated, again.unchanged) == (0, 0, 4)
 
 
 def test_update_on_a_natural_key(tozeur, containers, tmp_path):
     containers["osm_id"] = range(1, 7)
-    run(write(containers, tmp_path / "v1.geojson"), "service_point", tmp_path)
+    run(write(containers, tmp_path / "v1.geojson"), "service-points", tmp_path)
     containers.loc[0, "capacity"] = "1100"
     v2 = write(containers, tmp_path / "v2.geojson")
-    refused = run(v2, "service_point", tmp_path)
+    refused = run(v2, "service-points", tmp_path)
     assert (refused.imported, refused.updated, refused.rejected) == (0, 0, 2)  # outside, and changed
     assert "use --update-on osm_id" in " ".join(report_lines(tmp_path)["reason"])
-    updated = run(v2, "service_point", tmp_path, update_on=["osm_id"])
+    updated = run(v2, "service-points", tmp_path, update_on=["osm_id"])
     assert (updated.imported, updated.updated, updated.unchanged) == (0, 1, 4)
     assert ServicePoint.objects.get(osm_id=1).capacity == 1100
 
 
 def test_municipality_option_rejects_points_outside_it(tozeur, beja, containers, tmp_path):
-    summary = run(write(containers, tmp_path / "c.geojson"), "service_point", tmp_path, municipality="2111")
+    summary = run(write(containers, tmp_path / "c.geojson"), "service-points", tmp_path, municipality="2111")
     assert (summary.imported, summary.rejected) == (0, 6)
     assert set(report_lines(tmp_path)["reason"]) == {"outside the municipality"}
 
 
 def test_dry_run_stores_nothing(tozeur, containers, tmp_path):
     before = ServicePoint.objects.count()
-    summary = run(write(containers, tmp_path / "c.geojson"), "service_point", tmp_path, dry_run=True)
+    summary = run(write(containers, tmp_path / "c.geojson"), "service-points", tmp_path, dry_run=True)
     assert summary.imported == 4 and summary.dry_run and "dry run" in summary.line()
     assert ServicePoint.objects.count() == before
 
@@ -103,10 +103,10 @@ def test_zipped_shapefile_in_utm_with_arabic_in_cp1256(tozeur, tmp_path):
             bundle.write(part, part.name)
     spec = tmp_path / "quartiers.toml"
     spec.write_text(
-        'layer = "district"\nkey = ["municipality", "name"]\ndissolve = true\n[fields]\n'
+        'layer = "districts"\nkey = ["municipality", "name"]\ndissolve = true\n[fields]\n'
         'name = "NOM"\nname_ar = { source = "NOM_AR", transform = ["arabic"] }\npopulation = "POP"\n'
     )
-    summary = run(archive, "district", tmp_path, mapping=spec, municipality="6211")
+    summary = run(archive, "districts", tmp_path, mapping=spec, municipality="6211")
     assert (summary.read, summary.imported, summary.repaired, summary.dissolved, summary.rejected) == (3, 2, 1, 1, 0)
     ennour = District.objects.get(name="Hay Ennour")
     assert ennour.name_ar == "حي الكرم" and ennour.boundary.num_geom == 2
@@ -124,8 +124,8 @@ def test_csv_with_longitude_and_latitude(tozeur, tmp_path):
         f"type,nom,lon,lat\npharmacy,Pharmacie,{LON},{LAT}\nschool,École,{LON + 0.001},{LAT}\n,Sans type,{LON},{LAT}\n"
     )
     spec = tmp_path / "points.toml"
-    spec.write_text('layer = "service_point"\n[fields]\nkind = "type"\nname = "nom"\n')
-    summary = run(path, "service_point", tmp_path, mapping=spec)
+    spec.write_text('layer = "service-points"\n[fields]\nkind = "type"\nname = "nom"\n')
+    summary = run(path, "service-points", tmp_path, mapping=spec)
     assert (summary.imported, summary.rejected) == (2, 1)
     assert report_lines(tmp_path)["reason"].tolist() == ["kind is missing"]
 
@@ -143,8 +143,8 @@ def test_xlsx_with_wkt_needs_a_crs(tozeur, tmp_path):
     )
     pyogrio.write_dataframe(frame, path, driver="XLSX")
     with pytest.raises(ImportFailed, match=r"routes.xlsx: has no coordinate reference system"):
-        run(path, "collection_route", tmp_path)
-    summary = run(path, "collection_route", tmp_path, source_crs="4326")
+        run(path, "collection-routes", tmp_path)
+    summary = run(path, "collection-routes", tmp_path, source_crs="4326")
     assert summary.imported == 1
     route = tozeur.municipality.collection_routes.get(name="Tournée nord")
     assert route.service_days == [1, 3, 5] and route.path.geom_type == "MultiLineString"
@@ -156,19 +156,19 @@ def test_geopackage_layer_choice(tozeur, containers, tmp_path):
     with pytest.raises(
         ImportFailed, match=r"two.gpkg: holds several layers; choose one with --source-layer \(first, second\)"
     ):
-        run(path, "service_point", tmp_path)
-    assert run(path, "service_point", tmp_path, source_layer="second").imported == 1
+        run(path, "service-points", tmp_path)
+    assert run(path, "service-points", tmp_path, source_layer="second").imported == 1
 
 
 def test_kml_and_kmz(tozeur, containers, tmp_path):
     kml = write(containers[["name", "geometry"]], tmp_path / "phone.kml", driver="KML")
     spec = tmp_path / "kml.toml"
-    spec.write_text('layer = "service_point"\n[fields]\nname = "Name"\nkind = { default = "collection_point" }\n')
-    assert run(kml, "service_point", tmp_path, mapping=spec, municipality="6211").imported == 4
+    spec.write_text('layer = "service-points"\n[fields]\nname = "Name"\nkind = { default = "collection_point" }\n')
+    assert run(kml, "service-points", tmp_path, mapping=spec, municipality="6211").imported == 4
     kmz = tmp_path / "phone.kmz"
     with zipfile.ZipFile(kmz, "w") as bundle:
         bundle.write(kml, "doc.kml")
-    again = run(kmz, "service_point", tmp_path, mapping=spec, municipality="6211")
+    again = run(kmz, "service-points", tmp_path, mapping=spec, municipality="6211")
     assert (again.imported, again.unchanged) == (0, 4)
 
 
@@ -179,7 +179,7 @@ def test_arabic_shapefile_without_cpg_needs_its_encoding(tozeur, containers, tmp
     folder.mkdir()
     write(containers, folder / "hawiyat.shp", encoding="cp1256")
     (folder / "hawiyat.cpg").unlink()
-    summary = run(folder / "hawiyat.shp", "service_point", tmp_path, encoding="cp1256", municipality="6211")
+    summary = run(folder / "hawiyat.shp", "service-points", tmp_path, encoding="cp1256", municipality="6211")
     assert (summary.imported, summary.dropped, summary.rejected) == (4, 1, 1)
     assert ServicePoint.objects.filter(name="حاوية السوق").count() == 4
 
@@ -197,6 +197,6 @@ def test_an_import_leaves_the_layer_analysed_as_it_now_is(tozeur, tmp_path):
             geometry=gpd.points_from_xy([lon + n * 1e-5 for n in range(300)], [lat] * 300),
             crs=4326,
         )
-        run(write(frame, tmp_path / "many.geojson"), "service_point", tmp_path)
+        run(write(frame, tmp_path / "many.geojson"), "service-points", tmp_path)
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'layers_servicepoint'")
         assert cursor.fetchone()[0] >= 300

@@ -10,10 +10,10 @@ from layers.models import Delegation, Governorate, Municipality, ServicePoint
 pytestmark = pytest.mark.django_db
 REAL = BASE_DIR / "fixtures" / "real"
 DATASETS = {
-    "governorate": (REAL / "tn-municipalities-data4tunisia" / "tun_governorates.geojson", "tn-governorates"),
-    "municipality": (REAL / "tn-municipalities-data4tunisia" / "tun_municipalities.geojson", "tn-municipalities"),
-    "delegation": (REAL / "tn-admin-riatelab" / "TN-delegations.geojson", "tn-delegations"),
-    "service_point": (REAL / "tn-osm-poi-2019" / "tunisia_municipal_services_2019.geojson", "tn-osm-services"),
+    "governorates": (REAL / "tn-municipalities-data4tunisia" / "tun_governorates.geojson", "tn-governorates"),
+    "municipalities": (REAL / "tn-municipalities-data4tunisia" / "tun_municipalities.geojson", "tn-municipalities"),
+    "delegations": (REAL / "tn-admin-riatelab" / "TN-delegations.geojson", "tn-delegations"),
+    "service-points": (REAL / "tn-osm-poi-2019" / "tunisia_municipal_services_2019.geojson", "tn-osm-services"),
 }
 # The 24,969 OSM nodes of the GeoPackage, filtered to public services: the same nodes as the GeoJSON.
 NODES = REAL / "tn-osm-poi-2019" / "tunisia_osm_nodes_2019.gpkg"
@@ -30,14 +30,14 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
             again = import_file(path, layer=layer, mapping=spec, report=reports / f"{layer}-again.csv")
             summaries[layer] = (first, again)
         summaries["nodes"] = (
-            import_file(NODES, layer="service_point", mapping="tn-osm-nodes", report=reports / "nodes.csv"),
+            import_file(NODES, layer="service-points", mapping="tn-osm-nodes", report=reports / "nodes.csv"),
         ) * 2
         yield summaries
         transaction.set_rollback(True)
 
 
 def test_municipalities_374_features_become_350(imported):
-    first, again = imported["municipality"]
+    first, again = imported["municipalities"]
     assert (first.read, first.imported, first.dropped, first.dissolved, first.rejected) == (374, 350, 13, 11, 0)
     assert (again.imported, again.unchanged) == (0, 350)
     assert Municipality.objects.count() == 350
@@ -49,9 +49,9 @@ def test_municipalities_374_features_become_350(imported):
 
 
 def test_governorates_and_delegations(imported):
-    governorates, _ = imported["governorate"]
+    governorates, _ = imported["governorates"]
     assert (governorates.imported, governorates.repaired) == (24, 1)
-    delegations, again = imported["delegation"]
+    delegations, again = imported["delegations"]
     assert (delegations.imported, again.unchanged) == (264, 264)
     assert sum(Delegation.objects.values_list("population_2014", flat=True)) == 10_982_476
     assert Delegation.objects.get(code="TN112").name_fr == "La Medina"  # double space collapsed
@@ -71,7 +71,7 @@ def test_governorates_and_delegations(imported):
 
 
 def test_osm_service_points_in_their_municipality(imported):
-    first, again = imported["service_point"]
+    first, again = imported["service-points"]
     assert (first.read, first.imported, first.rejected) == (1_704, 1_694, 10)
     assert (again.imported, again.unchanged) == (0, 1_694)
     assert "outside every municipality" in first.report.read_text()

@@ -17,10 +17,10 @@ BOUARADA = REAL / "tn-municipal-budget-bouarada"
 PERFORMANCE = REAL / "tn-municipal-performance"
 # In import order: boundaries first, then what refers to them. Each is imported twice.
 IMPORTS = {
-    "governorate": (REAL / "tn-municipalities-data4tunisia" / "tun_governorates.geojson", "tn-governorates"),
-    "municipality": (REAL / "tn-municipalities-data4tunisia" / "tun_municipalities.geojson", "tn-municipalities"),
+    "governorates": (REAL / "tn-municipalities-data4tunisia" / "tun_governorates.geojson", "tn-governorates"),
+    "municipalities": (REAL / "tn-municipalities-data4tunisia" / "tun_municipalities.geojson", "tn-municipalities"),
     "riatelab": (REAL / "tn-admin-riatelab" / "TN-gouvernorats.geojson", "tn-governorates-riatelab"),
-    "place": (REAL / "tn-geonames" / "geonames_TN.gpkg", "tn-geonames"),
+    "places": (REAL / "tn-geonames" / "geonames_TN.gpkg", "tn-geonames"),
     "legacy": (BOUARADA / "municipalities_points_openbaladiati.csv", "tn-openbaladiati-municipalities"),
     "revenue": (BOUARADA / "recette_simple_34012_v2.csv", "tn-budget-revenue"),
     "expense": (BOUARADA / "depense_simple_34012_v2.csv", "tn-budget-expense"),
@@ -28,12 +28,12 @@ IMPORTS = {
     "scores": (PERFORMANCE / "evaluations.csv", "tn-performance-scores"),
 }
 LAYERS = {
-    "riatelab": "governorate",
-    "legacy": "legacy_municipality",
-    "revenue": "budget_line",
-    "expense": "budget_line",
-    "criteria": "performance_criterion",
-    "scores": "performance_score",
+    "riatelab": "governorates",
+    "legacy": "legacy-municipalities",
+    "revenue": "budget-lines",
+    "expense": "budget-lines",
+    "criteria": "performance-criteria",
+    "scores": "performance-scores",
 }
 
 
@@ -56,7 +56,7 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def test_geonames_populated_places_fill_the_gazetteer(imported):
-    first, again = imported["place"]
+    first, again = imported["places"]
     assert (first.read, first.imported, first.rejected) == (2_220, 2_220, 0)
     assert (again.imported, again.unchanged) == (0, 2_220)
     assert Place.objects.count() == 2_220
@@ -133,7 +133,9 @@ def test_a_table_refuses_unknown_references(imported, tmp_path):
     scores = tmp_path / "scores.csv"
     scores.write_text("year,municipality_id,criterion_id,score\n2019,9999,10,1\n2019,2111,77,1\n2019,2111,10,x\n")
     with transaction.atomic():
-        summary = import_file(scores, layer="performance_score", mapping="tn-performance-scores", report=tmp_path / "r")
+        summary = import_file(
+            scores, layer="performance-scores", mapping="tn-performance-scores", report=tmp_path / "r"
+        )
         transaction.set_rollback(True)
     assert (summary.read, summary.imported, summary.rejected) == (3, 0, 3)
     reasons = summary.report.read_text()
@@ -145,4 +147,4 @@ def test_a_layer_with_geometry_still_needs_coordinates(tmp_path):
     table = tmp_path / "points.csv"
     table.write_text("name,kind\nA,pharmacy\n")
     with pytest.raises(ImportFailed, match="has no geometry"):
-        import_file(table, layer="service_point")
+        import_file(table, layer="service-points")

@@ -43,7 +43,7 @@ def refused_job(client, planner_tozeur, tozeur, tmp_path, django_capture_on_comm
             reverse("etl:upload"),
             {
                 "file": SimpleUploadedFile("pharmacies.csv", FRENCH_CSV.encode()),
-                "layer": "service_point",
+                "layer": "service-points",
                 "municipality": tozeur.municipality.pk,
             },
         )
@@ -105,7 +105,7 @@ def test_the_confirmed_mapping_is_saved_as_a_spec_and_applied(
     assert again.mapping.startswith("mappings/u")
     spec = load_mapping(suggest.spec_path(again.mapping))
     assert (spec.layer, spec.fields["name"].source, spec.fields["kind"].values["MARCHÉ"]) == (
-        "service_point",
+        "service-points",
         "nom",
         "market",
     )
@@ -140,14 +140,14 @@ def test_choosing_another_column_shows_its_values_first(client, refused_job):
 
 
 def test_suggestion_in_arabic_labels():
-    target = TARGETS["service_point"]
+    target = TARGETS["service-points"]
     assert suggest.suggest_columns(target, ["الاسم", "النوع", "x"])["name"] == "الاسم"
     assert suggest.suggest_values(target.fields["kind"], ["صيدلية", "سوق"]) == {"صيدلية": "pharmacy", "سوق": "market"}
 
 
 def test_a_spec_with_quotes_and_control_characters_in_names_still_reads(tmp_path):
     text = suggest.spec_toml(
-        "service_point", {"kind": 'ty"pe\\\n', "name": "nom"}, {"kind": {'Ph"a\trm': "pharmacy"}}, "d\n"
+        "service-points", {"kind": 'ty"pe\\\n', "name": "nom"}, {"kind": {'Ph"a\trm': "pharmacy"}}, "d\n"
     )
     path = tmp_path / "spec.toml"
     path.write_text(text)

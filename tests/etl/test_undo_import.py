@@ -77,7 +77,7 @@ def test_who_may_undo(two_imports, planner_tozeur, administrator, analyst, beja)
 
 
 def test_the_import_page_undoes_in_the_planners_language(client, tozeur, planner_tozeur, tmp_path):
-    job = ImportJob.objects.create(user=planner_tozeur, layer="service_point", original_name="v1.geojson",
+    job = ImportJob.objects.create(user=planner_tozeur, layer="service-points", original_name="v1.geojson",
                                    status=ImportJob.Status.DONE)  # fmt: skip
     run(containers_file(tmp_path, "v1.geojson", ["660", "770", "1100"]), tmp_path, user_id=planner_tozeur.pk,
         job_id=job.pk)  # fmt: skip
@@ -97,7 +97,7 @@ def test_the_import_page_undoes_in_the_planners_language(client, tozeur, planner
     assert reverse("admin:layers_servicepoint_change", args=[edited.pk]) in refused.content.decode()
     assert len(capacities()) == 3
 
-    later = ImportJob.objects.create(user=planner_tozeur, layer="service_point", original_name="v2.geojson",
+    later = ImportJob.objects.create(user=planner_tozeur, layer="service-points", original_name="v2.geojson",
                                      status=ImportJob.Status.DONE)  # fmt: skip
     run(containers_file(tmp_path, "v2.geojson", ["240"], osm_ids=(104,)), tmp_path, user_id=planner_tozeur.pk,
         job_id=later.pk)  # fmt: skip

@@ -20,7 +20,7 @@ BALANCED = {2013: 1_081_509_444, 2014: 1_075_046_442, 2015: 1_629_037_984, 2016:
 REVENUES = {**BALANCED, 2018: 1_469_840_234}
 EXPENSES = {**BALANCED, 2018: 1_437_803_283}
 NOMENCLATURE = ("Titre", "Article", "Paragraphe", "Sous_paragraphe")
-SPEC = """layer = "budget_line"
+SPEC = """layer = "budget-lines"
 where = "Titre = '1'"
 [unpivot]
 columns = ["2016", "2017"]
@@ -62,7 +62,7 @@ def bou_arada(db) -> Municipality:
 def test_a_wide_table_gives_one_row_per_non_empty_cell(bou_arada, tmp_path):
     (tmp_path / "spec.toml").write_text(SPEC)
     (tmp_path / "wide.csv").write_text(TABLE)
-    summary = import_file(tmp_path / "wide.csv", layer="budget_line", mapping=tmp_path / "spec.toml")
+    summary = import_file(tmp_path / "wide.csv", layer="budget-lines", mapping=tmp_path / "spec.toml")
     # Title 2 is left out by the filter, empty 2016 cells give no row, 'n/a' is rejected, the last line repeats.
     assert (summary.read, summary.imported, summary.rejected, summary.dropped) == (6, 4, 1, 1)
     lines = BudgetLine.objects.filter(municipality=bou_arada)
@@ -91,8 +91,8 @@ def test_a_wide_table_gives_one_row_per_non_empty_cell(bou_arada, tmp_path):
 def test_wide_budgets_give_the_long_files_lines_and_totals(bou_arada):
     for kind, totals in (("revenue", REVENUES), ("expense", EXPENSES)):
         wide = "recette_per_year_34012_v2.csv" if kind == "revenue" else "depense_per_year_34012_v2.csv"
-        first = import_file(BOUARADA / wide, layer="budget_line", mapping=f"tn-budget-{kind}-per-year")
-        again = import_file(BOUARADA / wide, layer="budget_line", mapping=f"tn-budget-{kind}-per-year")
+        first = import_file(BOUARADA / wide, layer="budget-lines", mapping=f"tn-budget-{kind}-per-year")
+        again = import_file(BOUARADA / wide, layer="budget-lines", mapping=f"tn-budget-{kind}-per-year")
         lines = BudgetLine.objects.filter(municipality=bou_arada, kind=kind)
         assert dict(lines.values_list("year").annotate(Sum("amount"))) == totals
         assert (first.imported, first.rejected, again.imported, again.updated, again.unchanged) == (
@@ -104,7 +104,7 @@ def test_wide_budgets_give_the_long_files_lines_and_totals(bou_arada):
         )
         # The long file already imported for this kind holds exactly these lines and amounts.
         long = "recette_simple_34012_v2.csv" if kind == "revenue" else "depense_simple_34012_v2.csv"
-        same = import_file(BOUARADA / long, layer="budget_line", mapping=f"tn-budget-{kind}")
+        same = import_file(BOUARADA / long, layer="budget-lines", mapping=f"tn-budget-{kind}")
         assert (same.read, same.imported, same.updated, same.unchanged) == (first.read, 0, 0, first.read)
     assert BudgetLine.objects.filter(kind="revenue").count() == 224
     assert BudgetLine.objects.filter(kind="expense").count() == 477
@@ -123,8 +123,8 @@ def executed_by_month(path: Path) -> dict[int, int]:
 
 def test_monthly_execution_of_2018(bou_arada):
     path = BOUARADA / "Depence_2018_34012.csv"
-    first = import_file(path, layer="budget_execution", mapping="tn-budget-expense-execution-2018")
-    again = import_file(path, layer="budget_execution", mapping="tn-budget-expense-execution-2018")
+    first = import_file(path, layer="budget-executions", mapping="tn-budget-expense-execution-2018")
+    again = import_file(path, layer="budget-executions", mapping="tn-budget-expense-execution-2018")
     # 82 lines with January and February, 9 of which repeat another line whole (exact duplicates, dropped).
     assert (first.read, first.imported, first.dropped, first.rejected) == (164, 146, 18, 0)
     assert (again.imported, again.updated, again.unchanged) == (0, 0, 146)
@@ -136,7 +136,7 @@ def test_monthly_execution_of_2018(bou_arada):
     # The revenue file's months are still empty: no rows, no rejections.
     revenues = import_file(
         BOUARADA / "Recette_mensuelle_2018_34012.csv",
-        layer="budget_execution",
+        layer="budget-executions",
         mapping="tn-budget-revenue-execution-2018",
     )
     assert (revenues.read, revenues.imported, revenues.rejected) == (0, 0, 0)
@@ -159,7 +159,7 @@ def test_a_bad_unpivot_is_refused_and_stores_nothing(bou_arada, tmp_path, unpivo
     (tmp_path / "spec.toml").write_text(spec)
     (tmp_path / "wide.csv").write_text(TABLE)
     with pytest.raises(ImportFailed, match=f"^spec.toml: .*{re.escape(message)}"):
-        import_file(tmp_path / "wide.csv", layer="budget_line", mapping=tmp_path / "spec.toml")
+        import_file(tmp_path / "wide.csv", layer="budget-lines", mapping=tmp_path / "spec.toml")
     assert not BudgetLine.objects.exists()
 
 
@@ -167,7 +167,7 @@ def test_where_cannot_filter_on_a_column_the_unpivot_makes(bou_arada, tmp_path):
     (tmp_path / "spec.toml").write_text(SPEC.replace("where = \"Titre = '1'\"", "where = \"Budget <> ''\""))
     (tmp_path / "wide.csv").write_text(TABLE)
     with pytest.raises(ImportFailed, match="where cannot filter on 'Budget', made by the unpivot"):
-        import_file(tmp_path / "wide.csv", layer="budget_line", mapping=tmp_path / "spec.toml")
+        import_file(tmp_path / "wide.csv", layer="budget-lines", mapping=tmp_path / "spec.toml")
 
 
 def test_a_filtered_file_reports_its_own_line_numbers(bou_arada, tmp_path):
@@ -180,7 +180,7 @@ def test_a_filtered_file_reports_its_own_line_numbers(bou_arada, tmp_path):
 1,01101,00,00,المعلوم على العقارات المبنية,2016,25000000
 """
     (tmp_path / "long.csv").write_text(long)
-    summary = import_file(tmp_path / "long.csv", layer="budget_line", mapping="tn-budget-revenue")
+    summary = import_file(tmp_path / "long.csv", layer="budget-lines", mapping="tn-budget-revenue")
     assert (summary.read, summary.imported, summary.rejected, summary.dropped) == (3, 1, 1, 1)
     rows = [row[:2] for row in csv.reader(summary.report.open(encoding="utf-8"))]
     assert rows == [

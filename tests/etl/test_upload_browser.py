@@ -26,7 +26,7 @@ def test_planner_uploads_a_file_and_reads_the_summary(
     before = ServicePoint.objects.count()
     log_in(page, live_server, planner_tozeur, "/imports/")
     page.set_input_files("#id_file", str(write(containers, tmp_path / "conteneurs.geojson")))
-    page.select_option("#id_layer", "service_point")
+    page.select_option("#id_layer", "service-points")
     page.select_option("#id_municipality", str(tozeur.municipality.pk))
     with page.expect_navigation():
         page.get_by_role("button", name="Importer").click()
@@ -46,7 +46,7 @@ def test_the_job_page_follows_a_running_import(
     page: Page, traffic: Traffic, live_server: LiveServer, tozeur: Town, planner_tozeur: User
 ) -> None:
     job = ImportJob.objects.create(
-        user=planner_tozeur, layer="service_point", file="imports/grand.gpkg", status="running", done=0, total=200_000
+        user=planner_tozeur, layer="service-points", file="imports/grand.gpkg", status="running", done=0, total=200_000
     )
     # The worker's lease, held on its own connection as a live worker holds it (gisportal.jobs).
     worker = psycopg.connect(**archive.connection_params(), autocommit=True)

@@ -42,10 +42,10 @@ def test_planner_imports_into_her_municipality(client, upload, planner_tozeur, t
     page = client.get(reverse("etl:upload"))
     assert page.status_code == 200
     layers = [value for value, _ in page.context["form"].fields["layer"].choices]
-    assert "service_point" in layers and "municipality" not in layers and "governorate" not in layers
+    assert "service-points" in layers and "municipalities" not in layers and "governorates" not in layers
     before = ServicePoint.objects.count()
     response = upload(
-        write(containers, tmp_path / "c.geojson"), layer="service_point", municipality=tozeur.municipality.pk
+        write(containers, tmp_path / "c.geojson"), layer="service-points", municipality=tozeur.municipality.pk
     )
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == reverse("etl:job", args=[job.pk])
@@ -65,10 +65,10 @@ def test_planner_cannot_import_into_another_municipality(
 ):
     client.force_login(planner_tozeur)
     response = upload(
-        write(containers, tmp_path / "c.geojson"), layer="service_point", municipality=beja.municipality.pk
+        write(containers, tmp_path / "c.geojson"), layer="service-points", municipality=beja.municipality.pk
     )
     assert response.status_code == 400 and "municipality" in response.context["form"].errors
-    response = upload(write(containers, tmp_path / "c.geojson"), layer="service_point")
+    response = upload(write(containers, tmp_path / "c.geojson"), layer="service-points")
     assert response.status_code == 400
     assert not ImportJob.objects.exists()
 
@@ -77,7 +77,7 @@ def test_a_refused_file_shows_why(client, upload, planner_tozeur, tozeur, tmp_pa
     client.force_login(planner_tozeur)
     broken = tmp_path / "broken.geojson"
     broken.write_text("{not json")
-    upload(broken, layer="service_point", municipality=tozeur.municipality.pk)
+    upload(broken, layer="service-points", municipality=tozeur.municipality.pk)
     job = ImportJob.objects.get()
     assert job.status == "failed" and "broken.geojson: n'est pas du JSON valide" in job.error
     assert "n&#x27;est pas du JSON valide" in client.get(reverse("etl:job", args=[job.pk])).content.decode()
@@ -85,7 +85,7 @@ def test_a_refused_file_shows_why(client, upload, planner_tozeur, tozeur, tmp_pa
 
 def test_jobs_are_private(client, upload, planner_tozeur, analyst, tozeur, containers, tmp_path):
     client.force_login(planner_tozeur)
-    upload(write(containers, tmp_path / "c.geojson"), layer="service_point", municipality=tozeur.municipality.pk)
+    upload(write(containers, tmp_path / "c.geojson"), layer="service-points", municipality=tozeur.municipality.pk)
     job = ImportJob.objects.get()
     client.force_login(analyst)
     assert client.get(reverse("etl:job", args=[job.pk])).status_code == 404
@@ -108,7 +108,7 @@ def test_an_import_from_the_arabic_page_says_everything_in_arabic(
     def post(path):  # type: ignore[no-untyped-def]
         with django_capture_on_commit_callbacks(execute=True):
             upload = SimpleUploadedFile(path.name, path.read_bytes())
-            fields = {"file": upload, "layer": "service_point", "municipality": tozeur.municipality.pk}
+            fields = {"file": upload, "layer": "service-points", "municipality": tozeur.municipality.pk}
             return client.post("/ar/imports/", fields)
 
     post(write(containers, tmp_path / "c.geojson"))
@@ -127,7 +127,7 @@ def test_an_import_from_the_arabic_page_says_everything_in_arabic(
 
 def test_an_upload_is_in_the_planners_name_in_the_history(client, upload, planner_tozeur, tozeur, containers, tmp_path):
     client.force_login(planner_tozeur)
-    upload(write(containers, tmp_path / "c.geojson"), layer="service_point", municipality=tozeur.municipality.pk)
+    upload(write(containers, tmp_path / "c.geojson"), layer="service-points", municipality=tozeur.municipality.pk)
     job = ImportJob.objects.get()
     assert job.status == "done"
     # The import's record is the features' first version: in her name, on each feature's history page.
@@ -140,7 +140,7 @@ def test_an_upload_is_in_the_planners_name_in_the_history(client, upload, planne
 
 def test_old_uploads_and_reports_are_pruned_the_jobs_stay(client, upload, planner_tozeur, tozeur, containers, tmp_path):
     client.force_login(planner_tozeur)
-    upload(write(containers, tmp_path / "c.geojson"), layer="service_point", municipality=tozeur.municipality.pk)
+    upload(write(containers, tmp_path / "c.geojson"), layer="service-points", municipality=tozeur.municipality.pk)
     job = ImportJob.objects.get()
     files = [Path(job.file.path), Path(job.report.path)]
     assert all(path.exists() for path in files)

@@ -69,7 +69,7 @@ def jobs(transactional_db, planner_tozeur, tozeur, points):
             user=planner_tozeur,
             file=ContentFile(points, name="points.geojson"),
             original_name="points.geojson",
-            layer="service_point",
+            layer="service-points",
             municipality=tozeur.municipality,
         )
         made.append(job)

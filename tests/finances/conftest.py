@@ -20,11 +20,11 @@ PERFORMANCE = REAL / "tn-municipal-performance"
 REAL_IMPORTS = (
     ("governorate", REAL / "tn-municipalities-data4tunisia" / "tun_governorates.geojson", "tn-governorates"),
     ("municipality", REAL / "tn-municipalities-data4tunisia" / "tun_municipalities.geojson", "tn-municipalities"),
-    ("budget_line", BOUARADA / "recette_simple_34012_v2.csv", "tn-budget-revenue"),
-    ("budget_line", BOUARADA / "depense_simple_34012_v2.csv", "tn-budget-expense"),
-    ("budget_execution", BOUARADA / "Depence_2018_34012.csv", "tn-budget-expense-execution-2018"),
-    ("performance_criterion", PERFORMANCE / "criteria.csv", "tn-performance-criteria"),
-    ("performance_score", PERFORMANCE / "evaluations.csv", "tn-performance-scores"),
+    ("budget-lines", BOUARADA / "recette_simple_34012_v2.csv", "tn-budget-revenue"),
+    ("budget-lines", BOUARADA / "depense_simple_34012_v2.csv", "tn-budget-expense"),
+    ("budget-executions", BOUARADA / "Depence_2018_34012.csv", "tn-budget-expense-execution-2018"),
+    ("performance-criteria", PERFORMANCE / "criteria.csv", "tn-performance-criteria"),
+    ("performance-scores", PERFORMANCE / "evaluations.csv", "tn-performance-scores"),
 )
 
 

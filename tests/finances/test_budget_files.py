@@ -25,7 +25,7 @@ def test_the_three_formats_for_any_municipality(tozeur, tmp_path):
                  "1,01101,00,00,المعلوم على العقارات المبنية,25000000,40000000",
                  "1,06001,00,00,المناب من المال المشترك,,60000000")  # fmt: skip
     found, summary = import_budget_file(wide, municipality="6211", report=tmp_path / "r1.csv")
-    assert (found.format, found.kind, found.layer) == ("wide", "revenue", "budget_line")
+    assert (found.format, found.kind, found.layer) == ("wide", "revenue", "budget-lines")
     assert (summary.read, summary.imported, summary.rejected) == (3, 3, 0)  # the empty cell gives no row
     long = write(tmp_path, "depense_simple_x.csv", f"{KEYS},Year,Budget",
                  "1,01101,0001,000,الأجر الأساسي,2018,70000000", "1,02202,0032,000,التنوير العمومي,2018,30000000",
@@ -37,7 +37,7 @@ def test_the_three_formats_for_any_municipality(tozeur, tmp_path):
     monthly = write(tmp_path, "Depence_2019_x.csv", f"{KEYS},Budget_02_2019,Budget_01_2019",
                     "1,01101,0001,000,الأجر الأساسي,12000000,6000000")  # fmt: skip
     found, summary = import_budget_file(monthly, municipality="6211", report=tmp_path / "r3.csv")
-    assert (found.format, found.year, found.layer, summary.imported) == ("monthly", 2019, "budget_execution", 2)
+    assert (found.format, found.year, found.layer, summary.imported) == ("monthly", 2019, "budget-executions", 2)
     assert list(BudgetExecution.objects.order_by("month").values_list("year", "month", "amount")) == [
         (2019, 1, 6_000_000), (2019, 2, 12_000_000),
     ]  # fmt: skip
@@ -82,6 +82,6 @@ def test_the_command_says_what_it_did(tozeur, tmp_path, capsys):
     path = write(tmp_path, "depense_per_year_x.csv", f"{KEYS},2018", "1,01101,0001,000,الأجر الأساسي,70000000")
     call_command("import_budget", str(path), "--municipality", "6211", "--report", str(tmp_path / "r.csv"))
     out = capsys.readouterr().out
-    assert "(wide expense, municipality 6211) → budget_line: 1 read, 1 imported" in out
+    assert "(wide expense, municipality 6211) → budget-lines: 1 read, 1 imported" in out
     call_command("load_demo_finances", "--if-empty")
     assert "already tagged" in capsys.readouterr().out

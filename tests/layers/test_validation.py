@@ -158,7 +158,7 @@ def test_an_import_refuses_what_the_models_refuse_with_a_reason(tozeur: Town, tm
         crs=4326,
     )
     path = write(frame, tmp_path / "districts.gpkg")
-    summary = import_file(path, layer="district", municipality="6211", report=tmp_path / "report.csv")
+    summary = import_file(path, layer="districts", municipality="6211", report=tmp_path / "report.csv")
 
     assert (summary.imported, summary.rejected) == (1, 5)
     why = reasons(summary.report)  # type: ignore[arg-type]
@@ -184,7 +184,7 @@ def test_an_import_refuses_coordinates_beyond_longitudes_and_latitudes(tozeur: T
         f"waste_container,good too,{LON + 0.001},{LAT}\n",
         encoding="utf-8",
     )
-    summary = import_file(path, layer="service_point", municipality="6211", report=tmp_path / "report.csv")
+    summary = import_file(path, layer="service-points", municipality="6211", report=tmp_path / "report.csv")
 
     assert (summary.imported, summary.rejected) == (2, 2)
     outside = "coordinates outside longitudes -180 to 180 and latitudes -90 to 90"
@@ -200,7 +200,7 @@ def test_an_import_refuses_shapes_beyond_longitudes_and_latitudes(tozeur: Town, 
         geometry=[*inside, ShapelyPoint(500, 500).buffer(0.001), infinite],
         crs=4326,
     )
-    summary = import_file(write(frame, tmp_path / "districts.gpkg"), layer="district", municipality="6211")
+    summary = import_file(write(frame, tmp_path / "districts.gpkg"), layer="districts", municipality="6211")
 
     assert (summary.imported, summary.rejected) == (3, 2)
     outside = "coordinates outside longitudes -180 to 180 and latitudes -90 to 90"
@@ -209,7 +209,7 @@ def test_an_import_refuses_shapes_beyond_longitudes_and_latitudes(tozeur: Town, 
 
 def test_an_import_repairs_a_self_intersecting_polygon_into_a_valid_one(tozeur: Town, tmp_path: Path) -> None:
     frame = gpd.GeoDataFrame({"name": ["Bowtie"]}, geometry=gpd.GeoSeries.from_wkt([BOWTIE.wkt]), crs=4326)
-    summary = import_file(write(frame, tmp_path / "bowtie.gpkg"), layer="district", municipality="6211")
+    summary = import_file(write(frame, tmp_path / "bowtie.gpkg"), layer="districts", municipality="6211")
 
     assert (summary.imported, summary.repaired) == (1, 1)
     District.objects.get(name="Bowtie").full_clean()  # what an import stores, the models accept

@@ -9,7 +9,7 @@ from tests.etl.test_osm_roads import osm_file
 
 def test_imported_osm_roads_become_a_directed_graph_rebuilt_only_when_they_change(tozeur, tmp_path):
     path = osm_file(tmp_path / "tozeur.osm")
-    import_file(path, layer="road", mapping="osm-roads", report=tmp_path / "r.csv")
+    import_file(path, layer="roads", mapping="osm-roads", report=tmp_path / "r.csv")
     built = network.ensure_network(tozeur.municipality)
     # The one-way avenue 1-2-3 is cut at node 2, where the street 2-4 leaves it.
     assert (built.nodes, built.edges) == (4, 3)
@@ -22,7 +22,7 @@ def test_imported_osm_roads_become_a_directed_graph_rebuilt_only_when_they_chang
     # Node 1 can only be left and node 3 only reached: the main part is the two-way street 2-4.
     assert (built.components, built.island_edges) == (3, 2)
 
-    import_file(path, layer="road", mapping="osm-roads", report=tmp_path / "r.csv")  # unchanged
+    import_file(path, layer="roads", mapping="osm-roads", report=tmp_path / "r.csv")  # unchanged
     assert network.ensure_network(tozeur.municipality).version == built.version
     RoadSegment.objects.filter(osm_id=10).update(oneway=False)
     rebuilt = network.ensure_network(tozeur.municipality)

@@ -6,14 +6,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from etl.export import FORMATS, ExportFailed, export_layer
-from etl.targets import TARGETS
+from etl.targets import TARGETS, layer_name
 
 
 class Command(BaseCommand):
     help = "Export a layer to a GeoPackage, GeoJSON, CSV (WKT) or zipped Shapefile."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--layer", required=True, choices=sorted(TARGETS))
+        parser.add_argument("--layer", required=True, choices=sorted(TARGETS), type=layer_name)
         parser.add_argument("--format", required=True, choices=sorted(FORMATS))
         parser.add_argument("--municipality", help="official code: only this municipality's features")
         parser.add_argument("--bbox", nargs=4, type=float, metavar=("WEST", "SOUTH", "EAST", "NORTH"))

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from etl.pipeline import ImportFailed, import_file
 from etl.progress import ProgressBar
-from etl.targets import TARGETS
+from etl.targets import TARGETS, layer_name
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--layer", required=True, choices=sorted(TARGETS))
+        parser.add_argument("--layer", required=True, choices=sorted(TARGETS), type=layer_name)
         parser.add_argument("--municipality", help="official code; rows outside it are rejected")
         parser.add_argument("--mapping", help="a field mapping spec: a path or a name from etl/mappings/")
         parser.add_argument("--source-layer", help="the layer to read in a GeoPackage or KML with several")

@@ -107,3 +107,52 @@ def test_bulk_load_ids_leave_room_for_the_next_feature(tozeur, containers, bulk,
         municipality=tozeur.municipality, kind="waste_container", location=tozeur.container.location
     )
     assert planned.pk == before + 7
+
+
+@pytest.mark.parametrize("bulk_rows", [2, 10**9], ids=["first load", "row by row"])
+def test_a_first_load_gives_what_the_general_path_gives(
+    tozeur, containers, tmp_path: Path, monkeypatch, bulk_rows: int
+):
+    monkeypatch.setattr(etl.load, "BULK_ROWS", bulk_rows)
+    first_loads = []
+    load_first = etl.load.Loader._load_first
+
+    def counted(*args):
+        first_loads.append(args)
+        return load_first(*args)
+
+    monkeypatch.setattr(etl.load.Loader, "_load_first", counted)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE layers_servicepoint CASCADE")
+    unique = containers.drop(index=3)  # no two rows alike: a first load takes its own path
+    unique["osm_id"] = [" 21", "22", "23", "24", "25"]
+    summary = import_file(write(unique, tmp_path / "c.geojson"), layer="service-points", report=tmp_path / "r.csv")
+    # The point in the desert is refused with its reason, in the report.
+    assert len(first_loads) == (bulk_rows == 2)
+    assert (
+        summary.line() == "5 read, 4 imported, 0 updated, 0 unchanged, 0 repaired, 0 dissolved, 0 dropped, 1 rejected"
+    )
+    report = (tmp_path / "r.csv").read_text()
+    assert "outside every municipality" in report and len(report.splitlines()) == 2
+    rows = ServicePoint.objects.order_by("pk")
+    assert list(rows.values_list("osm_id", "name", "capacity")) == [
+        (21, "Conteneur A", 660),
+        (22, "Conteneur B", 1100),
+        (23, "Conteneur C", 770),
+        (25, "Pharmacie", None),
+    ]
+    # The record holds the ids inserted, what its undo deletes (a first load leaves the refused row's id unused).
+    inserted = {pk for low, high in ImportRecord.objects.get().inserted for pk in range(low, high)}
+    assert inserted == set(rows.values_list("pk", flat=True))
+
+
+def test_a_first_load_with_a_key_given_twice_rejects_the_second(tozeur, containers, bulk, tmp_path: Path):
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE layers_servicepoint CASCADE")
+    unique = containers.drop(index=3)
+    unique["osm_id"] = ["21", "22", "21", "24", "25"]
+    summary = import_file(write(unique, tmp_path / "c.geojson"), layer="service-points", report=tmp_path / "r.csv")
+    assert (summary.imported, summary.rejected) == (3, 2)
+    assert "same osm_id as row 1" in (tmp_path / "r.csv").read_text()

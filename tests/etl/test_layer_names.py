@@ -1,12 +1,14 @@
 """One name per layer: the CLI, the ETL, the APIs, the tiles and the open data files say `service-points`; the
 former `service_point` names (saved specs, scripts, bookmarks) still work and lead to the new ones."""
 
+import importlib
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management import call_command
 
 from etl.mapping import load_mapping
-from etl.models import ImportRecord
+from etl.models import ImportJob, ImportRecord
 from etl.open_data import PUBLIC
 from etl.targets import FORMER_NAMES, TARGETS
 from gisportal.api.collections import COLLECTIONS
@@ -38,3 +40,13 @@ def test_a_bookmarked_open_data_address_leads_to_the_new_one(client, tozeur):
     assert response.status_code == 301
     assert response["Location"] == "/ar/open-data/service-points.gpkg?municipality=6211"
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_migration_renames_stored_uploads_and_records(planner_tozeur):
+    renaming = importlib.import_module("etl.migrations.0008_layer_names")
+    job = ImportJob.objects.create(user=planner_tozeur, layer="service_point", file="imports/c.geojson")
+    imported = ImportRecord.objects.create(layer="budget_line", table_name="scorecards_budgetline", file_name="b.csv")
+    renaming.rename(apps, None, renaming.FORMER_NAMES)
+    job.refresh_from_db()
+    imported.refresh_from_db()
+    assert (job.layer, imported.layer) == ("service-points", "budget-lines")

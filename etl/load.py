@@ -21,6 +21,7 @@ from psycopg.copy import QueuedLibpqWriter
 from etl import record
 from etl.history import History, reserve_ids
 from etl.mapping import Mapper, Mapping
+from etl.models import ImportJob
 from etl.sources import Batch
 from etl.summary import ImportFailed, ImportSummary, Progress
 from etl.targets import DIMENSION, FAMILIES, Target
@@ -92,10 +93,13 @@ class Loader:
         self.record_id: int | None = None
         self.rejected = 0
         self.history: History | None = None
+        self.progress: Progress | None = None
 
     # -- staging ---------------------------------------------------------------------------------
 
     def stage(self, batches: Iterable[Batch], total: int, progress: Progress | None) -> None:
+        self.progress = progress
+        self._step(ImportJob.Phase.READING)
         columns = ", ".join(f"{_q(name)} text" for name in self.fields)
         with connection.cursor() as cursor:
             # PostGIS functions look costly to the planner, which then compiles every query with JIT: seconds lost.
@@ -129,11 +133,17 @@ class Loader:
                     if progress:
                         progress(self.read, max(total, self.read))
 
+    def _step(self, phase: ImportJob.Phase) -> None:
+        """The step the import starts, for its progress bar (after the last row read, the bar alone says nothing)."""
+        if self.progress:
+            self.progress.phase(phase)
+
     # -- checks, repair, load --------------------------------------------------------------------
 
     def load(self) -> ImportSummary:
         summary = ImportSummary(read=self.read)
         started = time.perf_counter()
+        self._step(ImportJob.Phase.CHECKING)
         with connection.cursor() as cursor:
             self._prepare_checks(cursor)
             if self._first_load(cursor):
@@ -402,6 +412,7 @@ class Loader:
                     LATERAL (SELECT c._reject IS NULL AND c._row NOT IN (SELECT _row FROM etl_matched) AS new) n"""
         )
         new, self.rejected, left_out = cursor.fetchone()
+        self._step(ImportJob.Phase.WRITING)
         # A bulk load: the layer's indexes are built once after the rows, not per row.
         rebuild = []
         if new >= BULK_ROWS and self._fewer_rows(cursor, table, new):
@@ -431,6 +442,7 @@ class Loader:
         """What a bulk load dropped, built again; the layer's statistics taken anew where `changed` rows call for it."""
         started = time.perf_counter()
         if rebuild:
+            self._step(ImportJob.Phase.INDEXING)
             # The sorted GiST build and the B-trees keep their work in memory with room enough.
             cursor.execute(f"SET LOCAL maintenance_work_mem = '{BULK_MAINTENANCE_MEMORY}'")
             for statement in rebuild:
@@ -476,6 +488,7 @@ class Loader:
         """Insert the rows that pass their checks, then keep those that did not with their reasons (the report's and
         the record's): one pass over the rows instead of a checked copy of them. Returns (imported, repaired)."""
         started = time.perf_counter()
+        self._step(ImportJob.Phase.WRITING)
         table = self.target.table
         rebuild = self._drop_for_bulk(cursor, table)
         base = reserve_ids(cursor, table, "id", self.read)

@@ -94,6 +94,14 @@ class ImportJob(models.Model):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Refused")
 
+    class Phase(models.TextChoices):
+        """What a running import is doing: its bar shows the rows read, then the steps after the last row."""
+
+        READING = "reading", _("reading the file")
+        CHECKING = "checking", _("checking the rows")
+        WRITING = "writing", _("writing the layer")
+        INDEXING = "indexing", _("rebuilding the layer's indexes")
+
     user = models.ForeignKey("auth.User", models.CASCADE, related_name="import_jobs", verbose_name=_("user"))
     layer = models.CharField(_("layer"), max_length=24)
     municipality = models.ForeignKey(
@@ -104,6 +112,7 @@ class ImportJob(models.Model):
     # As the planner named it: the stored file may be renamed, and its folder is nobody's business.
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField(_("step"), max_length=8, choices=Phase.choices, blank=True)
     done = models.PositiveIntegerField(_("features read"), default=0)
     total = models.PositiveIntegerField(_("features in the file"), default=0)
     summary = models.CharField(_("summary"), max_length=300, blank=True)

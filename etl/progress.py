@@ -1,10 +1,12 @@
-"""A progress bar for long imports, drawn on a terminal only."""
+"""A progress bar for long imports, drawn on a terminal only, then the steps after the last row."""
 
 from __future__ import annotations
 
 import sys
 import time
 from typing import TextIO
+
+from etl.models import ImportJob
 
 
 class ProgressBar:
@@ -22,6 +24,11 @@ class ProgressBar:
         bar = "#" * filled + "-" * (self.width - filled)
         self.stream.write(f"\r{self.label} [{bar}] {share:4.0%} {done:,}/{total:,} features, {rate:,.0f}/s")
         self.stream.flush()
+
+    def phase(self, name: str) -> None:
+        if self.enabled and name != "reading":  # the bar itself is the reading
+            self.stream.write(f"\n{self.label}: {ImportJob.Phase(name).label}…")
+            self.stream.flush()
 
     def close(self) -> None:
         if self.enabled:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Protocol
 
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, pgettext
 
-Progress = Callable[[int, int], None]
+
+class Progress(Protocol):
+    """Told how far an import has come: the rows staged of the file's, and each step it starts (ImportJob.Phase)."""
+
+    def __call__(self, done: int, total: int) -> None: ...
+
+    def phase(self, name: str) -> None: ...
 
 
 class ImportFailed(Exception):

@@ -27,6 +27,9 @@ class _ProgressWriter:
             "UPDATE etl_importjob SET done = %s, total = %s WHERE id = %s", [done, total, self.job_id]
         )
 
+    def phase(self, name: str) -> None:
+        self.connection.execute("UPDATE etl_importjob SET phase = %s WHERE id = %s", [name, self.job_id])
+
     def close(self) -> None:
         self.connection.close()
 
@@ -60,5 +63,5 @@ def run_import_job(job_id: int, language: str = "en") -> None:
         job.report.name = str(report.relative_to(Path(job.file.storage.location)))  # type: ignore[attr-defined]
     finally:
         progress.close()
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "summary", "done", "total", "report", "finished_at"])
+    job.finished_at, job.phase = timezone.now(), ""
+    job.save(update_fields=["status", "phase", "error", "summary", "done", "total", "report", "finished_at"])

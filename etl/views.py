@@ -49,6 +49,7 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
             {
                 "status": found.status,
                 "status_label": found.get_status_display(),
+                "phase_label": found.get_phase_display(),
                 "done": found.done,
                 "total": found.total,
                 "percent": found.percent,

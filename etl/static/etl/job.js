@@ -7,6 +7,7 @@
     if (!response.ok) return;
     const job = await response.json();
     document.getElementById("import-status-label").textContent = job.status_label;
+    document.getElementById("import-phase").textContent = job.phase_label;
     document.getElementById("import-progress").value = job.percent;
     document.getElementById("import-count").textContent = `${job.done} / ${job.total}`;
     if (job.status === "done" || job.status === "failed") window.location.reload();

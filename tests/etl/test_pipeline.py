@@ -5,11 +5,13 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 import pyogrio
 import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
+import etl.load
 from etl.pipeline import ImportFailed, import_file
 from layers.models import District, ServicePoint
 from tests.etl.conftest import LAT, LON, write
@@ -200,3 +202,22 @@ def test_an_import_leaves_the_layer_analysed_as_it_now_is(tozeur, tmp_path):
         run(write(frame, tmp_path / "many.geojson"), "service-points", tmp_path)
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'layers_servicepoint'")
         assert cursor.fetchone()[0] >= 300
+
+
+def test_rows_hash_alike_only_when_every_value_is_the_same():
+    """The content hash behind "exact duplicate": values are escaped, so no two different rows join into one text."""
+    rows = [
+        ("a\x1fb", "c"),
+        ("a", "b\x1fc"),
+        ("a\\", "sb"),
+        ("a", "\\sb"),
+        (None, "x"),
+        ("", "x"),
+        ("\\N", "x"),
+        ("a", "b"),
+        ("a", "b"),
+    ]
+    columns = [pa.array([row[i] for row in rows], pa.string()) for i in range(2)]
+    hashes = list(etl.load._content_hash(columns))
+    assert hashes[-1] == hashes[-2]
+    assert len(set(hashes[:-1])) == len(rows) - 1

@@ -620,7 +620,7 @@ class Loader:
 def _content_hash(columns: list[pa.Array]) -> np.ndarray:
     """The hash exact duplicates share: every mapped value and the geometry as given, in one 64-bit number per row.
 
-    Computed here, while the server is busy with the COPY (its bottleneck), instead of by the server per row. Each value
+    Computed here while the server parses the rows (hashing there made the server the COPY's bottleneck). Each value
     is escaped so that no two different rows join into the same text ("a|b", "c" and "a", "b|c"; NULL and "")."""
     parts = []
     for column in columns:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -14,21 +14,21 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import ForeignKey
 from django.utils.translation import gettext
 from psycopg.copy import QueuedLibpqWriter
 
 from etl import record
+from etl.checks import Checker
 from etl.history import History, reserve_ids
 from etl.mapping import Mapper, Mapping
 from etl.models import ImportJob
 from etl.sources import Batch
 from etl.summary import ImportFailed, ImportSummary, Progress
-from etl.targets import DIMENSION, FAMILIES, Target
+from etl.targets import DIMENSION, Target
 from gisportal import spreadsheets
-from layers.rules import LATITUDES, LONGITUDES, coordinates_sql
 
 # Above this many new rows (and more than the layer holds), secondary indexes and foreign keys are
 # dropped for the load and rebuilt after it.
@@ -37,7 +37,6 @@ BULK_ROWS = 50_000
 ANALYZE_THRESHOLD, ANALYZE_SCALE_FACTOR = 50, 0.1
 BULK_MAINTENANCE_MEMORY = "1GB"
 GRID = "1e-9"  # degrees: about 0.1 mm, well below any survey's precision
-(WEST, EAST), (SOUTH, NORTH) = LONGITUDES, LATITUDES
 SEPARATOR = "\x1f"  # between a row's values in its content hash
 VALUE = "\x00"  # where a translated reason takes a value only the SQL knows (never reaches the database)
 
@@ -98,178 +97,225 @@ class Loader:
         self.history: History | None = None
         self.progress: Progress | None = None
 
-    # -- staging ---------------------------------------------------------------------------------
+        self.repaired = 0
+        self.checker = Checker(target, self.fields, self.municipality_id)
 
-    def stage(self, batches: Iterable[Batch], total: int, progress: Progress | None) -> None:
+    def run(self, batches: Callable[[], Iterable[Batch]], total: int, progress: Progress | None) -> ImportSummary:
+        """Read, check and write the file's `total` features; `batches` reads them from the start (twice where a
+        first load meets two rows alike: the general path sorts them out)."""
         self.progress = progress
-        self._step(ImportJob.Phase.READING)
-        columns = ", ".join(f"{_q(name)} text" for name in self.fields)
         with connection.cursor() as cursor:
             # PostGIS functions look costly to the planner, which then compiles every query with JIT: seconds lost.
             cursor.execute("SET LOCAL jit = off")
             # Grouping a million rows by content or key stays in memory instead of spilling to disk.
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute("DROP TABLE IF EXISTS etl_stage")
-            # The row's own checks are computed as it is copied in, while the client reads the next batch.
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE etl_stage (_row bigint, _reason text, _place text, {columns}, _geom geometry, "
-                f"_content bigint, {', '.join(self._computed_sql())}) ON COMMIT DROP"
-            )
-            names = ["_row", "_reason", "_place", *self.fields, "_geom", "_content"]
-            copy_sql = f"COPY etl_stage ({', '.join(map(_q, names))}) FROM STDIN (FORMAT csv)"
-            # A writer thread sends each batch while the next one is read and mapped: both cores work.
-            with cursor.cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
-                for batch in batches:
-                    mapped = self.mapper.apply(batch.attributes, batch.offset, batch.fids)
-                    rows = len(mapped.values)
-                    content = [
-                        *(pa.array(mapped.values[name], pa.string(), from_pandas=True) for name in self.fields),
-                        batch.wkb_hex,
-                    ]
-                    arrays = [
-                        pa.array(np.arange(batch.offset + 1, batch.offset + 1 + rows, dtype=np.int64)),
-                        pa.array(mapped.reasons.to_numpy(dtype=object), pa.string()),
-                        pa.nulls(rows, pa.string())
-                        if mapped.places is None
-                        else pa.array(mapped.places.to_numpy(dtype=object), pa.string()),
-                        *content,
-                        pa.array(_content_hash(content)),
-                    ]
-                    copy.write(_csv_bytes(pa.Table.from_arrays(arrays, names=names)))
-                    self.read += rows
-                    if progress:
-                        progress(self.read, max(total, self.read))
+            if self._straight_in(cursor, total) and (summary := self._load_straight(cursor, batches(), total)):
+                return summary
+            self._stage(cursor, batches(), total)
+            return self._load_staged(cursor)
 
     def _step(self, phase: ImportJob.Phase) -> None:
         """The step the import starts, for its progress bar (after the last row read, the bar alone says nothing)."""
         if self.progress:
             self.progress.phase(phase)
 
-    # -- checks, repair, load --------------------------------------------------------------------
+    # -- reading and checking ----------------------------------------------------------------------
 
-    def load(self) -> ImportSummary:
-        summary = ImportSummary(read=self.read)
+    def _checked(self, batches: Iterable[Batch], total: int) -> Iterator[tuple[pa.Table, np.ndarray]]:
+        """Each batch mapped and checked, as rows of etl_checked, with the numbers of its rows inside two
+        municipalities' boundaries (municipality_at() decides those in SQL)."""
+        self._step(ImportJob.Phase.READING)
+        self.read = self.repaired = 0
+        for batch in batches:
+            mapped = self.mapper.apply(batch.attributes, batch.offset, batch.fids)
+            rows = len(mapped.values)
+            checked = self.checker.check(batch.wkb, mapped.values, mapped.reasons)
+            numbers = np.arange(batch.offset + 1, batch.offset + 1 + rows, dtype=np.int64)
+            given = {name: pa.array(mapped.values[name], pa.string(), from_pandas=True) for name in self.fields}
+            columns = {
+                "_row": pa.array(numbers),
+                "_place": pa.nulls(rows, pa.string())
+                if mapped.places is None
+                else pa.array(mapped.places.to_numpy(dtype=object), pa.string()),
+                "_content": pa.array(_content_hash([*given.values(), batch.wkb])),
+                **given,
+                **checked.ids,  # codes as the ids they name
+                "geom": checked.geometry,
+                "_repaired": pa.array(checked.repaired),
+                "_reject": pa.array(checked.reasons, pa.string(), from_pandas=True),
+            }
+            yield pa.table({name: columns[name] for name, _ in self._checked_columns()}), numbers[checked.ambiguous]
+            self.read += rows
+            self.repaired += int(checked.repaired.sum())
+            if self.progress:
+                self.progress(self.read, max(total, self.read))
+
+    def _checked_columns(self) -> list[tuple[str, str]]:
+        """etl_checked's columns: a row as checked, its values as given (text) but for the ids its codes name."""
+        names = list(self.fields)
+        if self.target.municipality_scoped and "municipality" not in names:
+            names.append("municipality")
+        values = [(n, "bigint" if n in self.checker.identified else "text") for n in names]
+        return [
+            ("_row", "bigint"), ("_place", "text"), ("_content", "bigint"), *values, ("geom", "geometry"),
+            ("_repaired", "boolean"), ("_reject", "text"),
+        ]  # fmt: skip
+
+    def _create_checked(self, cursor: CursorWrapper) -> str:
+        """The table of checked rows (empty); returns the COPY that fills it."""
+        columns = self._checked_columns()
+        cursor.execute("DROP TABLE IF EXISTS etl_checked")
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE etl_checked ({", ".join(f"{_q(n)} {t}" for n, t in columns)},
+                _dropped boolean NOT NULL DEFAULT false) ON COMMIT DROP"""
+        )
+        return f"COPY etl_checked ({', '.join(_q(n) for n, _ in columns)}) FROM STDIN (FORMAT csv)"
+
+    def _settle_ambiguous(self, cursor: CursorWrapper, rows: list[int], *, in_layer: bool) -> None:
+        """Rows inside two boundaries (they overlap: not topologically clean) in the one municipality_at() says:
+        rows of etl_checked by number, or of the layer by id."""
+        if not rows:
+            return
+        table, key, column, geometry = "etl_checked", "_row", "municipality", "geom"
+        if in_layer:
+            table, key = self.target.table, "id"
+            column, geometry = _q(self.target.column("municipality")), _q(str(self.target.geometry.column))  # type: ignore[union-attr]
+        cursor.execute(
+            f"UPDATE {table} SET {column} = municipality_at(ST_PointOnSurface({geometry})) WHERE {key} = ANY(%s)",
+            [rows],
+        )
+
+    # -- a first load ------------------------------------------------------------------------------
+
+    def _straight_in(self, cursor: CursorWrapper, total: int) -> bool:
+        """Whether the rows go straight into the layer: a bulk load into an empty layer with no parts to dissolve."""
+        if total < BULK_ROWS or self.spec.dissolve or self.record_id is None:
+            return False
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {self.target.table})")
+        return not cursor.fetchone()[0]
+
+    def _load_straight(self, cursor: CursorWrapper, batches: Iterable[Batch], total: int) -> ImportSummary | None:
+        """The rows that pass their checks copied straight into the empty layer, its indexes built after them, and
+        those refused kept with their reasons (the report's and the record's). None, with nothing written, where two
+        rows turn out alike (by content, or by the key)."""
+        table = self.target.table
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():  # a savepoint: two rows alike undo the load, for the general path to redo
+                probe = not self._key_constrained(cursor)
+                rebuild = self._drop_for_bulk(cursor, table)
+                # The layer's lock is held: one id per feature reserved, so that the ids inserted are one range less
+                # the rows refused (no RETURNING to hold a million ids).
+                base = reserve_ids(cursor, table, "id", total)
+                columns, now = self._layer_columns(), None
+                if self.target.stamped:
+                    cursor.execute("SELECT now()::text")  # what the column's default would give, in this transaction
+                    (now,) = cursor.fetchone()
+                refused, contents, ambiguous = [], [], []
+                copy_sql = f"COPY {table} ({', '.join(_q(c) for c, _ in columns)}) FROM STDIN (FORMAT csv)"
+                with cursor.cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
+                    for checked, unsure in self._checked(batches, total):
+                        passing = pc.is_null(checked.column("_reject"))
+                        kept = checked.filter(passing)
+                        copy.write(_csv_bytes(self._layer_rows(kept, columns, base, now)))
+                        contents.append(kept.column("_content").to_numpy())
+                        refused.append(checked.filter(pc.invert(passing)))
+                        ambiguous.extend((base + unsure).tolist())
+                if self.read > total:  # a wide file's cells: more rows than features
+                    reserve_ids(cursor, table, "id", self.read - total)
+                self.seconds["read, check and COPY"] = time.perf_counter() - started
+                if _repeated(np.concatenate(contents)) or (probe and self._key_repeated(cursor)):
+                    raise _Alike
+                self._rebuild(cursor, rebuild)  # where the key is unique in the layer, its rebuild is the probe
+        except (_Alike, IntegrityError):
+            return None
+        started = time.perf_counter()
+        self._settle_ambiguous(cursor, ambiguous, in_layer=True)
+        copy_sql = self._create_checked(cursor)
+        with cursor.cursor.copy(copy_sql) as copy:
+            for rows in refused:
+                copy.write(_csv_bytes(rows))
+        cursor.execute("SELECT count(*), coalesce(range_agg(int8range(_row, _row + 1)), '{}')::text FROM etl_checked")
+        self.rejected, left_out = cursor.fetchone()
+        imported = self.read - self.rejected
+        record.note_inserted_range(cursor, self.record_id, base, self.read, imported, left_out)  # type: ignore[arg-type]
+        self.seconds["refused rows, import record"] = time.perf_counter() - started
+        self._analyse(cursor, imported)
+        return ImportSummary(read=self.read, imported=imported, repaired=self.repaired, rejected=self.rejected)
+
+    def _layer_columns(self) -> list[tuple[str, str]]:
+        """The layer's columns a first load writes, each with the checked column its value comes from."""
+        names = [n for n, _ in self._checked_columns() if n in self.target.fields]
+        columns = [("id", "_row"), *((self.target.column(n), n) for n in names)]
+        if self.target.geometry is not None:
+            columns.append((str(self.target.geometry.column), "geom"))
+        return columns
+
+    def _layer_rows(self, checked: pa.Table, columns: list[tuple[str, str]], base: int, now: str | None) -> pa.Table:
+        """Checked rows as the layer's: row n is id base + n, a time stamp left empty is the transaction's."""
+        values = []
+        for _, name in columns:
+            value = checked.column(name)
+            if name == "_row":
+                value = pc.add(value, base)
+            elif name in self.target.stamped:
+                value = pc.fill_null(value, now)
+            values.append(value)
+        return pa.Table.from_arrays(values, names=[c for c, _ in columns])
+
+    def _key_constrained(self, cursor: CursorWrapper) -> bool:
+        """Whether the layer's key is a unique constraint of its own (osm_id): its rebuild finds a key given twice."""
+        key = self._key()
+        cursor.execute(
+            """SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN ('u', 'p')
+                   AND conkey::int2[] = (SELECT array_agg(attnum ORDER BY n) FROM pg_attribute,
+                                         unnest(%s::text[]) WITH ORDINALITY k(name, n)
+                                         WHERE attrelid = %s::regclass AND attname = k.name))""",
+            [self.target.table, [self.target.column(k) for k in key], self.target.table],
+        )
+        return bool(key) and bool(cursor.fetchone()[0])
+
+    def _key_repeated(self, cursor: CursorWrapper) -> bool:
+        """Whether two rows in the layer have the same key (as stored: " 12" and "12" are one osm_id)."""
+        key = [_q(self.target.column(k)) for k in self._key()]
+        if not key:
+            return False
+        try:
+            with transaction.atomic():  # a savepoint: the repeated key's error undoes the probe alone
+                cursor.execute(
+                    f"""CREATE UNIQUE INDEX etl_unrepeated ON {self.target.table} ({", ".join(key)})
+                        WHERE {" AND ".join(f"{k} IS NOT NULL" for k in key)}"""
+                )
+                cursor.execute("DROP INDEX etl_unrepeated")
+        except IntegrityError:
+            return True
+        return False
+
+    # -- the general path --------------------------------------------------------------------------
+
+    def _stage(self, cursor: CursorWrapper, batches: Iterable[Batch], total: int) -> None:
+        """Every row checked into etl_checked, for the general path to compare with itself and with the layer."""
+        started = time.perf_counter()
+        ambiguous: list[int] = []
+        # A writer thread sends each batch while the next one is read and checked: both cores work.
+        with cursor.cursor.copy(self._create_checked(cursor), writer=QueuedLibpqWriter(cursor.cursor)) as copy:
+            for checked, unsure in self._checked(batches, total):
+                copy.write(_csv_bytes(checked))
+                ambiguous.extend(unsure.tolist())
+        self._settle_ambiguous(cursor, ambiguous, in_layer=False)
+        self.seconds["read, check and COPY"] = time.perf_counter() - started
+
+    def _load_staged(self, cursor: CursorWrapper) -> ImportSummary:
+        summary = ImportSummary(read=self.read, repaired=self.repaired)
         started = time.perf_counter()
         self._step(ImportJob.Phase.CHECKING)
-        with connection.cursor() as cursor:
-            self._prepare_checks(cursor)
-            if self._first_load(cursor):
-                self.seconds["checks, repair, dedupe"] = time.perf_counter() - started
-                summary.imported, summary.repaired = self._load_first(cursor)
-                summary.rejected = self.rejected
-                return summary
-            cursor.execute("DROP TABLE IF EXISTS etl_checked")
-            cursor.execute(f"CREATE TEMPORARY TABLE etl_checked ON COMMIT DROP AS {self._checked_sql()}")
-            if self._geometry_sql()[1] != "false":  # points and tables are never repaired: no scan to count none
-                cursor.execute("SELECT count(*) FILTER (WHERE _repaired AND _reject IS NULL) FROM etl_checked")
-                summary.repaired = cursor.fetchone()[0]
-            summary.dropped = self._drop_duplicates(cursor)
-            summary.dissolved = self._dissolve(cursor)
-            self._reject_key_conflicts(cursor)
-            self.seconds["checks, repair, dedupe"] = time.perf_counter() - started
-            summary.imported, summary.updated, summary.unchanged = self._write(cursor)
-            summary.rejected = self.rejected
+        summary.dropped = self._drop_duplicates(cursor)
+        summary.dissolved = self._dissolve(cursor)
+        self._reject_key_conflicts(cursor)
+        self.seconds["dedupe"] = time.perf_counter() - started
+        summary.imported, summary.updated, summary.unchanged = self._write(cursor)
+        summary.rejected = self.rejected
         return summary
-
-    def _computed_sql(self) -> list[str]:
-        """The staged row's computed columns: the geometry as it will be stored, and whether it needed repair
-        (immutable: of the row alone)."""
-        geometry, repaired = self._geometry_sql()
-        return [
-            f"geom geometry GENERATED ALWAYS AS ({geometry}) STORED",
-            f"_repaired boolean GENERATED ALWAYS AS ({repaired}) STORED",
-        ]
-
-    def _geometry_sql(self) -> tuple[str, str]:
-        """The repaired geometry, and whether it needed repair, of the staged row's _geom."""
-        g = "ST_SetSRID(ST_Force2D(_geom), 4326)"
-        kind = self.target.geometry_type
-        if kind is None:  # a table: no geometry to check
-            return "NULL::geometry", "false"
-        if kind == "POINT":  # a one-point MultiPoint (KML, some GeoPackages) is that point
-            # (a point as it is: one cast to 2D and 4326, not two, for each of a million rows)
-            one = (
-                "CASE WHEN GeometryType(_geom) = 'POINT' THEN _geom "
-                "WHEN ST_NumGeometries(_geom) = 1 THEN ST_GeometryN(_geom, 1) END"
-            )
-            return f"ST_SetSRID(ST_Force2D({one}), 4326)", "false"
-        return f"ST_Multi(ST_CollectionExtract(ST_MakeValid({g}), {DIMENSION[kind]}))", f"NOT ST_IsValid({g})"
-
-    def _prepare_checks(self, cursor: CursorWrapper) -> None:
-        if self.target.municipality_scoped and self.municipality_id is None and "municipality" not in self.fields:
-            # Boundaries cut in small parts: each point is tested against a few dozen vertices, not thousands.
-            cursor.execute("DROP TABLE IF EXISTS etl_municipality_parts")
-            cursor.execute(
-                "CREATE TEMPORARY TABLE etl_municipality_parts ON COMMIT DROP AS "
-                "SELECT id, ST_Subdivide(boundary, 128) AS geom FROM layers_municipality"
-            )
-            cursor.execute("CREATE INDEX ON etl_municipality_parts USING gist (geom)")
-            cursor.execute("ANALYZE etl_municipality_parts")
-
-    def _checked_sql(self, where: str = "") -> str:
-        """The staged rows (those `where` says) as they would be stored, each with the reason to reject it or NULL."""
-        kind = self.target.geometry_type
-        selects = [f"s.{_q(name)}" for name in self.fields if name not in self.target.references]
-        joins, reasons = [], []
-        for name, code_field in self.target.references.items():
-            if name not in self.fields or (name == "municipality" and self.target.municipality_scoped):
-                continue
-            related = self.target.fields[name].related_model._meta.db_table  # type: ignore[union-attr]
-            joins.append(f"LEFT JOIN {related} r_{name} ON r_{name}.{code_field} = s.{_q(name)}")
-            selects.append(f"r_{name}.id AS {_q(name)}")
-            unknown = gettext("unknown %(field)s %(value)s") % {"field": name, "value": VALUE}
-            reasons.append(f"WHEN r_{name}.id IS NULL THEN {_said(unknown, _empty_or(f's.{_q(name)}'))}")
-        if self.target.municipality_scoped:
-            municipality, municipality_reasons, municipality_join = self._municipality_sql()
-            selects.append(f"{municipality} AS municipality")
-            reasons.extend(municipality_reasons)
-            joins.append(municipality_join)
-        if kind is not None:
-            families = ", ".join(f"'{f.upper()}'" for f in FAMILIES[kind])
-            point = kind == "POINT"
-            in_range = coordinates_sql("s.geom" if point else "s._geom", point=point)
-            wrong_type = gettext("wrong geometry type %(type)s") % {"type": VALUE}
-            out_of_range = gettext(
-                "coordinates outside longitudes %(west)s to %(east)s and latitudes %(south)s to %(north)s"
-            ) % {"west": WEST, "east": EAST, "south": SOUTH, "north": NORTH}
-            empty, repaired_away = gettext("empty geometry"), gettext("geometry empty after repair")
-            reasons[:0] = [
-                f"WHEN s._geom IS NULL OR ST_IsEmpty(s._geom) THEN {_said(empty)}",
-                f"WHEN GeometryType(s._geom) NOT IN ({families}) THEN {_said(wrong_type, 'GeometryType(s._geom)')}",
-                # The models' rule (layers.rules), as the admin and the APIs apply it: a point as it will be
-                # stored, another shape before its repair (staged WKB carries no SRID, as the world's box).
-                f"WHEN NOT {in_range} THEN {_said(out_of_range)}",
-                f"WHEN s.geom IS NULL OR ST_IsEmpty(s.geom) THEN {_said(repaired_away)}",
-            ]
-        reason = f"coalesce(s._reason, CASE {' '.join(reasons) or 'WHEN false THEN NULL'} END)"
-        return f"""SELECT s._row, s._place, s._content, {", ".join(selects)},
-                       s.geom, coalesce(s._repaired, false) AS _repaired, {reason} AS _reject, false AS _dropped
-                FROM etl_stage s {" ".join(joins)} {where}"""
-
-    def _municipality_sql(self) -> tuple[str, list[str], str]:
-        """The municipality of each row (an id), the reasons to reject it, and the join that finds it."""
-        if self.municipality_id is not None:
-            join = f"LEFT JOIN layers_municipality m ON m.id = {int(self.municipality_id)}"
-            outside = _said(gettext("outside the municipality"))
-            return "m.id", [f"WHEN NOT ST_Intersects(m.boundary, s.geom) THEN {outside}"], join
-        if "municipality" in self.fields:
-            unknown = gettext("unknown municipality %(code)s") % {"code": VALUE}
-            outside = gettext("outside municipality %(code)s") % {"code": VALUE}
-            return (
-                "m.id",
-                [
-                    f"WHEN m.id IS NULL THEN {_said(unknown, _empty_or('s.municipality'))}",
-                    f"WHEN NOT ST_Intersects(m.boundary, s.geom) THEN {_said(outside, 's.municipality')}",
-                ],
-                "LEFT JOIN layers_municipality m ON m.code = s.municipality",
-            )
-        # The one municipality whose boundary holds the point; where boundaries overlap, municipality_at decides.
-        join = """LEFT JOIN LATERAL (
-                SELECT CASE count(DISTINCT p.id) WHEN 0 THEN NULL WHEN 1 THEN min(p.id)
-                            ELSE municipality_at(ST_PointOnSurface(s.geom)) END AS id
-                FROM etl_municipality_parts p WHERE ST_Intersects(p.geom, ST_PointOnSurface(s.geom))) m ON true"""
-        outside = _said(gettext("outside every municipality"))
-        return "m.id", [f"WHEN m.id IS NULL THEN {outside}"], join
 
     def _drop_duplicates(self, cursor: CursorWrapper) -> int:
         # Most files repeat no row: a unique index (one sort) proves it in half the time of grouping every row.
@@ -335,7 +381,7 @@ class Loader:
         value = f"{prefix}{_q(name)}"
         if isinstance(f, ForeignKey):
             return f"{value}::bigint"
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+        if name in self.target.stamped:
             return f"coalesce({value}::timestamptz, now())"
         return f"{value}::{self.target.db_type(name)}"
 
@@ -445,6 +491,10 @@ class Loader:
 
     def _after_write(self, cursor: CursorWrapper, rebuild: list[str], changed: int) -> None:
         """What a bulk load dropped, built again; the layer's statistics taken anew where `changed` rows call for it."""
+        self._rebuild(cursor, rebuild)
+        self._analyse(cursor, changed)
+
+    def _rebuild(self, cursor: CursorWrapper, rebuild: list[str]) -> None:
         started = time.perf_counter()
         if rebuild:
             self._step(ImportJob.Phase.INDEXING)
@@ -454,6 +504,8 @@ class Loader:
                 cursor.execute(statement)
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are initially deferred
         self.seconds["indexes and foreign keys rebuilt"] = time.perf_counter() - started
+
+    def _analyse(self, cursor: CursorWrapper, changed: int) -> None:
         started = time.perf_counter()
         # What autovacuum would do after the commit, done now: the rest of the transaction and the first pages
         # after it are planned on what the layer holds, not on statistics taken when it was empty (1-row
@@ -461,69 +513,6 @@ class Loader:
         if self._statistics_stale(cursor, self.target.table, changed):
             cursor.execute(f"ANALYZE {self.target.table}")
         self.seconds["statistics"] = time.perf_counter() - started
-
-    # -- a first load ----------------------------------------------------------------------------
-
-    def _first_load(self, cursor: CursorWrapper) -> bool:
-        """Whether this is a bulk load into an empty layer with nothing to compare: no parts to dissolve and no two
-        staged rows alike (by content, nor by the key where the file gives one). Its rows that pass go straight in."""
-        if self.read < BULK_ROWS or self.spec.dissolve or self.record_id is None:
-            return False
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {self.target.table})")
-        if cursor.fetchone()[0]:
-            return False
-        key = self._key()
-        if not set(key) <= set(self.fields):
-            return False  # a key the checks complete (the municipality a point lies in)
-        # A key by its stored value (" 12" and "12" are one osm_id), a code as given (one code, one id).
-        typed = [_q(k) if k in self.target.references else f"({self._typed(k, '')})" for k in key]
-        probes = ["(_content)"]
-        if key:
-            probes.append(f"({', '.join(typed)}) WHERE {' AND '.join(f'{_q(k)} IS NOT NULL' for k in key)}")
-        try:
-            with transaction.atomic():  # a savepoint: a repeated row (or a value that does not cast) undoes the probe
-                for probe in probes:
-                    cursor.execute(f"CREATE UNIQUE INDEX etl_unrepeated ON etl_stage {probe}")
-                    cursor.execute("DROP INDEX etl_unrepeated")
-        except (IntegrityError, DataError):
-            return False
-        return True
-
-    def _load_first(self, cursor: CursorWrapper) -> tuple[int, int]:
-        """Insert the rows that pass their checks, then keep those that did not with their reasons (the report's and
-        the record's): one pass over the rows instead of a checked copy of them. Returns (imported, repaired)."""
-        started = time.perf_counter()
-        self._step(ImportJob.Phase.WRITING)
-        table = self.target.table
-        rebuild = self._drop_for_bulk(cursor, table)
-        base = reserve_ids(cursor, table, "id", self.read)
-        columns, values = self._columns()
-        if self.target.geometry is not None:
-            columns, values = [*columns, _q(str(self.target.geometry.column))], [*values, "c.geom"]
-        cursor.execute(
-            f"""INSERT INTO {table} (id, {", ".join(columns)})
-                SELECT {base} + c._row, {", ".join(values)} FROM ({self._checked_sql()}) c WHERE c._reject IS NULL"""
-        )
-        imported = cursor.rowcount
-        # Row n became id base + n: the rows missing from the layer are those left out.
-        left = "WHERE false" if imported == self.read else f"WHERE s._row NOT IN (SELECT id - {base} FROM {table})"
-        cursor.execute("DROP TABLE IF EXISTS etl_checked")
-        cursor.execute(f"CREATE TEMPORARY TABLE etl_checked ON COMMIT DROP AS {self._checked_sql(left)}")
-        cursor.execute(
-            """SELECT count(*), coalesce(range_agg(int8range(_row, _row + 1)), '{}')::text FROM etl_checked"""
-        )
-        self.rejected, left_out = cursor.fetchone()
-        record.note_inserted_range(cursor, self.record_id, base, self.read, imported, left_out)  # type: ignore[arg-type]
-        repaired = 0
-        if self._geometry_sql()[1] != "false":  # points and tables are never repaired
-            cursor.execute(
-                """SELECT count(*) FROM etl_stage s
-                   WHERE s._repaired AND NOT EXISTS (SELECT 1 FROM etl_checked c WHERE c._row = s._row)"""
-            )
-            repaired = cursor.fetchone()[0]
-        self.seconds["insert, import record"] = time.perf_counter() - started
-        self._after_write(cursor, rebuild, imported)
-        return imported, repaired
 
     def _statistics_stale(self, cursor: CursorWrapper, table: str, changed: int) -> bool:
         """Whether `changed` rows pass autovacuum's own threshold for analysing the table (its default settings)."""
@@ -615,6 +604,16 @@ class Loader:
                 while rows := cursor.fetchmany(10_000):
                     writer.writerows(rows)
         return path
+
+
+class _Alike(Exception):
+    """Two rows of a first load alike: its savepoint is rolled back, for the general path to sort them out."""
+
+
+def _repeated(hashes: np.ndarray) -> bool:
+    """Whether a content hash comes twice."""
+    hashes = np.sort(hashes)
+    return bool((hashes[1:] == hashes[:-1]).any())
 
 
 def _content_hash(columns: list[pa.Array]) -> np.ndarray:

@@ -322,7 +322,7 @@ class Mapper:
             long = long[present].reset_index(drop=True)
             long[name] = long[CELL_COLUMN].map(self.wide)
             long[CELL_ROW] = positions + batch.offset + 1 if batch.fids is None else batch.fids[positions]
-            yield Batch(cells, long, batch.wkb_hex.take(pa.array(positions, pa.int64())))
+            yield Batch(cells, long, batch.wkb.take(pa.array(positions, pa.int64())))
             cells += len(long)
 
     def apply(self, attributes: pd.DataFrame, offset: int, fids: np.ndarray | None = None) -> Mapped:

@@ -4,7 +4,6 @@ deduplicate and dissolve in SQL → insert or update the layer, recorded once. O
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -122,20 +121,17 @@ def _import(
             loader = Loader(target, spec, mapper, municipality, update_on)
             loader.history = History.of(target.model)
             with transaction.atomic():
-                started = time.perf_counter()
                 imported = ImportRecord.objects.create(
                     job_id=job_id, user_id=user_id, layer=layer, table_name=target.table, file_name=shown[:255]
                 )
                 loader.record_id = imported.pk
-                loader.stage(mapper.unpivot(source.batches(batch_size)), source.features, progress)
-                staged = time.perf_counter()
-                summary = loader.load()
+                summary = loader.run(lambda: mapper.unpivot(source.batches(batch_size)), source.features, progress)
                 summary.report = loader.write_report(report or _report_path(path))
                 summary.language = translation.get_language() or "en"
                 with connection.cursor() as cursor:
                     record.finish(cursor, imported.pk, summary.line())
                 summary.record_id = imported.pk
-                summary.seconds = {"read, map and COPY": staged - started, **loader.seconds}
+                summary.seconds = loader.seconds
                 if dry_run:
                     summary.dry_run = True
                     transaction.set_rollback(True)

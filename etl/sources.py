@@ -72,29 +72,14 @@ class SourceError(Exception):
 
 @dataclass
 class Batch:
-    """A slice of the source: attributes, and geometries in the storage CRS as hex WKB (for COPY)."""
+    """A slice of the source: attributes, and geometries in the storage CRS as WKB."""
 
     offset: int
     attributes: pd.DataFrame
-    wkb_hex: pa.Array
+    wkb: pa.Array
     # Each feature's id in the file when a filter skips some (for a CSV: its line after the header), so that
     # a report still points at the right line; None when the batch holds every feature in order.
     fids: np.ndarray | None = None
-
-
-def hex_wkb(wkb: pa.Array) -> pa.Array:
-    """Binary WKB to hex text without a Python loop: each byte becomes two characters in one buffer."""
-    if wkb.offset or not pa.types.is_binary(wkb.type):
-        wkb = pa.concat_arrays([wkb.cast(pa.binary())])
-    validity, offsets_buffer, data_buffer = wkb.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[: len(wkb) + 1]
-    data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]] if data_buffer else np.empty(0, "u1")
-    digits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-    text = np.empty(data.size * 2, dtype=np.uint8)
-    text[0::2], text[1::2] = digits[data >> 4], digits[data & 15]
-    return pa.StringArray.from_buffers(
-        len(wkb), pa.py_buffer((offsets - offsets[0]) * 2), pa.py_buffer(text), validity, wkb.null_count
-    )
 
 
 @dataclass
@@ -141,17 +126,19 @@ class Source:
                     wkb = None
                     if geometry_column in table.column_names:
                         wkb = table.column(geometry_column).combine_chunks()
+                        if not pa.types.is_binary(wkb.type):  # large binary, or a GeoArrow extension type
+                            wkb = wkb.cast(pa.binary())
                         table = table.drop_columns([geometry_column])
                     attributes = table.to_pandas()
                     if self.driver == "CSV":
                         attributes = _spreadsheet_text(attributes)
                     if not self.geometry:
-                        yield Batch(offset, attributes, pa.nulls(len(attributes), pa.string()), fids)
+                        yield Batch(offset, attributes, pa.nulls(len(attributes), pa.binary()), fids)
                         offset += len(attributes)
                         continue
                     if wkb is not None and transformer is None and offset > 0:
-                        # Already in the storage CRS: the WKB goes to the database as it came.
-                        yield Batch(offset, attributes, hex_wkb(wkb), fids)
+                        # Already in the storage CRS: the WKB is checked as it came.
+                        yield Batch(offset, attributes, wkb, fids)
                         offset += len(attributes)
                         continue
                     if wkb is not None:
@@ -162,7 +149,7 @@ class Source:
                         geometries = shapely.transform(geometries, transformer.transform, interleaved=False)
                     if offset == 0:
                         self._check_coordinates(geometries)
-                    yield Batch(offset, attributes, pa.array(shapely.to_wkb(geometries, hex=True), pa.string()), fids)
+                    yield Batch(offset, attributes, pa.array(shapely.to_wkb(geometries), pa.binary()), fids)
                     offset += len(attributes)
         except (DataSourceError, DataLayerError, UnicodeDecodeError) as error:
             raise SourceError(

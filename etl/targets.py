@@ -68,6 +68,13 @@ class Target:
             and (not isinstance(f, ForeignKey) or f.name in self.references)
         }
 
+    @cached_property
+    def stamped(self) -> frozenset[str]:
+        """Fields stamped with the time of the write where a file gives none (auto_now, auto_now_add)."""
+        return frozenset(
+            n for n, f in self.fields.items() if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        )
+
     def db_type(self, name: str) -> str:
         if isinstance(self.fields[name], ForeignKey):
             return "text"

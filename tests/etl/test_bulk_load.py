@@ -115,13 +115,13 @@ def test_a_first_load_gives_what_the_general_path_gives(
 ):
     monkeypatch.setattr(etl.load, "BULK_ROWS", bulk_rows)
     first_loads = []
-    load_first = etl.load.Loader._load_first
+    load_straight = etl.load.Loader._load_straight
 
     def counted(*args):
         first_loads.append(args)
-        return load_first(*args)
+        return load_straight(*args)
 
-    monkeypatch.setattr(etl.load.Loader, "_load_first", counted)
+    monkeypatch.setattr(etl.load.Loader, "_load_straight", counted)
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE layers_servicepoint CASCADE")

@@ -32,7 +32,8 @@ PART_TYPE = {1: TYPE_IDS["POINT"], 2: TYPE_IDS["LINESTRING"], 3: TYPE_IDS["POLYG
 WKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
 EWKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("srid", "<u4"), ("x", "<f8"), ("y", "<f8")])
 EWKB_SRID_FLAG = 0x20000000
-HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+# Each byte's two hex digits, as one 16-bit number in memory order.
+HEX_PAIRS = np.array([int.from_bytes(f"{b:02x}".encode(), "little") for b in range(256)], dtype="<u2")
 Reason = str | Callable[[np.ndarray], list[str]]
 
 
@@ -175,16 +176,20 @@ class Checker:
                 found = pd.Series(given, dtype=object).map(self.municipality_codes).fillna(0).to_numpy(np.int64)
                 refuse(found == 0, _each(gettext("unknown municipality %(code)s"), "code", given))
                 outside = _each(gettext("outside municipality %(code)s"), "code", given)
-            checked = refuse.passing
+            checked = np.flatnonzero(refuse.passing)
             inside = np.zeros(rows, dtype=bool)
-            for pk in np.unique(found[checked]):
-                these = np.flatnonzero(checked & (found == pk))
-                boundary = self.boundaries[int(pk)]
+            # The rows grouped by municipality: each group tested against its boundary at once.
+            grouped = checked[np.argsort(found[checked], kind="stable")]
+            starts = np.flatnonzero(np.diff(found[grouped], prepend=-1))
+            for these in np.split(grouped, starts[1:]):
+                if not len(these):
+                    continue
+                boundary = self.boundaries[int(found[these[0]])]
                 if shapes is None:
                     inside[these] = shapely.intersects_xy(boundary, x[these], y[these])
                 else:
                     inside[these] = shapely.intersects(boundary, shapes[these])
-            refuse(checked & ~inside, outside)
+            refuse(~inside, outside)
         else:
             count = np.zeros(rows, dtype=np.int64)
             candidates = np.flatnonzero(checked)
@@ -268,9 +273,7 @@ def _ewkb_points(x: np.ndarray, y: np.ndarray, keep: np.ndarray) -> pa.Array:
     records = np.zeros(len(x), dtype=EWKB_POINT)
     records["order"], records["type"], records["srid"] = 1, 1 | EWKB_SRID_FLAG, SRID
     records["x"], records["y"] = x, y
-    data = records.view(np.uint8)
-    text = np.empty(data.size * 2, dtype=np.uint8)  # each byte two hex digits, in one buffer
-    text[0::2], text[1::2] = HEX_DIGITS[data >> 4], HEX_DIGITS[data & 15]
+    text = HEX_PAIRS[records.view(np.uint8)]  # each byte its two hex digits, in one buffer
     width = EWKB_POINT.itemsize * 2
     offsets = np.arange(len(x) + 1, dtype=np.int32) * width
     valid = pa.array(keep, pa.bool_())

@@ -37,7 +37,6 @@ BULK_ROWS = 50_000
 ANALYZE_THRESHOLD, ANALYZE_SCALE_FACTOR = 50, 0.1
 BULK_MAINTENANCE_MEMORY = "1GB"
 GRID = "1e-9"  # degrees: about 0.1 mm, well below any survey's precision
-SEPARATOR = "\x1f"  # between a row's values in its content hash
 VALUE = "\x00"  # where a translated reason takes a value only the SQL knows (never reaches the database)
 
 
@@ -619,13 +618,14 @@ def _repeated(hashes: np.ndarray) -> bool:
 def _content_hash(columns: list[pa.Array]) -> np.ndarray:
     """The hash exact duplicates share: every mapped value and the geometry as given, in one 64-bit number per row.
 
-    Computed here while the server parses the rows (hashing there made the server the COPY's bottleneck). Each value
-    is escaped so that no two different rows join into the same text ("a|b", "c" and "a", "b|c"; NULL and "")."""
+    Computed here while the server writes the rows before. Each value goes in after its length (-1: NULL), so that no
+    two different rows join into the same bytes ("a|b", "c" and "a", "b|c"; NULL and "")."""
     parts = []
     for column in columns:
-        escaped = pc.replace_substring(pc.replace_substring(column, "\\", "\\\\"), SEPARATOR, "\\s")
-        parts.append(pc.fill_null(escaped, "\\N").cast(pa.binary()))
-    joined = pc.binary_join_element_wise(*parts, SEPARATOR.encode())
+        lengths = pc.fill_null(pc.binary_length(column), -1).to_numpy().astype("<i4")
+        prefix = pa.FixedSizeBinaryArray.from_buffers(pa.binary(4), len(column), [None, pa.py_buffer(lengths)])
+        parts += [prefix.cast(pa.binary()), pc.fill_null(column.cast(pa.binary()), b"")]
+    joined = pc.binary_join_element_wise(*parts, b"")
     return pd.util.hash_array(joined.to_numpy(zero_copy_only=False), categorize=False).view(np.int64)
 
 

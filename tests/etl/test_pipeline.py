@@ -205,7 +205,7 @@ def test_an_import_leaves_the_layer_analysed_as_it_now_is(tozeur, tmp_path):
 
 
 def test_rows_hash_alike_only_when_every_value_is_the_same():
-    """The content hash behind "exact duplicate": values are escaped, so no two different rows join into one text."""
+    """The content hash behind "exact duplicate": each value after its length, so no two different rows join alike."""
     rows = [
         ("a\x1fb", "c"),
         ("a", "b\x1fc"),

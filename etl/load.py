@@ -263,16 +263,19 @@ class Loader:
         return pa.Table.from_arrays(values, names=[c for c, _ in columns])
 
     def _key_constrained(self, cursor: CursorWrapper) -> bool:
-        """Whether the layer's key is a unique constraint of its own (osm_id): its rebuild finds a key given twice."""
-        key = self._key()
+        """Whether the layer's key is unique in the layer by an index of its own (osm_id, where given): its rebuild
+        finds a key given twice."""
+        key = [self.target.column(k) for k in self._key()]
+        if not key:
+            return False
         cursor.execute(
-            """SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN ('u', 'p')
-                   AND conkey::int2[] = (SELECT array_agg(attnum ORDER BY n) FROM pg_attribute,
-                                         unnest(%s::text[]) WITH ORDINALITY k(name, n)
-                                         WHERE attrelid = %s::regclass AND attname = k.name))""",
-            [self.target.table, [self.target.column(k) for k in key], self.target.table],
+            """SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = %s::regclass AND i.indisunique
+                   AND (SELECT array_agg(attname::text ORDER BY n) FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(a, n)
+                        JOIN pg_attribute ON attrelid = i.indrelid AND attnum = k.a) = %s::text[]
+                   AND (i.indpred IS NULL OR pg_get_expr(i.indpred, i.indrelid) = format('(%%I IS NOT NULL)', %s)))""",
+            [self.target.table, key, key[0]],
         )
-        return bool(key) and bool(cursor.fetchone()[0])
+        return bool(cursor.fetchone()[0])
 
     def _key_repeated(self, cursor: CursorWrapper) -> bool:
         """Whether two rows in the layer have the same key (as stored: " 12" and "12" are one osm_id)."""
@@ -530,9 +533,11 @@ class Loader:
         An index built once after the load is faster than one updated row by row, and a foreign key
         added back is checked by one join instead of a trigger per row. All inside the transaction.
         """
+        # Every index no constraint owns: the spatial and B-tree ones, and unique ones where given (osm_id).
         cursor.execute(
             """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
-               WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary""",
+               WHERE i.indrelid = %s::regclass
+                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
             [table],
         )
         indexes = cursor.fetchall()

@@ -144,7 +144,7 @@ class RoadSegment(models.Model):
     municipality = models.ForeignKey(
         "layers.Municipality", models.CASCADE, related_name="road_segments", verbose_name=_("municipality")
     )
-    osm_id = models.BigIntegerField(_("OpenStreetMap way"), null=True, blank=True, unique=True)
+    osm_id = models.BigIntegerField(_("OpenStreetMap way"), null=True, blank=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     highway = models.CharField(_("road class"), max_length=40, help_text=_("OpenStreetMap highway=*"))
     oneway = models.BooleanField(_("one way"), default=False)
@@ -155,6 +155,15 @@ class RoadSegment(models.Model):
         ordering = ["municipality", "name"]
         verbose_name = _("road segment")
         verbose_name_plural = _("road segments")
+        constraints = [
+            # Unique where given, as a service point's node (the index holds no NULLs).
+            models.UniqueConstraint(
+                fields=["osm_id"],
+                condition=models.Q(osm_id__isnull=False),
+                name="etl_roadsegment_osm_id_key",
+                violation_error_message=_("Another road segment is this OpenStreetMap way."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or f"{self.highway} {self.osm_id}"

@@ -259,7 +259,7 @@ class ServicePoint(InMunicipality, models.Model):
         blank=True,
         help_text=_("OpenStreetMap syntax, e.g. Mo-Fr 08:00-17:00"),
     )
-    osm_id = models.BigIntegerField(_("OpenStreetMap node"), null=True, blank=True, unique=True)
+    osm_id = models.BigIntegerField(_("OpenStreetMap node"), null=True, blank=True)
     location = models.PointField(_("location"), srid=SRID, validators=[valid_geometry])
     history = LayerHistory()
 
@@ -267,6 +267,15 @@ class ServicePoint(InMunicipality, models.Model):
         ordering = ["municipality", "kind", "name"]
         verbose_name = _("service point")
         verbose_name_plural = _("service points")
+        constraints = [
+            # Unique where given: the index holds the OSM nodes alone, not a million planned containers' NULLs.
+            models.UniqueConstraint(
+                fields=["osm_id"],
+                condition=models.Q(osm_id__isnull=False),
+                name="layers_servicepoint_osm_id_key",
+                violation_error_message=_("Another service point is this OpenStreetMap node."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or f"{self.get_kind_display()} #{self.pk}"

@@ -44,8 +44,10 @@ class Checked:
     geometry: pa.Array
     ids: dict[str, pa.Array]  # a reference (the municipality too) by field name: the referenced row's id
     reasons: np.ndarray  # object: the first rule the row breaks, None where it passes
+    passing: np.ndarray  # bool: no reason
     repaired: np.ndarray  # bool: the geometry was invalid and made valid
     ambiguous: np.ndarray  # bool: inside two municipalities' boundaries, where municipality_at() decides (SQL)
+    shape: np.ndarray | None  # int64: the same for two rows with the same geometry as given (None: a table)
 
 
 class Checker:
@@ -80,14 +82,17 @@ class Checker:
         kind = self.target.geometry_type
         repaired = np.zeros(rows, dtype=bool)
         ambiguous = np.zeros(rows, dtype=bool)
+        shape = None
         if kind is None:  # a table: no geometry to check
             geometry, x, y, shapes = pa.nulls(rows, pa.string()), None, None, None
         elif kind == "POINT":
             geometry, x, y = self._points(wkb, refuse)
             shapes = None
+            shape = (x.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ y.view(np.uint64)).view(np.int64)
         else:
             geometry, shapes, repaired = self._shapes(wkb, refuse)
             x = y = None
+            shape = pd.util.hash_array(_objects(wkb), categorize=False).view(np.int64)
         ids = {}
         for name, codes in self.codes.items():
             given = values[name].to_numpy(dtype=object)
@@ -102,7 +107,8 @@ class Checker:
                 x[checked], y[checked] = shapely.get_coordinates(shapely.point_on_surface(shapes[checked])).T
             assert x is not None and y is not None
             ids["municipality"], ambiguous = self._municipality(values, shapes, x, y, refuse)
-        return Checked(geometry, ids, refuse.reasons, repaired & refuse.passing, ambiguous)
+        passing = refuse.passing
+        return Checked(geometry, ids, refuse.reasons, passing, repaired & passing, ambiguous, shape)
 
     # -- geometry ----------------------------------------------------------------------------------
 
@@ -213,17 +219,20 @@ class Refusals:
 
     def __init__(self, reasons: np.ndarray) -> None:
         self.reasons = reasons
+        self._passing = pd.isna(reasons)
 
     @property
     def passing(self) -> np.ndarray:
-        return pd.isna(self.reasons)
+        """The rows no rule has refused yet (a copy: later refusals leave it as it was)."""
+        return self._passing.copy()
 
     def __call__(self, where: np.ndarray, reason: Reason) -> None:
         """Refuse the rows `where` says that pass so far, for `reason`: one text, or one per row of those it is
         given (formatted for the refused rows alone)."""
-        where = where & self.passing
+        where = where & self._passing
         if where.any():
             self.reasons[where] = reason if isinstance(reason, str) else reason(np.flatnonzero(where))
+            self._passing &= ~where
 
 
 def _each(template: str, key: str, values: np.ndarray) -> Reason:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -120,9 +121,8 @@ class Loader:
 
     # -- reading and checking ----------------------------------------------------------------------
 
-    def _checked(self, batches: Iterable[Batch], total: int) -> Iterator[tuple[pa.Table, np.ndarray]]:
-        """Each batch mapped and checked, as rows of etl_checked, with the numbers of its rows inside two
-        municipalities' boundaries (municipality_at() decides those in SQL)."""
+    def _checked(self, batches: Iterable[Batch], total: int, *, hashed: bool) -> Iterator[CheckedBatch]:
+        """Each batch mapped and checked, as rows of etl_checked (with their content hash where `hashed`)."""
         self._step(ImportJob.Phase.READING)
         self.read = self.repaired = 0
         for batch in batches:
@@ -131,19 +131,24 @@ class Loader:
             checked = self.checker.check(batch.wkb, mapped.values, mapped.reasons)
             numbers = np.arange(batch.offset + 1, batch.offset + 1 + rows, dtype=np.int64)
             given = {name: pa.array(mapped.values[name], pa.string(), from_pandas=True) for name in self.fields}
+            content = _content_hash([*given.values(), batch.wkb]) if hashed or checked.shape is None else None
             columns = {
                 "_row": pa.array(numbers),
                 "_place": pa.nulls(rows, pa.string())
                 if mapped.places is None
                 else pa.array(mapped.places.to_numpy(dtype=object), pa.string()),
-                "_content": pa.array(_content_hash([*given.values(), batch.wkb])),
+                "_content": pa.nulls(rows, pa.int64()) if content is None else pa.array(content),
                 **given,
                 **checked.ids,  # codes as the ids they name
                 "geom": checked.geometry,
                 "_repaired": pa.array(checked.repaired),
                 "_reject": pa.array(checked.reasons, pa.string(), from_pandas=True),
             }
-            yield pa.table({name: columns[name] for name, _ in self._checked_columns()}), numbers[checked.ambiguous]
+            rows_checked = pa.table({name: columns[name] for name, _ in self._checked_columns()})
+            # Rows alike have the same geometry (or, in a table, the same content): what a first load compares.
+            alike = checked.shape if content is None else content
+            assert alike is not None
+            yield CheckedBatch(rows_checked, numbers[checked.ambiguous], alike, checked.passing)
             self.read += rows
             self.repaired += int(checked.repaired.sum())
             if self.progress:
@@ -210,20 +215,21 @@ class Loader:
                 if self.target.stamped:
                     cursor.execute("SELECT now()::text")  # what the column's default would give, in this transaction
                     (now,) = cursor.fetchone()
-                refused, contents, ambiguous = [], [], []
+                refused, alike, ambiguous = [], [], []
                 copy_sql = f"COPY {table} ({', '.join(_q(c) for c, _ in columns)}) FROM STDIN (FORMAT csv)"
                 with cursor.cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor.cursor)) as copy:
-                    for checked, unsure in self._checked(batches, total):
-                        passing = pc.is_null(checked.column("_reject"))
-                        kept = checked.filter(passing)
+                    for checked in self._checked(batches, total, hashed=False):
+                        rows, passing = checked.rows, checked.passing
+                        kept = rows if passing.all() else rows.filter(passing)
                         copy.write(_csv_bytes(self._layer_rows(kept, columns, base, now)))
-                        contents.append(kept.column("_content").to_numpy())
-                        refused.append(checked.filter(pc.invert(passing)))
-                        ambiguous.extend((base + unsure).tolist())
+                        alike.append((kept.column("_row").to_numpy(), checked.alike[passing]))
+                        if not passing.all():
+                            refused.append(rows.filter(~passing))
+                        ambiguous.extend((base + checked.ambiguous).tolist())
                 if self.read > total:  # a wide file's cells: more rows than features
                     reserve_ids(cursor, table, "id", self.read - total)
                 self.seconds["read, check and COPY"] = time.perf_counter() - started
-                if _repeated(np.concatenate(contents)) or (probe and self._key_repeated(cursor)):
+                if self._repeated(cursor, base, alike) or (probe and self._key_repeated(cursor)):
                     raise _Alike
                 self._rebuild(cursor, rebuild)  # where the key is unique in the layer, its rebuild is the probe
         except (_Alike, IntegrityError):
@@ -261,6 +267,27 @@ class Loader:
                 value = pc.fill_null(value, now)
             values.append(value)
         return pa.Table.from_arrays(values, names=[c for c, _ in columns])
+
+    def _repeated(self, cursor: CursorWrapper, base: int, alike: list[tuple[np.ndarray, np.ndarray]]) -> bool:
+        """Whether two rows written are the same: among the few with the same geometry (or content), compared in
+        full as stored (two rows the same as given are the same as stored; the general path tells them apart)."""
+        numbers = np.concatenate([n for n, _ in alike]) if alike else np.empty(0, np.int64)
+        keys = np.concatenate([k for _, k in alike]) if alike else np.empty(0, np.int64)
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        repeated = np.zeros(len(keys), dtype=bool)
+        same = sorted_keys[1:] == sorted_keys[:-1]
+        repeated[1:] |= same
+        repeated[:-1] |= same
+        if not repeated.any():
+            return False
+        columns = ", ".join(_q(c) for c, n in self._layer_columns() if n != "_row")
+        cursor.execute(
+            f"""SELECT EXISTS (SELECT 1 FROM {self.target.table} WHERE id = ANY(%s)
+                               GROUP BY {columns} HAVING count(*) > 1)""",
+            [(base + numbers[order][repeated]).tolist()],
+        )
+        return bool(cursor.fetchone()[0])
 
     def _key_constrained(self, cursor: CursorWrapper) -> bool:
         """Whether the layer's key is unique in the layer by an index of its own (osm_id, where given): its rebuild
@@ -301,9 +328,9 @@ class Loader:
         ambiguous: list[int] = []
         # A writer thread sends each batch while the next one is read and checked: both cores work.
         with cursor.cursor.copy(self._create_checked(cursor), writer=QueuedLibpqWriter(cursor.cursor)) as copy:
-            for checked, unsure in self._checked(batches, total):
-                copy.write(_csv_bytes(checked))
-                ambiguous.extend(unsure.tolist())
+            for checked in self._checked(batches, total, hashed=True):
+                copy.write(_csv_bytes(checked.rows))
+                ambiguous.extend(checked.ambiguous.tolist())
         self._settle_ambiguous(cursor, ambiguous, in_layer=False)
         self.seconds["read, check and COPY"] = time.perf_counter() - started
 
@@ -614,10 +641,15 @@ class _Alike(Exception):
     """Two rows of a first load alike: its savepoint is rolled back, for the general path to sort them out."""
 
 
-def _repeated(hashes: np.ndarray) -> bool:
-    """Whether a content hash comes twice."""
-    hashes = np.sort(hashes)
-    return bool((hashes[1:] == hashes[:-1]).any())
+@dataclass
+class CheckedBatch:
+    """A batch checked: its rows as etl_checked holds them, those inside two boundaries (numbers), a key that rows
+    alike share (their geometry's, or their content's), and which rows pass."""
+
+    rows: pa.Table
+    ambiguous: np.ndarray
+    alike: np.ndarray
+    passing: np.ndarray
 
 
 def _content_hash(columns: list[pa.Array]) -> np.ndarray:

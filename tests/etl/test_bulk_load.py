@@ -159,3 +159,24 @@ def test_a_first_load_with_a_key_given_twice_rejects_the_second(tozeur, containe
     summary = import_file(write(unique, tmp_path / "c.geojson"), layer="service-points", report=tmp_path / "r.csv")
     assert (summary.imported, summary.rejected) == (3, 2)
     assert "same osm_id as row 1" in (tmp_path / "r.csv").read_text()
+
+
+def test_a_first_load_tells_rows_at_one_place_from_rows_alike(tozeur, containers, bulk, tmp_path: Path, monkeypatch):
+    """Rows at one place are compared in full: two containers at one corner both go in, straight into the layer;
+    a row given twice sends the load down the general path, which drops the second."""
+    staged = []
+    stage = etl.load.Loader._stage
+    monkeypatch.setattr(etl.load.Loader, "_stage", lambda *args: staged.append(1) or stage(*args))
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE layers_servicepoint CASCADE")
+    corner = containers.drop(index=[3, 4])
+    corner.loc[1, "geometry"] = corner.loc[0, "geometry"]  # B stands beside A
+    summary = import_file(write(corner, tmp_path / "c.geojson"), layer="service-points", report=tmp_path / "r.csv")
+    assert (summary.imported, summary.dropped, staged) == (4, 0, [])
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE layers_servicepoint CASCADE")
+    summary = import_file(write(containers, tmp_path / "d.geojson"), layer="service-points", report=tmp_path / "r.csv")
+    assert (summary.imported, summary.dropped, summary.rejected, staged) == (4, 1, 1, [1])
+    assert "exact duplicate of row 1" in (tmp_path / "r.csv").read_text()

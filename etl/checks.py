@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from django.db import connection
 from django.utils.translation import gettext
@@ -55,30 +56,29 @@ class Checker:
 
     def __init__(self, target: Target, fields: list[str], municipality_id: int | None) -> None:
         self.target, self.fields, self.municipality_id = target, fields, municipality_id
-        self.codes: dict[str, dict[str, int]] = {}
+        self.codes: dict[str, Codes] = {}
         with connection.cursor() as cursor:
             for name, code_field in target.references.items():
                 if name in fields and not (name == "municipality" and target.municipality_scoped):
                     related = target.fields[name].related_model._meta.db_table  # type: ignore[union-attr]
                     cursor.execute(f"SELECT {code_field}::text, id FROM {related}")  # noqa: S608 (model metadata)
-                    self.codes[name] = dict(cursor.fetchall())
+                    self.codes[name] = Codes(cursor.fetchall())
             self.boundaries: dict[int, shapely.Geometry] = {}
-            self.municipality_codes: dict[str, int] = {}
             if target.municipality_scoped:
-                cursor.execute("SELECT id, code, ST_AsBinary(boundary) FROM layers_municipality")
-                for pk, code, boundary in cursor.fetchall():
-                    self.municipality_codes[code] = pk
-                    self.boundaries[pk] = shapely.from_wkb(bytes(boundary))
+                cursor.execute("SELECT code, id, ST_AsBinary(boundary) FROM layers_municipality")
+                municipalities = cursor.fetchall()
+                self.municipality_codes = Codes([(code, pk) for code, pk, _ in municipalities])
+                self.boundaries = {pk: shapely.from_wkb(bytes(boundary)) for _, pk, boundary in municipalities}
         # The fields whose codes become ids.
         self.identified = set(self.codes) | ({"municipality"} if target.municipality_scoped else set())
         shapely.prepare(list(self.boundaries.values()))  # each point is tested against an indexed boundary
         self.boxes = [(pk, shapely.bounds(b)) for pk, b in self.boundaries.items()]
 
-    def check(self, wkb: pa.Array, values: pd.DataFrame, reasons: pd.Series) -> Checked:
-        """The batch's rows checked, in the order a row is refused for: the mapping's reason, its geometry, its
-        references, its municipality."""
-        rows = len(values)
-        refuse = Refusals(reasons.to_numpy(dtype=object).copy())
+    def check(self, wkb: pa.Array, values: dict[str, pa.Array], reasons: np.ndarray) -> Checked:
+        """The batch's rows checked (`values` by field, as mapped), in the order a row is refused for: the
+        mapping's reason, its geometry, its references, its municipality."""
+        rows = len(wkb)
+        refuse = Refusals(reasons.copy())
         kind = self.target.geometry_type
         repaired = np.zeros(rows, dtype=bool)
         ambiguous = np.zeros(rows, dtype=bool)
@@ -95,11 +95,10 @@ class Checker:
             shape = pd.util.hash_array(_objects(wkb), categorize=False).view(np.int64)
         ids = {}
         for name, codes in self.codes.items():
-            given = values[name].to_numpy(dtype=object)
-            found = pd.Series(given, dtype=object).map(codes).to_numpy(dtype=object)
+            found = codes.ids_of(values[name])
             unknown = gettext("unknown %(field)s %(value)s") % {"field": name, "value": "%(value)s"}
-            refuse(pd.isna(found), _each(unknown, "value", given))
-            ids[name] = pa.array(found, pa.int64(), from_pandas=True)
+            refuse(found == 0, _each(unknown, "value", values[name]))
+            ids[name] = pa.array(found, pa.int64(), mask=found == 0)
         if self.target.municipality_scoped:
             if shapes is not None:  # a line or polygon: the municipality holds a point on its surface
                 checked = refuse.passing
@@ -165,11 +164,11 @@ class Checker:
     # -- municipality ------------------------------------------------------------------------------
 
     def _municipality(
-        self, values: pd.DataFrame, shapes: np.ndarray | None, x: np.ndarray, y: np.ndarray, refuse: Refusals
+        self, values: dict[str, pa.Array], shapes: np.ndarray | None, x: np.ndarray, y: np.ndarray, refuse: Refusals
     ) -> tuple[pa.Array, np.ndarray]:
         """Each row's municipality (an id): the one given (checked against its boundary) or the one whose boundary
         holds it; rows inside two boundaries are marked, for municipality_at() to decide."""
-        rows = len(values)
+        rows = len(x)
         found = np.zeros(rows, dtype=np.int64)
         ambiguous = np.zeros(rows, dtype=bool)
         checked = refuse.passing
@@ -178,8 +177,8 @@ class Checker:
                 found[:] = self.municipality_id
                 outside: Reason = gettext("outside the municipality")
             else:
-                given = values["municipality"].to_numpy(dtype=object)
-                found = pd.Series(given, dtype=object).map(self.municipality_codes).fillna(0).to_numpy(np.int64)
+                given = values["municipality"]
+                found = self.municipality_codes.ids_of(given)
                 refuse(found == 0, _each(gettext("unknown municipality %(code)s"), "code", given))
                 outside = _each(gettext("outside municipality %(code)s"), "code", given)
             checked = np.flatnonzero(refuse.passing)
@@ -214,6 +213,19 @@ class Checker:
         return pa.array(found, pa.int64(), mask=~passing), ambiguous & passing
 
 
+class Codes:
+    """A referenced layer's codes and the ids they name, looked up a whole column at once."""
+
+    def __init__(self, pairs: list[tuple[str, int]]) -> None:
+        self.codes = pa.array([code for code, _ in pairs], pa.string())
+        self.ids = np.array([0] + [pk for _, pk in pairs], dtype=np.int64)  # 0: no such code
+
+    def ids_of(self, given: pa.Array) -> np.ndarray:
+        """The id each code names, 0 where none does (ids start at 1)."""
+        at = pc.fill_null(pc.add(pc.index_in(given, value_set=self.codes), 1), 0)
+        return self.ids[at.to_numpy()]
+
+
 class Refusals:
     """Each row's reason to be refused: the first rule it breaks (None while it breaks none)."""
 
@@ -235,8 +247,10 @@ class Refusals:
             self._passing &= ~where
 
 
-def _each(template: str, key: str, values: np.ndarray) -> Reason:
+def _each(template: str, key: str, values: np.ndarray | pa.Array) -> Reason:
     """`template` said of each refused row, its %(key)s the row's value."""
+    if isinstance(values, pa.Array):
+        return lambda rows: [template % {key: _shown(v)} for v in values.take(pa.array(rows)).to_pylist()]
     return lambda rows: [template % {key: _shown(values[r])} for r in rows]
 
 

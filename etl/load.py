@@ -128,9 +128,9 @@ class Loader:
         for batch in batches:
             mapped = self.mapper.apply(batch.attributes, batch.offset, batch.fids)
             rows = len(mapped.values)
-            checked = self.checker.check(batch.wkb, mapped.values, mapped.reasons)
-            numbers = np.arange(batch.offset + 1, batch.offset + 1 + rows, dtype=np.int64)
             given = {name: pa.array(mapped.values[name], pa.string(), from_pandas=True) for name in self.fields}
+            checked = self.checker.check(batch.wkb, given, mapped.reasons.to_numpy(dtype=object))
+            numbers = np.arange(batch.offset + 1, batch.offset + 1 + rows, dtype=np.int64)
             content = _content_hash([*given.values(), batch.wkb]) if hashed or checked.shape is None else None
             columns = {
                 "_row": pa.array(numbers),

@@ -335,7 +335,10 @@ class Mapper:
 
         def fill() -> None:
             for name, rule in list(pending.items()):
-                if rule.source is None or rule.source in frame:
+                if rule.source is None and name != "tracking_code" and len(frame):  # (a code is new for each row)
+                    values[name] = self._constant(name, rule, frame, reasons)
+                    del pending[name]
+                elif rule.source is None or rule.source in frame:
                     values[name] = self._coerce(name, self._raw(frame, rule), reasons)
                     del pending[name]
 
@@ -372,6 +375,15 @@ class Mapper:
             for reason, place in zip(reasons[rejected], places[rejected], strict=True)
         ]
         return Mapped(values[list(self.rules)], reasons, places)
+
+    def _constant(self, name: str, rule: FieldRule, frame: pd.DataFrame, reasons: pd.Series) -> pd.Series:
+        """A field no column gives: the same value (or reason) for every row, worked out on the first one."""
+        first = frame.iloc[:1]
+        said = pd.Series([None], index=first.index, dtype=object)
+        value = self._coerce(name, self._raw(first, rule), said)
+        if said.iloc[0] is not None:
+            reasons[reasons.isna()] = said.iloc[0]
+        return pd.Series(value.iloc[0], index=frame.index, dtype="string")
 
     def _raw(self, frame: pd.DataFrame, rule: FieldRule) -> pd.Series:
         """The source value as text after transforms and the value map; NA when absent."""

@@ -45,7 +45,7 @@ class Checked:
     geometry: pa.Array
     ids: dict[str, pa.Array]  # a reference (the municipality too) by field name: the referenced row's id
     reasons: np.ndarray  # object: the first rule the row breaks, None where it passes
-    passing: np.ndarray  # bool: no reason
+    passing: np.ndarray  # bool: no rule refuses the row
     repaired: np.ndarray  # bool: the geometry was invalid and made valid
     ambiguous: np.ndarray  # bool: inside two municipalities' boundaries, where municipality_at() decides (SQL)
     shape: np.ndarray | None  # int64: the same for two rows with the same geometry as given (None: a table)
@@ -305,11 +305,11 @@ def _ewkb_points(x: np.ndarray, y: np.ndarray, keep: np.ndarray) -> pa.Array:
     )
 
 
-def _extract(shapes: np.ndarray, dimension: int, multi) -> np.ndarray:  # type: ignore[no-untyped-def]
+def _extract(shapes: np.ndarray, dimension: int, multi: Callable[..., np.ndarray]) -> np.ndarray:
     """ST_Multi(ST_CollectionExtract(shape, dimension)): the parts of that dimension, as one Multi per row."""
     parts, index = shapely.get_parts(shapes, return_index=True)
     while True:  # a repair may nest collections
-        nested = np.isin(shapely.get_type_id(parts), [4, 5, 6, 7])
+        nested = np.isin(shapely.get_type_id(parts), [TYPE_IDS[t] for t in TYPE_NAMES[4:]])  # Multi…, collections
         if not nested.any():
             break
         inner, at = shapely.get_parts(parts[nested], return_index=True)

@@ -1,5 +1,7 @@
-"""The SQL side of an import: the staging table, the checks and repairs, duplicates and dissolved parts,
-and the write into the layer (secondary indexes and foreign keys rebuilt after a bulk load), noted in its record.
+"""The write side of an import: rows checked as they are read (etl.checks), then, for a first bulk load into an
+empty layer, copied straight into it, else into a table of checked rows where SQL finds duplicates, dissolved
+parts and key conflicts and writes the layer (secondary indexes and foreign keys rebuilt after a bulk load); all
+noted in the import's record.
 """
 
 from __future__ import annotations
@@ -57,11 +59,6 @@ def _said(reason: str, value: str | None = None) -> str:
     return f"{_literal(before)} || {value} || {_literal(after)}"
 
 
-def _empty_or(value: str) -> str:
-    empty = _literal(gettext("(empty)"))
-    return f"coalesce({value}, {empty})"
-
-
 class Loader:
     def __init__(
         self, target: Target, spec: Mapping, mapper: Mapper, municipality: str | None, update_on: list[str] | None
@@ -86,18 +83,15 @@ class Loader:
             if row is None:
                 raise ImportFailed(gettext("no municipality with code %(code)s") % {"code": municipality})
             self.municipality_id = row[0]
-        self.read = 0
+        self.read = self.repaired = self.rejected = 0
         # Whether staged rows carry their place in the file (a filtered or a wide file), their number being new.
         self.placed = spec.where is not None or bool(mapper.wide)
         self.seconds: dict[str, float] = {}
         # Set by the pipeline: the import's record (its inserted ids and the rows it updated, as they were), and the
         # layer's simple-history where it keeps one (the state an update replaces becomes a version).
         self.record_id: int | None = None
-        self.rejected = 0
         self.history: History | None = None
         self.progress: Progress | None = None
-
-        self.repaired = 0
         self.checker = Checker(target, self.fields, self.municipality_id)
 
     def run(self, batches: Callable[[], Iterable[Batch]], total: int, progress: Progress | None) -> ImportSummary:

@@ -1,5 +1,6 @@
-"""The import pipeline: read in batches → map fields → COPY into a staging table → check, repair,
-deduplicate and dissolve in SQL → insert or update the layer, recorded once. One transaction: all or nothing.
+"""The import pipeline: read in batches → map fields → check and repair (etl.checks) → COPY straight into an
+empty layer, or into a table of checked rows → deduplicate and dissolve in SQL → insert or update the layer,
+recorded once. One transaction: all or nothing.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The rules every stored value obeys, whoever writes it, declared once.
 
 The admin's forms and the REST and OGC APIs (`full_clean`) apply them as the models' field validators and
-`clean()`; an import applies the same declarations to whole columns (etl.mapping for numbers) and as SQL
-(etl.load for coordinates), so that no writer stores what another refuses and no reader meets a NaN or a
+`clean()`; an import applies the same declarations to whole columns (etl.mapping for numbers, etl.checks for
+coordinates), so that no writer stores what another refuses and no reader meets a NaN or a
 point at longitude 500.
 """
 
@@ -89,18 +89,6 @@ def number_rule(field: Field) -> NumberRange:
         if isinstance(validator, MaxValueValidator) and not callable(validator.limit_value):
             high = validator.limit_value if high is None else min(high, validator.limit_value)
     return NumberRange(low, high)
-
-
-def coordinates_sql(geometry: str, *, point: bool) -> str:
-    """SQL true when every coordinate of `geometry` is a longitude and a latitude, cheap enough for a million rows.
-
-    A point's own coordinates (NaN fails BETWEEN); other shapes by their box inside the world's (one operator:
-    infinities fail it, a NaN vertex is an invalid coordinate that repair takes out, as GEOS does).
-    """
-    (west, east), (south, north) = LONGITUDES, LATITUDES
-    if point:
-        return f"(ST_X({geometry}) BETWEEN {west} AND {east} AND ST_Y({geometry}) BETWEEN {south} AND {north})"
-    return f"({geometry} @ ST_MakeEnvelope({west}, {south}, {east}, {north}))"
 
 
 def geometry_problem(geometry: GEOSGeometry) -> ValidationError | None:

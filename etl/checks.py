@@ -125,7 +125,8 @@ class Checker:
             one = (types == TYPE_IDS["MULTIPOINT"]) & (shapely.get_num_geometries(shapes) == 1)
             point = np.where(one, shapely.get_geometry(shapes, 0), np.where(types == 0, shapes, None))  # type: ignore[call-overload]
             stored = ~shapely.is_missing(point) & ~shapely.is_empty(point)
-            x, y = np.where(stored, shapely.get_x(point), np.nan), np.where(stored, shapely.get_y(point), np.nan)
+            x, y = np.full(len(wkb), np.nan), np.full(len(wkb), np.nan)
+            x[stored], y[stored] = shapely.get_x(point[stored]), shapely.get_y(point[stored])
             refuse(~stored, gettext("geometry empty after repair"))
         refuse(~_inside(x, y, x, y), _out_of_range())  # the point as it will be stored
         return _ewkb_points(x, y, refuse.passing), x, y

@@ -3,14 +3,16 @@ forced on a small file: the layer ends with the same indexes and constraints, an
 
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 from django.db import IntegrityError, connection, transaction
+from shapely.geometry import Point
 
 import etl.load
 from etl.models import ImportRecord
 from etl.pipeline import import_file
 from layers.models import Complaint, ServicePoint
-from tests.etl.conftest import write
+from tests.etl.conftest import LAT, LON, write
 
 
 def layer_shape() -> tuple[list[str], list[str]]:
@@ -185,3 +187,23 @@ def test_a_first_load_tells_rows_at_one_place_from_rows_alike(tozeur, containers
     summary = import_file(write(containers, tmp_path / "d.geojson"), layer="service-points", report=tmp_path / "r.csv")
     assert (summary.imported, summary.dropped, summary.rejected, staged) == (4, 1, 1, [1])
     assert "exact duplicate of row 1" in (tmp_path / "r.csv").read_text()
+
+
+def test_a_first_load_stamps_what_the_file_does_not_date(tozeur, bulk, tmp_path: Path):
+    """Reports copied straight into an empty layer get the import's time where a model stamps its rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE layers_complaint CASCADE")
+    reports = gpd.GeoDataFrame(
+        {"category": ["waste", "lighting", "roads"], "description": ["Bac plein", "Lampadaire éteint", "Nid-de-poule"]},
+        geometry=[Point(LON + 0.001 * n, LAT) for n in range(3)],
+        crs=4326,
+    )
+    summary = import_file(write(reports, tmp_path / "r.geojson"), layer="complaints", report=tmp_path / "r.csv")
+    assert summary.imported == 3
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT tracking_code), min(created_at) = now(), max(updated_at) = now() "
+            "FROM layers_complaint"
+        )
+        assert cursor.fetchone() == (3, True, True)

@@ -77,8 +77,8 @@ def test_plain_points_are_read_off_their_bytes_with_the_same_rules(tozeur: Town)
     ]
     assert stored(checked, 0).equals(points[0])
     # Two rows at one place share their shape key, whatever else they hold.
-    twice = check("service-points", [points[0], points[0], Point(LON + 0.002, LAT)])
-    assert twice.shape[0] == twice.shape[1] != twice.shape[2]
+    shape = check("service-points", [points[0], points[0], Point(LON + 0.002, LAT)]).shape
+    assert shape is not None and shape[0] == shape[1] != shape[2]
 
 
 def test_a_municipality_given_by_code_is_checked_against_its_boundary(tozeur: Town, beja: Town):

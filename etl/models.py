@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gisportal.paths import VAR_DIR
 from layers.models import SRID
+from layers.rules import unique_where_given
 
 # Uploads and their reports hold whatever the office sent: never under the public MEDIA_URL.
 PRIVATE_FILES = FileSystemStorage(location=VAR_DIR / "private")
@@ -156,12 +157,8 @@ class RoadSegment(models.Model):
         verbose_name = _("road segment")
         verbose_name_plural = _("road segments")
         constraints = [
-            # Unique where given, as a service point's node (the index holds no NULLs).
-            models.UniqueConstraint(
-                fields=["osm_id"],
-                condition=models.Q(osm_id__isnull=False),
-                name="etl_roadsegment_osm_id_key",
-                violation_error_message=_("Another road segment is this OpenStreetMap way."),
+            unique_where_given(
+                "osm_id", "etl_roadsegment_osm_id_key", _("Another road segment is this OpenStreetMap way.")
             )
         ]
 

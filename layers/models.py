@@ -18,7 +18,7 @@ from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from layers.rules import RATE, SRID, NumberRange, geometry_problem, valid_geometry
+from layers.rules import RATE, SRID, NumberRange, geometry_problem, unique_where_given, valid_geometry
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -268,12 +268,8 @@ class ServicePoint(InMunicipality, models.Model):
         verbose_name = _("service point")
         verbose_name_plural = _("service points")
         constraints = [
-            # Unique where given: the index holds the OSM nodes alone, not a million planned containers' NULLs.
-            models.UniqueConstraint(
-                fields=["osm_id"],
-                condition=models.Q(osm_id__isnull=False),
-                name="layers_servicepoint_osm_id_key",
-                violation_error_message=_("Another service point is this OpenStreetMap node."),
+            unique_where_given(
+                "osm_id", "layers_servicepoint_osm_id_key", _("Another service point is this OpenStreetMap node.")
             )
         ]
 

@@ -13,6 +13,7 @@ from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import Field, Q
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext
@@ -89,6 +90,13 @@ def number_rule(field: Field) -> NumberRange:
         if isinstance(validator, MaxValueValidator) and not callable(validator.limit_value):
             high = validator.limit_value if high is None else min(high, validator.limit_value)
     return NumberRange(low, high)
+
+
+def unique_where_given(field: str, name: str, message: Any) -> models.UniqueConstraint:
+    """`field` unique among the rows that give it: its index holds none of the rows without one (a million
+    planned containers without an OpenStreetMap node leave it empty)."""
+    condition = Q(**{f"{field}__isnull": False})
+    return models.UniqueConstraint(fields=[field], condition=condition, name=name, violation_error_message=message)
 
 
 def geometry_problem(geometry: GEOSGeometry) -> ValidationError | None:

@@ -87,6 +87,18 @@ def test_a_feature_lies_in_its_municipality(tozeur: Town, beja: Town) -> None:
     tozeur.container.full_clean()  # inside: accepted
 
 
+def test_an_openstreetmap_node_is_one_service_point(tozeur: Town, beja: Town) -> None:
+    """Unique where given: two containers planned without a node are fine, a node given twice is refused."""
+    tozeur.container.osm_id = 42
+    tozeur.container.save()
+    beja.container.full_clean()  # no node: no clash with another container without one
+    beja.container.osm_id = 42
+    with pytest.raises(ValidationError, match="Un autre point de service correspond déjà à ce nœud OpenStreetMap"):
+        beja.container.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        beja.container.save()
+
+
 @pytest.mark.parametrize("location", BAD_POINTS, ids=["infinite", "beyond-500", "nan"])
 def test_a_complaint_is_refused_before_it_is_routed(tozeur: Town, location: Point) -> None:
     with pytest.raises(ValidationError) as refused:
